@@ -1,0 +1,18 @@
+"""actlab: activation functions defined once, exactly, with derivatives and properties."""
+
+from __future__ import annotations
+
+from .api import Activation, get
+from .errors import (
+    ActlabError, InputTypeError, ParameterError, ShapeError, SpecError, UnknownActivationError,
+)
+from .registry import list_activations, register, spec
+from .spec import ActivationSpec, Example, Interval, Kink, Param, Reference
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Activation", "ActivationSpec", "ActlabError", "Example", "InputTypeError", "Interval", "Kink",
+    "Param", "ParameterError", "Reference", "ShapeError", "SpecError", "UnknownActivationError",
+    "get", "list_activations", "register", "spec", "__version__",
+]

@@ -1,0 +1,229 @@
+"""``actlab.get(name, **params)``: one callable for NumPy arrays and torch tensors.
+
+Dtype policy (why): NumPy inputs of lower precision are evaluated in float64 and rounded once,
+so NumPy results are within an ulp of the correctly rounded value — the reference-grade path.
+torch inputs are evaluated in their own dtype (float16/bfloat16 in float32, as torch's own
+kernels do), which keeps the training path fast; its float32 accuracy is measured per function
+and stated in docs/activations.md.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, Mapping
+
+import numpy as np
+
+from . import ops as _ops
+from .errors import InputTypeError, ShapeError
+from .registry import resolve_params, spec as _spec
+from .spec import ActivationSpec
+
+__all__ = ["Activation", "get", "prepare_params"]
+
+_NP_OK = (np.float16, np.float32, np.float64)
+
+
+def _is_tensor(x: Any) -> bool:
+    return type(x).__module__.startswith("torch") and hasattr(x, "dtype") and hasattr(x, "device")
+
+
+def _as_numpy(x: Any, what: str = "input") -> tuple[np.ndarray, Any, bool]:
+    """float64 working copy, the dtype to return, and whether the input was a scalar."""
+    if isinstance(x, bool) or isinstance(x, np.bool_):
+        raise InputTypeError(f"{what} is a bool ({x!r}); activations take real floating-point numbers")
+    if isinstance(x, numbers.Real) and not isinstance(x, np.generic):
+        return np.asarray(float(x)), np.float64, True
+    arr = np.asarray(x)
+    if arr.dtype.type not in _NP_OK:
+        raise InputTypeError(
+            f"{what} has dtype {arr.dtype}; accepted are float16, float32 and float64 arrays "
+            f"(and Python numbers). Convert with x.astype(np.float64)."
+        )
+    return arr.astype(np.float64, copy=False), arr.dtype, arr.ndim == 0
+
+
+def _check_tensor(x: Any, what: str = "input") -> None:
+    import torch
+
+    if not (x.is_floating_point()):
+        raise InputTypeError(
+            f"{what} is a torch tensor of dtype {x.dtype}; accepted are float16, bfloat16, "
+            f"float32 and float64. Convert with x.float()."
+        )
+    if x.dtype not in (torch.float16, torch.bfloat16, torch.float32, torch.float64):
+        raise InputTypeError(f"{what} has dtype {x.dtype}; accepted are float16, bfloat16, float32, float64")
+
+
+def _channel_reshape(v: Any, s: ActivationSpec, pname: str, lead: int, x_shape: tuple, ops: Any) -> Any:
+    """Per-channel values are read along dim 1 of the input, as nn.PReLU does."""
+    vshape = tuple(v.shape)
+    chan = vshape[lead:]
+    if len(chan) == 0 or (len(chan) == 1 and chan[0] == 1):
+        return v
+    if len(chan) != 1:
+        raise ShapeError(
+            f"{s.name}: parameter {pname!r} has shape {vshape}; expected one value per channel "
+            f"(shape ({'S, ' if lead else ''}C,)), read along dim 1 of the input"
+        )
+    c = chan[0]
+    if len(x_shape) < 2 or x_shape[1] != c:
+        raise ShapeError(
+            f"{s.name}: {c} values of {pname!r} are read along dim 1 (channels) of the input, "
+            f"but the input has shape {x_shape}. Pass an input of shape (N, {c}, ...) or use "
+            f"a single shared value (num_parameters=1)."
+        )
+    return v.reshape(vshape[:lead] + (c,) + (1,) * (len(x_shape) - 2))
+
+
+def prepare_params(s: ActivationSpec, params: Mapping[str, Any], x: Any, ops: Any) -> dict[str, Any]:
+    """Turn resolved parameters into values that broadcast against ``x`` under ``ops``.
+
+    Python numbers and strings pass through; arrays and tensors (per-channel values) are
+    converted to ``x``'s array type and dtype and reshaped to broadcast along dim 1.
+    """
+    out: dict[str, Any] = {}
+    for p in s.params:
+        v = params[p.name]
+        lead = 1 if p.leading else 0
+        if lead:
+            n = int(params[p.leading])
+            if isinstance(v, numbers.Real) or getattr(v, "ndim", 1) == 0:
+                v = np.full((n,), float(v)) if ops.name == "numpy" else _full_tensor(n, v, x)
+        if isinstance(v, (numbers.Real, str)) or v is None:
+            out[p.name] = v
+            continue
+        if ops.name == "numpy":
+            v = np.asarray(v, dtype=np.float64)
+        else:
+            import torch
+
+            v = torch.as_tensor(v, device=x.device)
+            v = v.to(x.dtype) if v.dtype != x.dtype else v
+        if lead and v.shape[0] != int(params[p.leading]):
+            raise ShapeError(
+                f"{s.name}: {p.name!r} has shape {tuple(v.shape)}; it needs "
+                f"{params[p.leading]} values along its first axis (one per hinge)"
+            )
+        if v.ndim > lead:
+            v = _channel_reshape(v, s, p.name, lead, tuple(x.shape), ops)
+        out[p.name] = v
+    return out
+
+
+def _full_tensor(n: int, v: Any, x: Any) -> Any:
+    import torch
+
+    if isinstance(v, torch.Tensor):
+        return v.reshape(()).expand(n)
+    return torch.full((n,), float(v), dtype=x.dtype, device=x.device)
+
+
+class Activation:
+    """A configured activation: call it on NumPy arrays or torch tensors.
+
+    NumPy in gives NumPy out (same dtype; Python numbers give float64 scalars); torch in gives
+    torch out, differentiable by autograd. ``derivative`` is the closed-form f'.
+    """
+
+    def __init__(self, s: ActivationSpec, params: Mapping[str, Any]):
+        self.spec = s
+        self.params = dict(params)
+
+    # ------------------------------------------------------------------ helpers
+    def _run(self, fn, x, *, axis=None, extra=None, what="input"):
+        s = self.spec
+        if _is_tensor(x):
+            import torch
+
+            _check_tensor(x, what)
+            ops = _ops.for_array(x)
+            dtype = x.dtype
+            xc = x.float() if dtype in (torch.float16, torch.bfloat16) else x
+        else:
+            ops = _ops.for_array(0.0)
+            xc, dtype, scalar = _as_numpy(x, what)
+        if s.kind != "elementwise":
+            if xc.ndim == 0:
+                raise ShapeError(f"{s.name} acts along an axis; got a scalar. Pass an array of shape (..., n).")
+            nd = xc.ndim
+            if not -nd <= axis < nd:
+                raise ShapeError(f"{s.name}: axis {axis} is out of range for an input with {nd} dimensions")
+            axis = axis % nd
+            if s.kind == "gated" and xc.shape[axis] % 2:
+                raise ShapeError(
+                    f"{s.name} splits its input in two halves along axis {axis}, which has odd "
+                    f"size {xc.shape[axis]}; the size must be even"
+                )
+        p = prepare_params(s, self.params, xc, ops)
+        kw = dict(p)
+        if s.kind != "elementwise":
+            kw["axis"] = axis
+        if extra:
+            kw.update(extra)
+        if ops.name == "numpy":
+            # both branches of a where are evaluated; overflow in the unused one is not an error
+            with np.errstate(all="ignore"):
+                y = fn(xc, ops, **kw)
+        else:
+            y = fn(xc, ops, **kw)
+        if ops.name == "numpy":
+            y = np.asarray(y).astype(dtype, copy=False)
+            return y[()] if y.ndim == 0 else y
+        return y.to(dtype) if y.dtype != dtype else y
+
+    # ------------------------------------------------------------------ public
+    def __call__(self, x: Any, *, axis: int = -1, dim: int | None = None, training: bool = False,
+                 generator: Any = None) -> Any:
+        extra = {"training": training, "generator": generator} if self.spec.stochastic else None
+        return self._run(self.spec.forward, x, axis=axis if dim is None else dim, extra=extra)
+
+    def derivative(self, x: Any, *, axis: int = -1, dim: int | None = None) -> Any:
+        """Closed-form f'(x). Gated kinds: the partials w.r.t. both halves, concatenated.
+        Vector kinds: the Jacobian along ``axis``, shape ``(..., n, n)`` with that axis last."""
+        s = self.spec
+        axis = axis if dim is None else dim
+        if s.kind != "vector":
+            return self._run(s.derivative, x, axis=axis)
+        return self._run(_jacobian_from_vjp(s.vjp), x, axis=axis)
+
+    def vjp(self, x: Any, g: Any, *, axis: int = -1) -> Any:
+        """Vector-Jacobian product gᵀJ along ``axis`` (vector kinds)."""
+        if self.spec.kind != "vector":
+            return self.derivative(x, axis=axis) * g if self.spec.kind == "elementwise" else None
+        gc = g if _is_tensor(g) else np.asarray(g, dtype=np.float64)
+        return self._run(lambda xc, ops, axis, **p: self.spec.vjp(xc, gc, ops, axis=axis, **p), x, axis=axis)
+
+    def __repr__(self) -> str:
+        d = self.spec.defaults()
+        shown = ", ".join(f"{k}={v!r}" for k, v in self.params.items() if not _same(v, d.get(k)))
+        return f"actlab.get({self.spec.name!r}{', ' + shown if shown else ''})"
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:
+        return False
+
+
+def _jacobian_from_vjp(vjp):
+    def jac(x, ops, axis, **p):
+        xm = ops.moveaxis(x, axis, -1)
+        n = xm.shape[-1]
+        rows = []
+        for i in range(n):
+            e = ops.zeros_like(xm)
+            e[..., i] = 1.0
+            rows.append(ops.moveaxis(vjp(x, ops.moveaxis(e, -1, axis), ops, axis=axis, **p), axis, -1))
+        # row i holds d(sum_j e_j y_j)/dx = dy_i/dx
+        stacked = [r[..., None, :] for r in rows]
+        return ops.concat(stacked, -2)
+
+    return jac
+
+
+def get(name: str, **params: Any) -> Activation:
+    """The activation ``name`` (canonical or alias) with ``params`` checked against the spec."""
+    s = _spec(name)
+    return Activation(s, resolve_params(s, params))

@@ -1,0 +1,50 @@
+"""Small helpers shared by catalog files: NaN propagation, common papers, constants."""
+
+from __future__ import annotations
+
+import math
+
+from ..spec import INF, Example, Interval, Kink, Param, Reference  # noqa: F401  (re-exported)
+
+__all__ = [
+    "INF", "Example", "Interval", "Kink", "Param", "Reference",
+    "keep_nan", "step", "REALS", "NONNEG", "POS", "UNIT", "closed", "open_",
+    "SQRT_2", "SQRT_2_OVER_PI", "WIKI_TABLE", "PYTORCH",
+]
+
+SQRT_2 = math.sqrt(2.0)
+SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+
+REALS = Interval()
+NONNEG = Interval(0.0, INF, lo_closed=True)
+POS = Interval(0.0, INF)
+UNIT = Interval(0.0, 1.0, lo_closed=True, hi_closed=True)
+
+
+def closed(lo: float, hi: float) -> Interval:
+    return Interval(lo, hi, lo_closed=True, hi_closed=True)
+
+
+def open_(lo: float, hi: float) -> Interval:
+    return Interval(lo, hi)
+
+
+def keep_nan(x, y, ops):
+    """y, but NaN wherever x is NaN (for results that do not depend on x arithmetically)."""
+    return ops.where(ops.isnan(x), x, y)
+
+
+def step(cond, x, ops, if_true=1.0, if_false=0.0):
+    """A 0/1-style indicator in x's dtype that propagates NaN: ``if_true`` where ``cond``.
+
+    Comparisons with NaN are False, so NaN is restored explicitly.
+    """
+    return keep_nan(x, ops.where(cond, ops.full_like(x, if_true), ops.full_like(x, if_false)), ops)
+
+
+WIKI_TABLE = Reference(
+    "Wikipedia contributors", 2018, "Activation function: table of activation functions",
+    "https://en.wikipedia.org/wiki/Activation_function",
+)
+PYTORCH = Reference("Paszke et al.", 2019, "PyTorch: An Imperative Style, High-Performance Deep Learning Library",
+                    "https://arxiv.org/abs/1912.01703")

@@ -1,0 +1,39 @@
+"""One exception type per kind of mistake; each message names the bad value and the fix."""
+
+from __future__ import annotations
+
+__all__ = [
+    "ActlabError",
+    "UnknownActivationError",
+    "ParameterError",
+    "InputTypeError",
+    "ShapeError",
+    "SpecError",
+]
+
+
+class ActlabError(Exception):
+    """Base class of every error actlab raises on purpose."""
+
+
+class UnknownActivationError(ActlabError, KeyError):
+    """An activation name that is not in the registry; the message lists close matches."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else ""
+
+
+class ParameterError(ActlabError, ValueError):
+    """An unknown parameter name, or a value outside its bounds or choices."""
+
+
+class InputTypeError(ActlabError, TypeError):
+    """Input of a type or dtype actlab does not accept (integer, bool, complex, object, ...)."""
+
+
+class ShapeError(ActlabError, ValueError):
+    """Input whose shape does not fit (channel count, odd gated axis, missing axis)."""
+
+
+class SpecError(ActlabError, ValueError):
+    """A malformed activation spec (raised at registration time)."""

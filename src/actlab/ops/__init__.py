@@ -1,0 +1,30 @@
+"""One tiny namespace of array primitives per array library.
+
+Catalog code is written against these names only, so one definition serves NumPy, torch (and
+later JAX and keras.ops). Every module here exports the same names; ``tests/test_ops.py``
+checks that they agree.
+"""
+
+from __future__ import annotations
+
+__all__ = ["PRIMITIVES", "for_array"]
+
+# The names every ops module provides (kept in one list so tests can check parity).
+PRIMITIVES = (
+    "name abs sign exp expm1 log log1p sqrt square tanh sigmoid log_sigmoid softplus erf erfc "
+    "sin cos arctan where maximum minimum clip relu logaddexp sum amax cumsum sort_desc "
+    "take_along_axis arange_along split_half concat zeros_like ones_like full_like isnan "
+    "uniform_like moveaxis shape"
+).split()
+
+
+def for_array(x):
+    """The ops module for the array type of ``x`` (NumPy for everything that is not a tensor)."""
+    mod = type(x).__module__
+    if mod.startswith("torch"):
+        from . import torch as ops_torch
+
+        return ops_torch
+    from . import numpy as ops_numpy
+
+    return ops_numpy

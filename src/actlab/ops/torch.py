@@ -1,0 +1,120 @@
+"""torch primitives. Every one is differentiable by autograd (double backward included)."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+name = "torch"
+
+abs = torch.abs
+sign = torch.sign
+exp = torch.exp
+expm1 = torch.expm1
+log = torch.log
+log1p = torch.log1p
+sqrt = torch.sqrt
+square = torch.square
+tanh = torch.tanh
+sigmoid = torch.sigmoid
+erf = torch.special.erf
+erfc = torch.special.erfc
+sin = torch.sin
+cos = torch.cos
+arctan = torch.atan
+isnan = torch.isnan
+zeros_like = torch.zeros_like
+ones_like = torch.ones_like
+moveaxis = torch.movedim
+
+
+def shape(x):
+    return tuple(x.shape)
+
+
+def log_sigmoid(x):
+    return F.logsigmoid(x)
+
+
+def softplus(x):
+    # logaddexp(x, 0): stable in both tails, and its autograd gives sigmoid(x) exactly at 0
+    # (a max/abs composition would give the wrong one-sided value there).
+    return torch.logaddexp(x, torch.zeros_like(x))
+
+
+def logaddexp(a, b):
+    if not isinstance(b, torch.Tensor):
+        b = torch.full_like(a, b)
+    if not isinstance(a, torch.Tensor):
+        a = torch.full_like(b, a)
+    return torch.logaddexp(a, b)
+
+
+def where(cond, a, b):
+    return torch.where(cond, a, b)
+
+
+def maximum(a, b):
+    if not isinstance(b, torch.Tensor):
+        return torch.clamp_min(a, b)
+    return torch.maximum(a, b)
+
+
+def minimum(a, b):
+    if not isinstance(b, torch.Tensor):
+        return torch.clamp_max(a, b)
+    return torch.minimum(a, b)
+
+
+def clip(x, lo, hi):
+    return torch.clamp(x, lo, hi)
+
+
+def relu(x):
+    # where, not clamp: the gradient at 0 must be 0 (torch's relu convention); NaN compares
+    # False, so it falls through to the x branch and propagates.
+    return torch.where(x <= 0, torch.zeros_like(x), x)
+
+
+def full_like(x, v):
+    return torch.full_like(x, v)
+
+
+def sum(x, axis, keepdims=True):
+    return torch.sum(x, dim=axis, keepdim=keepdims)
+
+
+def amax(x, axis, keepdims=True):
+    return torch.amax(x, dim=axis, keepdim=keepdims)
+
+
+def cumsum(x, axis):
+    return torch.cumsum(x, dim=axis)
+
+
+def sort_desc(x, axis):
+    return torch.sort(x, dim=axis, descending=True).values
+
+
+def take_along_axis(x, idx, axis):
+    return torch.take_along_dim(x, idx, dim=axis)
+
+
+def arange_along(x, axis, start=1):
+    n = x.shape[axis]
+    shp = [1] * x.ndim
+    shp[axis] = n
+    return torch.arange(start, start + n, dtype=x.dtype, device=x.device).reshape(shp)
+
+
+def split_half(x, axis):
+    a, b = torch.chunk(x, 2, dim=axis)
+    return a, b
+
+
+def concat(xs, axis):
+    return torch.cat(xs, dim=axis)
+
+
+def uniform_like(x, lo, hi, generator=None):
+    return torch.empty_like(x).uniform_(lo, hi, generator=generator)
