@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from .api import Activation, get
 from .errors import (
-    ActlabError, InputTypeError, ParameterError, ShapeError, SpecError, UnknownActivationError,
+    ActlabError,
+    InputTypeError,
+    ParameterError,
+    ShapeError,
+    SpecError,
+    UnknownActivationError,
 )
 from .registry import list_activations, register, spec
 from .spec import ActivationSpec, Example, Interval, Kink, Param, Reference

@@ -9,7 +9,7 @@ import numpy as np
 from mpmath import mp
 
 from .api import get
-from .check import DIGITS, RTOL64, Failure, Report, _local_scale, _mpf, round_to, ulp_error
+from .check import DIGITS, RTOL64, Failure, Report, _mpf, round_to, ulp_error
 from .spec import ActivationSpec
 
 __all__ = ["check_vector", "check_gated", "VECTORS", "GATE_A"]

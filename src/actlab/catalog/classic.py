@@ -7,7 +7,18 @@ from mpmath import mp
 from ..registry import register
 from ..spec import ActivationSpec
 from ._common import (
-    INF, NONNEG, REALS, WIKI_TABLE, Example, Interval, Kink, Param, Reference, keep_nan, open_, step,
+    INF,
+    NONNEG,
+    REALS,
+    WIKI_TABLE,
+    Example,
+    Interval,
+    Kink,
+    Param,
+    Reference,
+    keep_nan,
+    open_,
+    step,
 )
 
 GUIDE = "beginners' guide worked example"

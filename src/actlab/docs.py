@@ -1,0 +1,178 @@
+"""Text generated from specs: docstrings of the functional and module forms, ``actlab show``,
+and ``docs/activations.md`` (regenerated with ``actlab docs``; a test fails when it is stale)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .naming import class_name
+from .spec import INF, ActivationSpec
+
+__all__ = ["docstring", "smoothness_text", "show_text", "activations_markdown", "properties_text"]
+
+
+def smoothness_text(k: float) -> str:
+    if k == INF:
+        return "C^inf (smooth)"
+    if k < 0:
+        return "discontinuous"
+    if k == 0:
+        return "C^0 (continuous, with kinks)"
+    return f"C^{int(k)}"
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        return f"{v:.10g}"
+    return repr(v)
+
+
+def properties_text(s: ActivationSpec, p: dict[str, Any] | None = None) -> list[str]:
+    p = s.defaults() if p is None else p
+    out = [f"range {s.range_for(p)}"]
+    dr = s.derivative_range_for(p)
+    if dr is not None:
+        out.append(f"f' in {dr}")
+    out.append("monotonic" if s.monotonic_for(p) else "not monotonic")
+    out.append(smoothness_text(s.smoothness_for(p)))
+    if s.kind == "elementwise":
+        out.append("zero-centred" if s.zero_centered_for(p) else "not zero-centred")
+        if s.approximates_identity_for(p):
+            out.append("approximates identity near 0")
+    if s.range_for(p).bounded:
+        out.append("bounded")
+    return out
+
+
+def docstring(s: ActivationSpec, form: str = "function") -> str:
+    """Google-style docstring with ``.. math::`` blocks, generated from the spec."""
+    d = s.defaults()
+    lines = [s.summary, "", ".. math::", "", f"    {s.formula}", "", ".. math::", "",
+             f"    {s.derivative_formula}", ""]
+    lines.append("Properties (default parameters): " + ", ".join(properties_text(s, d)) + ".")
+    kinks = s.kinks_for(d)
+    if kinks:
+        lines += ["", "Kinks (derivative convention):"]
+        lines += [f"    x = {_fmt(k.at_for(d))}: f' = {_fmt(k.derivative_for(d))} — {k.why}" for k in kinks]
+    if s.note:
+        lines += ["", s.note]
+    lines += ["", "Args:"]
+    lines.append("    input: a floating-point tensor (float16, bfloat16, float32 or float64)." if form == "function"
+                 else "    num_parameters: 1 for shared learnable values, or the channel count C (dim 1).")
+    for p in s.params:
+        extra = " Learnable." if p.learnable else ""
+        rng = f" Valid: {p.bounds}." if p.bounds is not None else (f" One of {p.choices}." if p.choices else "")
+        lines.append(f"    {p.name}: {p.doc or p.name} (default {_fmt(p.default)}).{rng}{extra}")
+        for e in p.elsewhere:
+            lines.append(f"        Elsewhere: {e}.")
+    if s.kind != "elementwise":
+        lines.append("    dim: the axis the function acts along (default -1).")
+    if s.stochastic:
+        lines.append("    training: sample the random slopes (module: follows .train()/.eval()).")
+    if s.references:
+        lines += ["", "References:"] + [f"    {r}" for r in s.references]
+    lines += ["", "Example:"]
+    if form == "function":
+        lines.append(f"    >>> actlab.torch.functional.{s.name}(torch.randn(4{', 6' if s.kind != 'elementwise' else ''}))")
+    else:
+        lines.append(f"    >>> actlab.torch.{class_name(s.name)}()(torch.randn(4{', 6' if s.kind != 'elementwise' else ''}))")
+    return "\n".join(lines)
+
+
+def show_text(s: ActivationSpec) -> str:
+    """What ``actlab show NAME`` prints."""
+    from .properties import derivative_at_zero, init_gain, value_at_zero
+
+    d = s.defaults()
+    out = [f"{s.name}  ({class_name(s.name)}; family {s.family}; {s.kind})"]
+    if s.aliases:
+        out.append(f"aliases: {', '.join(s.aliases)}")
+    out += ["", s.summary, "", f"  {s.formula}", f"  {s.derivative_formula}", ""]
+    if s.params:
+        out.append("parameters:")
+        for p in s.params:
+            tags = [t for t, on in (("learnable", p.learnable), ("per-channel", p.per_channel)) if on]
+            valid = f"valid {p.bounds}" if p.bounds is not None else (f"one of {p.choices}" if p.choices else "")
+            out.append(f"  {p.name} = {_fmt(p.default)}  {valid}  {' '.join(tags)}".rstrip())
+            if p.doc:
+                out.append(f"      {p.doc}")
+            for e in p.elsewhere:
+                out.append(f"      elsewhere: {e}")
+        out.append("")
+    out.append("properties: " + ", ".join(properties_text(s, d)))
+    if s.kind == "elementwise":
+        out.append(f"f(0) = {value_at_zero(s.name):.10g}, f'(0) = {derivative_at_zero(s.name):.10g}, "
+                   f"init gain 1/sqrt(E[f(z)^2]) = {init_gain(s.name):.6g}")
+    kinks = s.kinks_for(d)
+    if kinks:
+        out.append("kinks:")
+        out += [f"  x = {_fmt(k.at_for(d))}{' (jump)' if k.jump else ''}: f' taken as {_fmt(k.derivative_for(d))}"
+                f" — {k.why}" for k in kinks]
+    if s.examples:
+        out.append("worked examples:")
+        for e in s.examples:
+            ps = ", ".join(f"{k}={v}" for k, v in e.params.items())
+            fn = "f" if e.of == "value" else "f'"
+            out.append(f"  {fn}({_fmt(e.x)}{', ' + ps if ps else ''}) = {e.expected}"
+                       f"{'  (' + e.source + ')' if e.source else ''}")
+    if s.note:
+        out += ["", s.note]
+    if s.references:
+        out += ["", "references:"] + [f"  {r}" for r in s.references]
+    if s.float32_ulp_why:
+        out += ["", f"float32 (torch) accuracy budget {s.float32_ulp} ulp: {s.float32_ulp_why}"]
+    return "\n".join(out)
+
+
+def _cell(t: str) -> str:
+    return t.replace("|", r"\|").replace("\n", " ")
+
+
+def activations_markdown(specs: list[ActivationSpec]) -> str:
+    """docs/activations.md: one table row and one short section per activation."""
+    from .properties import init_gain
+
+    head = [
+        "# Activation catalog",
+        "",
+        "Generated from the specs by `actlab docs` — do not edit by hand (a test fails when this file",
+        "is stale). Properties are at default parameters and every one is verified numerically by",
+        "`actlab check`. Derivatives at kinks follow PyTorch's autograd where torch has the function.",
+        "",
+        f"{len(specs)} activations.",
+        "",
+        "| name | f(x) | f'(x) | range | properties | parameters (default) |",
+        "|---|---|---|---|---|---|",
+    ]
+    rows, sections = [], []
+    for s in specs:
+        d = s.defaults()
+        props = [x for x in properties_text(s, d) if not x.startswith("range")]
+        params = ", ".join(f"`{p.name}`={_fmt(p.default)}{' (learnable)' if p.learnable else ''}" for p in s.params)
+        rows.append(f"| [`{s.name}`](#{s.name}) | ${_cell(s.formula)}$ | ${_cell(s.derivative_formula)}$ | "
+                    f"{_cell(str(s.range_for(d)))} | {_cell(', '.join(props))} | {_cell(params) or '—'} |")
+        sec = [f"## {s.name}", "", f"**{class_name(s.name)}** — {s.summary}", ""]
+        if s.aliases:
+            sec.append(f"Aliases: {', '.join(f'`{a}`' for a in s.aliases)}. ")
+        sec.append(f"Family: {s.family}; kind: {s.kind}.")
+        if s.kind == "elementwise":
+            g = init_gain(s.name)
+            sec.append(f"Init gain 1/sqrt(E[f(z)²]), z~N(0,1): {g:.4g}.")
+        sec.append("")
+        for p in s.params:
+            if p.elsewhere:
+                sec.append(f"- `{p.name}` = {_fmt(p.default)} here; elsewhere: {'; '.join(p.elsewhere)}.")
+        for k in s.kinks_for(d):
+            sec.append(f"- kink at x = {_fmt(k.at_for(d))}{' (jump)' if k.jump else ''}: f' = "
+                       f"{_fmt(k.derivative_for(d))} — {k.why}")
+        if s.float32_ulp_why:
+            sec.append(f"- float32 (torch path) accuracy budget {s.float32_ulp} ulp: {s.float32_ulp_why}")
+        if s.note:
+            sec += ["", s.note]
+        if s.references:
+            sec += [""] + [f"- {r}" for r in s.references]
+        sections.append("\n".join(sec))
+    return "\n".join(head + rows) + "\n\n" + "\n\n".join(sections) + "\n"

@@ -1,0 +1,25 @@
+"""PyTorch adapter: functional forms and ``nn.Module`` classes generated from the catalog.
+
+>>> import actlab.torch as at
+>>> at.Mish(); at.PReLU(num_parameters=64); at.create("srelu", num_parameters=16)
+>>> at.functional.mish(x)
+"""
+
+from __future__ import annotations
+
+from . import functional
+from .modules import ActivationModule, create, from_config, module_class, module_classes
+
+__all__ = ["ActivationModule", "create", "from_config", "functional", "module_class", "module_classes"]
+
+
+def __getattr__(name: str):
+    # Module classes (at.Mish, at.PReLU, ...) are generated from the registry on first use.
+    classes = module_classes()
+    if name in classes:
+        return classes[name]
+    raise AttributeError(f"module 'actlab.torch' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(__all__) | set(module_classes()))
