@@ -126,12 +126,13 @@ PELU_PAPER = Reference("Trottier, L., Giguere, P. and Chaib-draa, B.", 2017,
 
 def _pelu(x, ops, a, b):
     neg = _masked_neg(x, ops, strict=False)
-    return ops.where(x >= 0, (a / b) * x, a * ops.expm1(neg / b))
+    # a * (x / b) rather than (a / b) * x: f(0) = 0 even where a / b overflows (b subnormal)
+    return ops.where(x >= 0, a * (x / b), a * ops.expm1(neg / b))
 
 
 def _pelu_d(x, ops, a, b):
     # (a/b) e^{min(x, 0)/b}: the same expression serves both sides (exp(0) = 1 for x >= 0).
-    return (a / b) * ops.exp(_masked_neg(x, ops, strict=False) / b)
+    return a * ops.exp(_masked_neg(x, ops, strict=False) / b) / b
 
 
 def _pelu_da(x, ops, a, b):
@@ -141,10 +142,10 @@ def _pelu_da(x, ops, a, b):
 
 def _pelu_db(x, ops, a, b):
     # d/db: -a x / b^2 for x >= 0 and -a x e^{x/b} / b^2 below, again one expression.
-    return -(a / (b * b)) * x * ops.exp(_masked_neg(x, ops, strict=False) / b)
+    return -a * (x / b) * ops.exp(_masked_neg(x, ops, strict=False) / b) / b
 
 
-_PELU_DOC = "learned per channel; the paper keeps both positive (clipped at 0.1) and starts them at 1"
+_PELU_DOC = "learned per channel; the paper requires a, b > 0"
 
 register(ActivationSpec(
     name="pelu",
@@ -176,8 +177,8 @@ register(ActivationSpec(
     approximates_identity=lambda p: p["a"] == p["b"],
     references=(PELU_PAPER,),
     note="Lets each channel learn both the saturation level and the decay of ELU, and the slope a/b "
-         "ties them so f' stays continuous at 0. Two extra parameters per channel; the paper needs to "
-         "keep a and b positive during training.",
+         "ties them so f' stays continuous at 0. Two extra parameters per channel, which must be kept "
+         "positive during training.",
     examples=(Example(-1.0, -0.632120558828558, 12), Example(2.0, 4.0, 12, params={"a": 2.0})),
 ))
 
@@ -287,9 +288,9 @@ register(ActivationSpec(
     kinks=(Kink(0.0, 0.5, "C^1: both one-sided slopes are 1/2; f'' jumps from 1 (left) to 1/2 (right)"),),
     zero_centered=True,
     references=(ELISH_PAPER,),
-    note="Combines SiLU's shape for positive inputs with an ELU-like negative part scaled by a sigmoid, "
-         "found by the paper's genetic search. Non-monotone (minimum 2*sqrt(2) - 3 = -0.1716) and costs "
-         "two exponentials.",
+    note="Combines SiLU's shape for positive inputs with an ELU-like negative part scaled by a sigmoid; "
+         "proposed with the paper's evolutionary search for activations. Non-monotone (minimum "
+         "2*sqrt(2) - 3 = -0.1716) and costs two exponentials.",
     examples=(Example(-0.881373587019543, -0.171572875253810, 12), Example(0.0, 0.5, 12, of="derivative")),
 ))
 
@@ -354,8 +355,7 @@ register(ActivationSpec(
     name="softplus",
     aliases=("smooth_relu",),
     family="softplus",
-    summary="The softplus (1/beta) log(1 + e^{beta x}): a smooth ReLU; returns x where beta x > threshold, "
-            "as torch.",
+    summary="The softplus (1/beta) log(1 + e^{beta x}): a smooth ReLU whose derivative is the sigmoid.",
     forward=_softplus,
     derivative=_softplus_d,
     reference=_softplus_ref,
@@ -368,11 +368,13 @@ register(ActivationSpec(
                              "keras.activations.softplus (beta = 1, no parameter)",
                              "jax.nn.softplus (beta = 1, no parameter)"),
                   test_values=(2.0, 0.5)),
-            Param("threshold", 20.0, bounds=Interval(0.0, INF, False, True),
-                  doc="f = x where beta x > threshold (torch's switch to the linear tail); inf gives the "
-                      "exact smooth softplus",
-                  elsewhere=("torch Softplus(threshold=20.0)", "keras / jax softplus: none (= inf)"),
-                  test_values=(INF,))),
+            # Default inf, not torch's 20: the stable form never overflows, so the switch buys
+            # nothing here and costs a 2e-9 jump (f would be discontinuous and not monotonic).
+            Param("threshold", INF, bounds=Interval(0.0, INF, False, True),
+                  doc="f = x where beta x > threshold (torch's switch to the linear tail); the default inf "
+                      "is the exact smooth softplus; threshold=20 reproduces torch bit for bit",
+                  elsewhere=("torch Softplus(threshold=20.0)", "keras / jax softplus: no threshold (= inf)"),
+                  test_values=(20.0,))),
     range=open_(0.0, INF),
     derivative_range=lambda p: Interval(0.0, 1.0, False, p["threshold"] != INF),
     # the switch drops f by log1p(e^-t)/beta, so f(t/beta) > f(t/beta + tiny): strictly not monotone
@@ -382,8 +384,8 @@ register(ActivationSpec(
     probe_points=(20.0 + 1e-9, 10.0 + 5e-10, 40.0 + 2e-9),  # just past the switch, inside the drop
     references=(SOFTPLUS_PAPER, RELU_PAPERS[1]),
     note="A smooth, strictly positive ReLU whose derivative is the logistic sigmoid; never exactly zero, "
-         "so no dead units, but no sparsity either and an exp/log per element. torch's threshold makes it "
-         "return x (jump of ~2e-9) far in the linear tail; threshold=inf gives the exact function.",
+         "so no dead units, but no sparsity either and an exp/log per element. torch's threshold=20 makes "
+         "it return x far in the linear tail (a jump of ~2e-9); pass threshold=20 to match torch exactly.",
     examples=(Example(0.0, 0.693147180559945, 12), Example(1000.0, 1000.0, 12),
               Example(1.0, 0.731058578630005, 12, of="derivative", source="f' is the logistic sigmoid"),
               Example(0.0, 0.5, 12, of="derivative", source="f' is the logistic sigmoid")),

@@ -141,11 +141,11 @@ register(ActivationSpec(
                                 else Interval(-0.1289042, 1.1289042, True, True)),
     monotonic=False,
     zero_centered=True,
-    float32_ulp=128,
-    float32_ulp_why="the gate's argument is rounded before the special function: x / sqrt(2) before "
-                    "erfc (condition ~ x^2) and the float32 x^2 inside exp(-x^2/2) in f', or "
-                    "sqrt(2/pi)(x + 0.044715 x^3) before sigma (condition ~ |u|) in the tanh form; "
-                    "measured up to ~100 ulp in the left tail (x ~ -10)",
+    float32_ulp=144,
+    float32_ulp_why="the gate's argument is rounded before the special function: -x/sqrt(2) before erfc "
+                    "(relative condition ~ x^2; dense scan worst 127 ulp at x = -11.89) and "
+                    "sqrt(2/pi)(x + 0.044715 x^3) before the sigmoid in the tanh form (condition ~ 2|u|; "
+                    "112 ulp at x = -9.68, f' 105 ulp at -9.82)",
     references=(GELU_PAPER,),
     note="Smooth and non-monotonic, with a small negative dip; weights inputs by how large they are "
          "rather than gating them by sign. The default in BERT/GPT-style transformers. Costs an erfc "
@@ -218,6 +218,10 @@ register(ActivationSpec(
     derivative_range=_SILU_D_RANGE,
     monotonic=False,
     zero_centered=True,
+    float32_ulp=48,
+    float32_ulp_why=("f' has a zero at the minimum of f (x = -1.2785) where sigma(x) and "
+                    "x sigma(x) sigma(-x) (~0.2 each) cancel; their float32 rounding (~1e-8) is up to 39 ulp "
+                    "of the local scale there (x = -1.2929); <= 4.1 ulp elsewhere, values <= 1.8 ulp"),
     references=SILU_PAPERS,
     note="A smooth, non-monotonic ReLU look-alike: unbounded above, bounded below, with a small "
          "negative dip that keeps some gradient for negative inputs. Found by the Swish search and "
@@ -248,10 +252,11 @@ register(ActivationSpec(
     derivative_range=lambda p: Interval(0.5, 0.5, True, True) if p["beta"] == 0 else _SILU_D_RANGE,
     monotonic=lambda p: p["beta"] == 0,
     zero_centered=True,
-    float32_ulp=64,
-    float32_ulp_why="beta * x is rounded before the sigmoid, whose relative condition is |beta x| in the "
-                    "left tail: at beta = 1.5, x = -50 (beta x = -75) that is measured at ~40 ulp. "
-                    "Exact when beta is a power of two (SiLU)",
+    float32_ulp=176,
+    float32_ulp_why="beta * x is rounded before the sigmoid (exact only for beta a power of two): its "
+                    "relative condition is |beta x| in the left tail (beta = 1.5: 64 ulp at x = -48.35), "
+                    "and near the zero of f' (x ~ -1.28/beta) that rounding moves f' by up to 158 ulp of "
+                    "the local scale (x = -0.85); f' itself cancels there (SiLU: 29 ulp)",
     references=(SILU_PAPERS[1],),
     note="Interpolates between the linear x/2 (beta = 0) and ReLU (beta -> inf); with beta learned per "
          "channel the network picks its own shape. Do not apply weight decay to beta.",
@@ -272,9 +277,10 @@ register(ActivationSpec(
     derivative_range=_SILU_D_RANGE,
     monotonic=False,
     zero_centered=True,
-    float32_ulp=64,
+    float32_ulp=88,
     float32_ulp_why="1.702 x is rounded before the sigmoid, whose relative condition is |1.702 x| in the "
-                    "left tail (85 at x = -50); measured at ~40 ulp there",
+                    "left tail: dense scan worst 77 ulp at x = -50.4 (f' 76 ulp at -41.2); f' also cancels "
+                    "near its zero at x = -0.751 (48 ulp)",
     references=(GELU_PAPER,
                 Reference("Radford, A. et al.", 2021,
                           "Learning Transferable Visual Models From Natural Language Supervision",
@@ -318,6 +324,11 @@ register(ActivationSpec(
     derivative_range=Interval(-0.1125262, 1.0884982, True, True),
     monotonic=False,
     zero_centered=True,
+    float32_ulp=168,
+    float32_ulp_why=("f' has a zero at the minimum of f (x = -1.1924) where tanh(sp) and "
+                    "x sech^2(sp) sigma(x) "
+                    "(~0.26 each) cancel; their float32 rounding leaves up to 153 ulp of the local scale "
+                    "there (dense scan, x = -1.19); <= 6 ulp elsewhere, values <= 2.4 ulp"),
     references=(MISH_PAPER,),
     note="Like SiLU but with a slightly deeper negative dip and f'(0) = 0.6; the paper reports small "
          "gains over Swish in image classification (YOLOv4 uses it). Costs softplus and tanh, so it "
@@ -362,6 +373,10 @@ register(ActivationSpec(
     derivative_range=Interval(-0.1315701, 1.0619754, True, True),
     monotonic=False,
     zero_centered=True,
+    float32_ulp=192,
+    float32_ulp_why=("f' has a zero at the minimum of f (x = -1.0789) where tanh(e^x) and x e^x sech^2(e^x) "
+                    "(~0.3 each) cancel; their float32 rounding leaves up to 176 ulp of the local scale "
+                    "there (dense scan, x = -1.08); <= 5 ulp elsewhere, values <= 2.4 ulp"),
     references=(TANH_EXP_PAPER,),
     note="Its gate reaches 1 very fast (tanh(e^x) is 1 to float64 precision from x ~ 3), so it is almost "
          "linear for positive inputs; the paper reports faster convergence than Mish and Swish in "
@@ -427,6 +442,11 @@ register(ActivationSpec(
     derivative_range=Interval(-0.1269686, 1.0861255, True, True),
     monotonic=False,
     zero_centered=True,
+    float32_ulp=144,
+    float32_ulp_why=("f' has a zero at the minimum of f (x = -1.1931) where erf(sp) and "
+                    "the x exp(-sp^2) sigma "
+                    "term (~0.3 each) cancel; their float32 rounding leaves up to 131 ulp of the local scale "
+                    "there (dense scan, x = -1.18); <= 7 ulp elsewhere, values <= 3.1 ulp"),
     references=(Reference("Nag, S. and Bhattacharyya, M.", 2021,
                           "SERF: Towards better training of deep neural networks using log-Softplus ERror "
                           "activation Function", "https://arxiv.org/abs/2108.09598"),),

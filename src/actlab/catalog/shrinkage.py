@@ -143,7 +143,8 @@ register(ActivationSpec(
     note="Flat (cubic) near 0 and with slope -> 1 far away, so it suppresses small inputs softly. "
          "Its gradient vanishes at the origin, so it is rarely used in hidden layers; mostly a "
          "torch curiosity and a component of shrinkage-style layers.",
-    examples=(Example(1e-8, 3.333333333333333e-25, 40, source="cancellation probe: naive x - tanh x gives 0"),),
+    examples=(Example(1.0, 0.23840584404423515, 15),
+              Example(1e-8, 3.333333333333333e-25, 40, source="x^3/3 near 0 (naive x - tanh x gives 0)")),
 ))
 
 
@@ -162,7 +163,8 @@ def _hardswish(x, ops):
 
 def _hardswish_d(x, ops):
     # (2x + 3) / 6 rather than x/3 + 1/2: 2x + 3 is exact near the zero at x = -1.5.
-    return ops.where(x <= -3.0, ops.zeros_like(x), ops.where(x >= 3.0, ops.ones_like(x), (2.0 * x + 3.0) / 6.0))
+    inner = ops.where(x >= 3.0, ops.ones_like(x), (2.0 * x + 3.0) / 6.0)
+    return ops.where(x <= -3.0, ops.zeros_like(x), inner)
 
 
 register(ActivationSpec(

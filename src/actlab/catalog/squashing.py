@@ -10,7 +10,19 @@ from mpmath import mp
 from ..registry import register
 from ..spec import ActivationSpec
 from ._common import (
-    INF, POS, REALS, UNIT, WIKI_TABLE, Example, Interval, Kink, Param, Reference, closed, keep_nan, open_,
+    INF,
+    POS,
+    REALS,
+    UNIT,
+    WIKI_TABLE,
+    Example,
+    Interval,
+    Kink,
+    Param,
+    Reference,
+    closed,
+    keep_nan,
+    open_,
 )
 
 
@@ -377,19 +389,24 @@ register(ActivationSpec(
     params=(
         Param("a", 1.0, bounds=POS, doc="rate of the positive exponential in the numerator; a > c makes f "
                                         "grow without bound for x -> inf, a < c makes it return to 0",
-              test_values=(2.0, 0.5)),
-        Param("b", 1.0, bounds=POS, doc="rate of the negative exponential in the numerator (mirror of a for "
-                                        "x -> -inf)", test_values=(2.0, 0.5)),
-        Param("c", 1.0, bounds=POS, doc="rate of the positive exponential in the denominator",
               test_values=(0.5,)),
-        Param("d", 1.0, bounds=POS, doc="rate of the negative exponential in the denominator",
+        Param("b", 1.0, bounds=POS, doc="rate of the negative exponential in the numerator (mirror of a for "
+                                        "x -> -inf)", test_values=(0.5,)),
+        Param("c", 1.0, bounds=POS, doc="rate of the positive exponential in the denominator",
               test_values=(2.0,)),
+        Param("d", 1.0, bounds=POS, doc="rate of the negative exponential in the denominator",
+              test_values=(3.0,)),
     ),
-    test_params=({"a": 0.2, "b": 0.4, "c": 0.6, "d": 0.8},),
+    test_params=({"a": 0.2, "b": 0.4, "c": 0.6, "d": 0.8}, {"a": 2.0, "b": 0.5, "c": 2.0, "d": 0.5}),
     range=_smht_range,
     derivative_range=lambda p: Interval(0.0, 1.0, False, True) if _smht_tanh_like(p) else None,
     monotonic=_smht_monotonic,
     zero_centered=True,
+    float32_ulp=90,
+    float32_ulp_why="the parameter-scaled exponents k x (k = a + c + 2d, a - d - 2c, ...) are rounded before "
+                    "exp, which turns that into |k x| relative ulp, up to ~88 before float32 underflows "
+                    "(64 ulp measured at a = c = 2, b = d = 0.5, x = -29.8; 12.6 on the check grid; 2.5 at "
+                    "the default a = b = c = d = 1, where the products are exact)",
     approximates_identity=lambda p: abs(p["a"] + p["b"] - 2.0) < 1e-12,
     references=(Reference("Wikipedia contributors", 2023, "Soboleva modified hyperbolic tangent",
                           "https://en.wikipedia.org/wiki/Soboleva_modified_hyperbolic_tangent"),
@@ -403,6 +420,11 @@ register(ActivationSpec(
 HARD_SIGMOID_PAPER = Reference("Howard, A., Sandler, M., Chu, G., Chen, L.-C., Chen, B., Tan, M., Wang, W., "
                                "Zhu, Y., Pang, R., Vasudevan, V., Le, Q. V. and Adam, H.", 2019,
                                "Searching for MobileNetV3", "https://arxiv.org/abs/1905.02244")
+# BinaryConnect's "hard sigmoid" is clip((x + 1)/2, 0, 1): the sparse sigmoid below.
+BINARYCONNECT = Reference(
+    "Courbariaux, M., Bengio, Y. and David, J.-P.", 2015,
+    "BinaryConnect: Training Deep Neural Networks with binary weights during propagations",
+    "https://arxiv.org/abs/1511.00363")
 
 
 def _corners(slope, offset):
@@ -453,10 +475,7 @@ register(ActivationSpec(
         Kink(_corners(p["slope"], p["offset"])[1], 0.0, "one-sided slopes slope | 0; f' = 0 at the corner as "
                                                         "torch"),
     ),
-    references=(HARD_SIGMOID_PAPER,
-                Reference("Courbariaux, M., Bengio, Y. and David, J.-P.", 2015, "BinaryConnect: Training Deep "
-                          "Neural Networks with binary weights during propagations",
-                          "https://arxiv.org/abs/1511.00363")),
+    references=(HARD_SIGMOID_PAPER, BINARYCONNECT),
     note="A piecewise-linear sigmoid: no exponential, exactly 0 and 1 outside the ramp, which makes it "
          "cheap and quantisation-friendly (MobileNetV3). Its gradient is exactly zero once saturated. "
          "Libraries disagree on the slope: 1/6 (torch, Keras 3, JAX) vs 0.2 (Keras 2, Theano, ONNX).",
@@ -482,10 +501,9 @@ register(ActivationSpec(
         Kink(1.0, 0.0, "one-sided slopes 1/2 | 0; f' = 0 at the corner, as at -1"),
     ),
     references=(
-        Reference("Blondel, M., Martins, A. F. T. and Niculae, V.", 2020, "Learning with Fenchel-Young Losses",
-                  "https://arxiv.org/abs/1901.02324"),
-        Reference("Courbariaux, M., Bengio, Y. and David, J.-P.", 2015, "BinaryConnect: Training Deep "
-                  "Neural Networks with binary weights during propagations", "https://arxiv.org/abs/1511.00363"),
+        Reference("Blondel, M., Martins, A. F. T. and Niculae, V.", 2020,
+                  "Learning with Fenchel-Young Losses", "https://arxiv.org/abs/1901.02324"),
+        BINARYCONNECT,
     ),
     note="The sigmoid's sparse twin: its output is exactly 0 or 1 outside [-1, 1], giving sparse "
          "activations and zero gradients there. It is the hard sigmoid with slope 1/2, offset 1/2, "
@@ -498,26 +516,28 @@ _LECUN_A = 1.7159
 _LECUN_B = 2.0 / 3.0
 
 
-# f' = C e / (1 + e)^2 with C = 4AB and e = e^(-4|x|/3), evaluated as C' e' / (1 + k e')^2 with
-# e' = e^(3/2) e = e^(3/2 - 4|x|/3): 3/2 - 4q is exact once 4q > 3/2, and e' stays a normal number
-# wherever f' is one (e itself is subnormal, and flushed to 0 by torch's float32 kernels, for
-# 65.5 < |x| < 66.6 where f' is not).
+_LECUN_C = 4.0 * _LECUN_A * _LECUN_B
+# Beyond w = 4|x|/3 = 40, f' = C e^-w to double precision; written as C' e^(3/2 - w) there, since
+# e^-w (and sigma(-w)) is subnormal, and flushed to 0 by torch's float32 kernels, for 65.5 < |x| <
+# 66.6 where f' is still a normal number. 3/2 - w is exact for w > 3/2.
 _LECUN_SHIFT = 1.5
-_LECUN_C = 4.0 * _LECUN_A * _LECUN_B * math.exp(-_LECUN_SHIFT)
-_LECUN_K = math.exp(-_LECUN_SHIFT)
+_LECUN_C_TAIL = _LECUN_C * math.exp(-_LECUN_SHIFT)
 
 
 def _lecun_tanh_d(x, ops):
-    # sech^2 turns a rounding of its argument 4|x|/3 into |4x/3| relative ulps (85 ulp in float32
-    # at x = -56), so the argument is carried exactly as 4q + 4r/3: q = |x|/3 rounded, r = |x| - 3q
-    # computed without rounding (both subtractions are exact by Sterbenz), and e^(-4r/3) =
-    # 1 - 4r/3 to far below an ulp since |r| <= ulp(|x|).
+    # f' = A B sech^2(2x/3) = C s (1 - s), s = sigma(-w), w = 4|x|/3 (no cancellation of 1 - tanh^2).
+    # sech^2 turns a rounding of w into |w| relative ulps (85 ulp in float32 at x = -56), so w is
+    # carried exactly as 4q + 4r/3: q = |x|/3 rounded, r = |x| - 3q computed without rounding
+    # (both subtractions are exact by Sterbenz). The first-order correction 1 - tanh(w/2) 4r/3
+    # for the 4r/3 left out is exact far below an ulp, since |r| <= ulp(|x|).
     a = ops.abs(x)
     q = a / 3.0
     r = (a - 2.0 * q) - q
-    e = ops.exp(_LECUN_SHIFT - 4.0 * q) * (1.0 - r * (4.0 / 3.0))
-    den = 1.0 + _LECUN_K * e
-    return _LECUN_C * e / (den * den)
+    w = 4.0 * q
+    s = ops.sigmoid(-w)
+    body = (_LECUN_C * s) * (1.0 - s) * (1.0 - ops.tanh(2.0 * q) * (r * (4.0 / 3.0)))
+    tail = _LECUN_C_TAIL * ops.exp(_LECUN_SHIFT - w) * (1.0 - r * (4.0 / 3.0))
+    return ops.where(w > 40.0, tail, body)
 
 
 register(ActivationSpec(
