@@ -98,7 +98,9 @@ def test_matches_torch_values_and_kink_gradients(ours, theirs):
     torch.testing.assert_close(a, b, rtol=1e-12, atol=1e-15)
     a.sum().backward()
     b.sum().backward()
-    torch.testing.assert_close(x.grad, x2.grad, rtol=1e-10, atol=1e-15)
+    # torch's float64 hardsigmoid backward multiplies by a float32 1/6 (relative error 3e-8); ours is exact
+    rtol = 4e-8 if ours == "hardsigmoid" else 1e-10
+    torch.testing.assert_close(x.grad, x2.grad, rtol=rtol, atol=1e-15)
 
 
 def test_prelu_matches_torch():

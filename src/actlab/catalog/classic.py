@@ -97,14 +97,21 @@ register(ActivationSpec(
                                                               source="max of sigma' is 1/4")),
 ))
 
+def _tanh_d(x, ops):
+    # sech^2 x = 4t / (1 + t)^2 with t = e^{-2|x|}: no cancellation of 1 - tanh^2 for large |x|,
+    # and t stays a normal number as long as the result does (a product of two sigmoids would
+    # flush one factor to zero first in float32).
+    t = ops.exp(-2.0 * ops.abs(x))
+    return 4.0 * t / ((1.0 + t) * (1.0 + t))
+
+
 register(ActivationSpec(
     name="tanh",
     aliases=("hyperbolic_tangent",),
     family="sigmoidal",
     summary="The hyperbolic tangent: a zero-centred sigmoid with range (-1, 1).",
     forward=lambda x, ops: ops.tanh(x),
-    # 4 sigma(2x) sigma(-2x) = sech^2(x) without the cancellation of 1 - tanh^2 for large |x|.
-    derivative=lambda x, ops: 4.0 * ops.sigmoid(2.0 * x) * ops.sigmoid(-2.0 * x),
+    derivative=_tanh_d,
     derivative_from_output=lambda y, ops: 1.0 - y * y,
     reference=lambda x: mp.tanh(x),
     formula=r"f(x) = \tanh x = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}",

@@ -269,7 +269,7 @@ register(ActivationSpec(
                        r"\mathrm{sech}\tfrac{\alpha (1 - x)}{2}",
     params=(Param("alpha", 1.0, bounds=POS,
                   doc="sharpness; as alpha grows f tends to clip(x, 0, 1). The paper fixes no default; "
-                      "1.0 is ours (its smoothest useful setting)",
+                      "1.0 is our choice",
                   test_values=(10.0,)),),
     range=open_(0.0, 1.0),
     derivative_range=lambda p: Interval(0.0, _up(mp.tanh(mp.mpf(p["alpha"]) / 4)), False, True),
