@@ -144,8 +144,8 @@ def activations_markdown(specs: list[ActivationSpec]) -> str:
         "",
         f"{len(specs)} activations.",
         "",
-        "| name | f(x) | f'(x) | range | properties | parameters (default) |",
-        "|---|---|---|---|---|---|",
+        "| name | f(x) | f'(x) | range | properties | parameters (default) | defaults elsewhere |",
+        "|---|---|---|---|---|---|---|",
     ]
     rows, sections = [], []
     for s in specs:
@@ -153,7 +153,8 @@ def activations_markdown(specs: list[ActivationSpec]) -> str:
         props = [x for x in properties_text(s, d) if not x.startswith("range")]
         params = ", ".join(f"`{p.name}`={_fmt(p.default)}{' (learnable)' if p.learnable else ''}" for p in s.params)
         rows.append(f"| [`{s.name}`](#{s.name}) | ${_cell(s.formula)}$ | ${_cell(s.derivative_formula)}$ | "
-                    f"{_cell(str(s.range_for(d)))} | {_cell(', '.join(props))} | {_cell(params) or '—'} |")
+                    f"{_cell(str(s.range_for(d)))} | {_cell(', '.join(props))} | {_cell(params) or '—'} | "
+                    f"{_cell('; '.join(e for p in s.params for e in p.elsewhere)) or '—'} |")
         sec = [f"## {s.name}", "", f"**{class_name(s.name)}** — {s.summary}", ""]
         if s.aliases:
             sec.append(f"Aliases: {', '.join(f'`{a}`' for a in s.aliases)}. ")

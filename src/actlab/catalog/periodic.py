@@ -22,7 +22,7 @@ def _poly(y, coeffs):
 # ----------------------------------------------------------------------------- gaussian
 # x*x rounds with relative error u, which exp(-x^2) turns into an error of x^2 * u: 32 float32 ulp at
 # x = 8. Splitting x = hi + lo with hi on a 2^-8 grid makes hi*hi exact in float32 for |x| < 16 (and
-# float32 exp(-x^2) underflows to 0 beyond 10.3); the small rest lo*(2 hi + lo) goes in a second
+# float32 exp(-x^2) underflows to 0 beyond ~10.2); the small rest lo*(2 hi + lo) goes in a second
 # exp. Adding and subtracting 1.5 * 2^15 rounds to that grid in float32; in float64 it rounds to
 # 2^-37, which leaves the plain x^2 error (<= 2e-13 relative before underflow), well inside 1e-12.
 _GRID = 1.5 * 2.0**15

@@ -19,6 +19,12 @@ LAMBD = Param("lambd", 0.5, bounds=NONNEG, doc="the threshold lambda: inputs wit
               # binary-exact values, so float32 rounding of lambda does not blur the threshold
               test_values=(0.25, 2.0))
 
+# lambda = 0 turns both shrinks into the identity, yet torch's gradient at 0 stays 0 (zero for
+# |x| <= lambda). That convention point is listed as a kink; the function is C^inf there, and the
+# smoothness claimed is the weaker C^1 because a kink listing excludes C^inf.
+LAMBD0_KINK = Kink(0.0, 0.0, "lambda = 0: f is the identity, but f'(0) = 0 as torch (gradient zero for "
+                             "|x| <= lambda), a removable discontinuity of f'")
+
 
 def _hardshrink(x, ops, lambd):
     # `<=` so that NaN falls through to the x branch, and autograd gives 0 at +-lambda (torch).
@@ -40,8 +46,8 @@ register(ActivationSpec(
     range=REALS,
     derivative_range=closed(0.0, 1.0),
     monotonic=True,
-    smoothness=lambda p: INF if p["lambd"] == 0 else -1,
-    kinks=lambda p: () if p["lambd"] == 0 else (
+    smoothness=lambda p: 1 if p["lambd"] == 0 else -1,
+    kinks=lambda p: (LAMBD0_KINK,) if p["lambd"] == 0 else (
         Kink(-p["lambd"], 0.0, "jump from -lambda to 0; f(-lambda) = 0 and f' = 0 there, as torch "
                                "(gradient is zero for -lambda <= x <= lambda)", jump=True),
         Kink(p["lambd"], 0.0, "jump from 0 to lambda; f(lambda) = 0 and f' = 0 there, as torch", jump=True)),
@@ -77,9 +83,8 @@ register(ActivationSpec(
     range=REALS,
     derivative_range=closed(0.0, 1.0),
     monotonic=True,
-    smoothness=0,
-    kinks=lambda p: (Kink(0.0, 0.0, "lambda = 0 makes f the identity; f'(0) = 0 is torch's value "
-                                    "(gradient zero for -lambda <= x <= lambda)"),) if p["lambd"] == 0 else (
+    smoothness=lambda p: 1 if p["lambd"] == 0 else 0,
+    kinks=lambda p: (LAMBD0_KINK,) if p["lambd"] == 0 else (
         Kink(-p["lambd"], 0.0, "one-sided slopes 1 | 0; f' = 0 as torch (zero for -lambda <= x <= lambda)"),
         Kink(p["lambd"], 0.0, "one-sided slopes 0 | 1; f' = 0 as torch (zero for -lambda <= x <= lambda)")),
     zero_centered=True,
