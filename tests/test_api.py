@@ -46,8 +46,17 @@ def test_empty_input(name):
 
 
 @pytest.mark.parametrize("name", ALL)
-@pytest.mark.parametrize("bad", [np.arange(4), np.array([True, False, True, False]), np.ones(4, complex),
-                                 torch.arange(4), torch.ones(4, dtype=torch.complex64), np.array(["a"] * 4)])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        np.arange(4),
+        np.array([True, False, True, False]),
+        np.ones(4, complex),
+        torch.arange(4),
+        torch.ones(4, dtype=torch.complex64),
+        np.array(["a"] * 4),
+    ],
+)
 def test_non_float_input_is_a_clear_type_error(name, bad):
     with pytest.raises(InputTypeError, match="float"):
         actlab.get(name)(bad)
@@ -74,8 +83,14 @@ def test_unknown_name_lists_close_matches():
 
 def test_names_are_normalised_and_aliases_resolve():
     assert actlab.spec("Leaky-ReLU").name == "leaky_relu"
-    for alias, name in [("linear", "identity"), ("logistic", "sigmoid"), ("heaviside", "binary_step"),
-                        ("swish", "swish"), ("hard_sigmoid", "hardsigmoid"), ("hard_swish", "hardswish")]:
+    for alias, name in [
+        ("linear", "identity"),
+        ("logistic", "sigmoid"),
+        ("heaviside", "binary_step"),
+        ("swish", "swish"),
+        ("hard_sigmoid", "hardsigmoid"),
+        ("hard_swish", "hardswish"),
+    ]:
         assert actlab.spec(alias).name == name
 
 

@@ -28,8 +28,9 @@ def _no_double_where(x, ops, alpha):
 
 CASES = {
     "wrong derivative": dict(derivative=lambda x, ops, alpha: ops.where(x > 0, ops.ones_like(x), ops.exp(x))),
-    "wrong kink convention": dict(kinks=lambda p: (Kink(0.0, 1.0, "claims 1"),), smoothness=0,
-                                  test_params=({"alpha": 0.5},)),
+    "wrong kink convention": dict(
+        kinks=lambda p: (Kink(0.0, 1.0, "claims 1"),), smoothness=0, test_params=({"alpha": 0.5},)
+    ),
     "cancellation near 0": dict(forward=_naive_elu),
     "NaN gradient": dict(forward=_no_double_where),
     "wrong range": dict(range=Interval(-0.5, float("inf"))),

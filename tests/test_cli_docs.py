@@ -51,15 +51,21 @@ def test_check_passes_and_fails(capsys, scratch_spec):
 
     import actlab
 
-    broken = dataclasses.replace(actlab.spec("relu"), name="relu_broken_for_cli", aliases=(),
-                                 derivative=lambda x, ops: ops.ones_like(x))
+    broken = dataclasses.replace(
+        actlab.spec("relu"),
+        name="relu_broken_for_cli",
+        aliases=(),
+        derivative=lambda x, ops: ops.ones_like(x),
+    )
     with scratch_spec(broken):
         assert main(["check", "relu_broken_for_cli", "--quick"]) == 1
     assert "FAIL" in capsys.readouterr().out
 
 
 def test_python_dash_m():
-    r = subprocess.run([sys.executable, "-m", "actlab", "list", "sig*"], capture_output=True, text=True, check=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "actlab", "list", "sig*"], capture_output=True, text=True, check=True
+    )
     assert "sigmoid" in r.stdout
 
 
@@ -69,7 +75,8 @@ def test_activations_md_is_up_to_date():
 
     path = ROOT / "docs" / "activations.md"
     assert path.read_text() == activations_markdown(all_specs()), (
-        "docs/activations.md is stale; run `actlab docs -o docs/activations.md`")
+        "docs/activations.md is stale; run `actlab docs -o docs/activations.md`"
+    )
 
 
 @pytest.mark.parametrize("cmd", [["plot", "relu", "--xmin", "3", "--xmax", "1", "-o", "x.png"]])

@@ -37,9 +37,11 @@ def test_sigmoid_derivative_at_most_a_quarter():
 
 def test_minima_of_non_monotone_functions():
     # 30-digit values from definitions.md (computed independently at 110 digits)
-    for name, argmin, fmin in [("silu", -1.27846454276107379510935873902, -0.278464542761073795109358739023),
-                               ("mish", -1.19243121451549521213758834042, -0.308843413017250406628760229042),
-                               ("gelu", -0.751791524693564457457904946780, -0.169971207479903661693868470982)]:
+    for name, argmin, fmin in [
+        ("silu", -1.27846454276107379510935873902, -0.278464542761073795109358739023),
+        ("mish", -1.19243121451549521213758834042, -0.308843413017250406628760229042),
+        ("gelu", -0.751791524693564457457904946780, -0.169971207479903661693868470982),
+    ]:
         assert actlab.get(name)(argmin) == pytest.approx(fmin, rel=1e-15)
         assert abs(actlab.get(name).derivative(argmin)) < 1e-15
         s = actlab.spec(name)
@@ -49,7 +51,9 @@ def test_minima_of_non_monotone_functions():
 def test_rrelu_eval_slopes_torch_vs_paper():
     x = np.array([-1.0])
     assert actlab.get("rrelu")(x)[0] == pytest.approx(-11 / 48, rel=1e-15)  # torch: (1/8 + 1/3) / 2
-    assert actlab.get("rrelu", eval_slope="paper")(x)[0] == pytest.approx(-2 / 11, rel=1e-15)  # Xu et al.: 1/5.5
+    assert actlab.get("rrelu", eval_slope="paper")(x)[0] == pytest.approx(
+        -2 / 11, rel=1e-15
+    )  # Xu et al.: 1/5.5
 
 
 def test_rrelu_training_samples_slopes_in_bounds():
@@ -81,13 +85,31 @@ def test_gelu_tanh_approximation_distance():
     assert abs(abs(x[diff.argmax()]) - 2.70) < 0.02
 
 
-@pytest.mark.parametrize("ours, theirs", [
-    ("relu", F.relu), ("relu6", F.relu6), ("leaky_relu", F.leaky_relu), ("elu", F.elu), ("selu", F.selu),
-    ("celu", F.celu), ("gelu", F.gelu), ("silu", F.silu), ("mish", F.mish), ("hardtanh", F.hardtanh),
-    ("hardsigmoid", F.hardsigmoid), ("hardswish", F.hardswish), ("hardshrink", F.hardshrink),
-    ("softshrink", F.softshrink), ("tanhshrink", F.tanhshrink), ("log_sigmoid", F.logsigmoid),
-    ("softplus", F.softplus), ("softsign", F.softsign), ("sigmoid", torch.sigmoid), ("tanh", torch.tanh),
-])
+@pytest.mark.parametrize(
+    "ours, theirs",
+    [
+        ("relu", F.relu),
+        ("relu6", F.relu6),
+        ("leaky_relu", F.leaky_relu),
+        ("elu", F.elu),
+        ("selu", F.selu),
+        ("celu", F.celu),
+        ("gelu", F.gelu),
+        ("silu", F.silu),
+        ("mish", F.mish),
+        ("hardtanh", F.hardtanh),
+        ("hardsigmoid", F.hardsigmoid),
+        ("hardswish", F.hardswish),
+        ("hardshrink", F.hardshrink),
+        ("softshrink", F.softshrink),
+        ("tanhshrink", F.tanhshrink),
+        ("log_sigmoid", F.logsigmoid),
+        ("softplus", F.softplus),
+        ("softsign", F.softsign),
+        ("sigmoid", torch.sigmoid),
+        ("tanh", torch.tanh),
+    ],
+)
 def test_matches_torch_values_and_kink_gradients(ours, theirs):
     s = actlab.spec(ours)
     kinks = [k.at_for(s.defaults()) for k in s.kinks_for(s.defaults())]
@@ -129,14 +151,28 @@ def test_worked_examples_from_the_guide():
 
 
 def test_no_nan_at_extremes():
-    cases = {"mish": -1000.0, "softplus": 1000.0, "log_sigmoid": -1000.0, "gelu": -40.0, "sinc": 0.0,
-             "tanh_exp": 1000.0, "squareplus": -1e300, "bent_identity": 1e300}
+    cases = {
+        "mish": -1000.0,
+        "softplus": 1000.0,
+        "log_sigmoid": -1000.0,
+        "gelu": -40.0,
+        "sinc": 0.0,
+        "tanh_exp": 1000.0,
+        "squareplus": -1e300,
+        "bent_identity": 1e300,
+    }
     for name, x in cases.items():
-        for arr in (np.array([x]), torch.tensor([x], dtype=torch.float64), torch.tensor([x], dtype=torch.float32)):
+        for arr in (
+            np.array([x]),
+            torch.tensor([x], dtype=torch.float64),
+            torch.tensor([x], dtype=torch.float32),
+        ):
             act = actlab.get(name)
             assert not np.isnan(np.asarray(act(arr), dtype=float)).any(), (name, x)
             assert not np.isnan(np.asarray(act.derivative(arr), dtype=float)).any(), (name, x)
-    assert actlab.get("sinc").derivative(np.array([1e-8]))[0] == pytest.approx(-3.3333333333333333e-9, rel=1e-12)
+    assert actlab.get("sinc").derivative(np.array([1e-8]))[0] == pytest.approx(
+        -3.3333333333333333e-9, rel=1e-12
+    )
     big = np.array([1e4, -1e4, 3.0, 1e4 - 1.0])
     y = actlab.get("sparsemax")(big)
     assert np.isfinite(y).all() and y.sum() == pytest.approx(1.0)

@@ -15,8 +15,12 @@ from actlab.registry import resolve_params
 
 from .conftest import ELEMENTWISE
 
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 
 def _param_strategy(p):
@@ -31,8 +35,14 @@ def _param_strategy(p):
         lo = 1e-3  # open at 0: values like 5e-324 make f overflow or put a corner below any step size
     if hi == math.inf or (p.bounds and p.bounds.hi == math.inf):
         hi = max(lo + 5.0, 5.0) if lo > -math.inf else 5.0
-    return st.floats(lo, hi, exclude_min=not (p.bounds and p.bounds.lo_closed) and lo != 1e-3,
-                     exclude_max=not (p.bounds and p.bounds.hi_closed), allow_nan=False, allow_subnormal=False)
+    return st.floats(
+        lo,
+        hi,
+        exclude_min=not (p.bounds and p.bounds.lo_closed) and lo != 1e-3,
+        exclude_max=not (p.bounds and p.bounds.hi_closed),
+        allow_nan=False,
+        allow_subnormal=False,
+    )
 
 
 def _params(s):
@@ -82,7 +92,8 @@ def test_range_monotonicity_and_derivative(name):
             if _near_kink(s, p, xi, 100 * h) or abs(xi) > 50:
                 continue
             fd = (act(xi + h) - act(xi - h)) / (2 * h)
-            assert abs(fd - di) <= 1e-4 * max(1.0, abs(di), abs(float(act(xi))) / max(abs(xi), 1.0)), \
+            assert abs(fd - di) <= 1e-4 * max(1.0, abs(di), abs(float(act(xi))) / max(abs(xi), 1.0)), (
                 f"f'({xi}) = {di}, central difference {fd}, params {p}"
+            )
 
     prop()

@@ -17,7 +17,22 @@ from .spec import ActivationSpec, Example, Interval, Kink, Param, Reference
 __version__ = "0.1.0"
 
 __all__ = [
-    "Activation", "ActivationSpec", "ActlabError", "Example", "InputTypeError", "Interval", "Kink",
-    "Param", "ParameterError", "Reference", "ShapeError", "SpecError", "UnknownActivationError",
-    "get", "list_activations", "register", "spec", "__version__",
+    "Activation",
+    "ActivationSpec",
+    "ActlabError",
+    "Example",
+    "InputTypeError",
+    "Interval",
+    "Kink",
+    "Param",
+    "ParameterError",
+    "Reference",
+    "ShapeError",
+    "SpecError",
+    "UnknownActivationError",
+    "get",
+    "list_activations",
+    "register",
+    "spec",
+    "__version__",
 ]

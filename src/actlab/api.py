@@ -146,7 +146,9 @@ class Activation:
             xc, dtype, scalar = _as_numpy(x, what)
         if s.kind != "elementwise":
             if xc.ndim == 0:
-                raise ShapeError(f"{s.name} acts along an axis; got a scalar. Pass an array of shape (..., n).")
+                raise ShapeError(
+                    f"{s.name} acts along an axis; got a scalar. Pass an array of shape (..., n)."
+                )
             nd = xc.ndim
             if not -nd <= axis < nd:
                 raise ShapeError(f"{s.name}: axis {axis} is out of range for an input with {nd} dimensions")
@@ -175,8 +177,9 @@ class Activation:
         return y.to(dtype) if y.dtype != dtype else y
 
     # ------------------------------------------------------------------ public
-    def __call__(self, x: Any, *, axis: int = -1, dim: int | None = None, training: bool = False,
-                 generator: Any = None) -> Any:
+    def __call__(
+        self, x: Any, *, axis: int = -1, dim: int | None = None, training: bool = False, generator: Any = None
+    ) -> Any:
         extra = {"training": training, "generator": generator} if self.spec.stochastic else None
         return self._run(self.spec.forward, x, axis=axis if dim is None else dim, extra=extra)
 

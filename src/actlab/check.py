@@ -23,8 +23,19 @@ from .registry import spec as get_spec
 from .spec import INF, ActivationSpec
 
 __all__ = [
-    "Failure", "Report", "check_spec", "check_autograd", "check", "param_sets", "points", "ref_value", "ref_derivative",
-    "ulp_error", "mp_derivative", "DIGITS", "RTOL64",
+    "Failure",
+    "Report",
+    "check_spec",
+    "check_autograd",
+    "check",
+    "param_sets",
+    "points",
+    "ref_value",
+    "ref_derivative",
+    "ulp_error",
+    "mp_derivative",
+    "DIGITS",
+    "RTOL64",
 ]
 
 DIGITS = 50
@@ -267,8 +278,14 @@ def _check_elementwise_values(s, params, rep, paths, dtypes) -> None:
                         kd = _at_kink(s, params, x)
                         if kd is not None:
                             if not (g == round_to(kd, dtype) or abs(g - kd) <= 1e-12 * max(1, abs(kd))):
-                                rep.failures.append(Failure(s.name, params, f"{label} at kink",
-                                                            f"f'({x!r}) = {g!r}, convention says {kd!r}"))
+                                rep.failures.append(
+                                    Failure(
+                                        s.name,
+                                        params,
+                                        f"{label} at kink",
+                                        f"f'({x!r}) = {g!r}, convention says {kd!r}",
+                                    )
+                                )
                             continue
                     exact = ref_value(s, params, x) if which == "value" else ref_derivative(s, params, x)
                     scale = _local_scale(s, params, x, which, exact)
@@ -276,10 +293,15 @@ def _check_elementwise_values(s, params, rep, paths, dtypes) -> None:
                     rep.note(label, err if dtype != "float64" else err * 2.0**-52, x)
                     if err > budget:
                         shown = f"{err:.3g} ulp" if dtype != "float64" else f"{err * 2.0**-52:.3g} relative"
-                        rep.failures.append(Failure(
-                            s.name, params, label,
-                            f"x={x!r}: got {g!r}, exact {mp.nstr(exact, 17)} ({shown}; budget "
-                            f"{budget if dtype != 'float64' else RTOL64:g})"))
+                        rep.failures.append(
+                            Failure(
+                                s.name,
+                                params,
+                                label,
+                                f"x={x!r}: got {g!r}, exact {mp.nstr(exact, 17)} ({shown}; budget "
+                                f"{budget if dtype != 'float64' else RTOL64:g})",
+                            )
+                        )
 
 
 def _evaluate(act, xs: np.ndarray, dtype: str, path: str, which: str) -> np.ndarray:
@@ -307,7 +329,9 @@ def _check_infinities(s, params, rep) -> None:
         if math.isnan(exact):
             continue
         if not (got == exact or (math.isfinite(exact) and abs(got - exact) <= 1e-12 * max(1, abs(exact)))):
-            rep.failures.append(Failure(s.name, params, "infinite input", f"f({x}) = {got}, limit is {exact}"))
+            rep.failures.append(
+                Failure(s.name, params, "infinite input", f"f({x}) = {got}, limit is {exact}")
+            )
     for path in ("numpy", "torch"):
         got = _evaluate(act, np.array([math.nan]), "float64", path, "value")[0]
         if not math.isnan(got):
@@ -325,15 +349,22 @@ def _check_metadata(s: ActivationSpec, params: Mapping[str, Any], rep: Report) -
     def fail(what, detail):
         rep.failures.append(Failure(s.name, params, what, detail))
 
-    for label, vals, iv in (("range", f, s.range_for(params)), ("derivative range", d, s.derivative_range_for(params))):
+    for label, vals, iv in (
+        ("range", f, s.range_for(params)),
+        ("derivative range", d, s.derivative_range_for(params)),
+    ):
         if iv is None:
             continue
         v = vals[np.isfinite(vals)]
         tol = 1e-12
-        bad = [x for x, y in zip(xs[np.isfinite(vals)], v) if not iv.contains(float(y), tol * max(1.0, abs(y)))]
+        bad = [
+            x for x, y in zip(xs[np.isfinite(vals)], v) if not iv.contains(float(y), tol * max(1.0, abs(y)))
+        ]
         if bad:
-            fail(label, f"claimed {iv}, but f{'′' if 'der' in label else ''}({bad[0]!r}) = "
-                        f"{vals[xs == bad[0]][0]!r}")
+            fail(
+                label,
+                f"claimed {iv}, but f{'′' if 'der' in label else ''}({bad[0]!r}) = {vals[xs == bad[0]][0]!r}",
+            )
         lo, hi = float(v.min()), float(v.max())
         if math.isfinite(iv.lo) and lo > iv.lo + 0.02 * (1 + abs(iv.lo)):
             fail(label, f"claimed lower bound {iv.lo} is not approached (min seen {lo})")
@@ -362,8 +393,11 @@ def _check_metadata(s: ActivationSpec, params: Mapping[str, Any], rep: Report) -
     dpm = act.derivative(np.array([-1e-9, 1e-9]))
     ident = f0 == 0 and abs(fp0 - 1) < 1e-12 and abs(dpm[1] - dpm[0]) < 1e-6
     if ident != s.approximates_identity_for(params):
-        fail("approximates_identity", f"claimed {s.approximates_identity_for(params)}: f(0)={f0}, f'(0)={fp0}, "
-                                      f"f'(+-1e-9)={dpm.tolist()}")
+        fail(
+            "approximates_identity",
+            f"claimed {s.approximates_identity_for(params)}: f(0)={f0}, f'(0)={fp0}, "
+            f"f'(+-1e-9)={dpm.tolist()}",
+        )
 
     _check_smoothness(s, params, act, fail)
 
@@ -387,8 +421,11 @@ def _check_metadata(s: ActivationSpec, params: Mapping[str, Any], rep: Report) -
         val = float(np.asarray(val)[0])
         # one unit in the last printed digit: the guides sometimes truncate instead of rounding
         if abs(val - ex.expected) > 10.0**-ex.digits + 4 * 2.0**-52 * abs(ex.expected):
-            fail("worked example", f"f{'′' if ex.of != 'value' else ''}({ex.x}) = {val!r}, the example says "
-                                   f"{ex.expected} to {ex.digits} digits ({ex.source})")
+            fail(
+                "worked example",
+                f"f{'′' if ex.of != 'value' else ''}({ex.x}) = {val!r}, the example says "
+                f"{ex.expected} to {ex.digits} digits ({ex.source})",
+            )
 
 
 def _check_smoothness(s, params, act, fail) -> None:
@@ -440,8 +477,14 @@ def _check_param_derivatives(s, params, rep) -> None:
             exact = _ref_param_derivative(s, params, pname, float(x))
             err = abs(g - float(exact)) / max(abs(float(exact)), 1e-300)
             if err > 1e-9 and abs(g - float(exact)) > 1e-14:
-                rep.failures.append(Failure(s.name, params, f"d f / d {pname}",
-                                            f"x={float(x)!r}: closed form {g!r}, mpmath {mp.nstr(exact, 17)}"))
+                rep.failures.append(
+                    Failure(
+                        s.name,
+                        params,
+                        f"d f / d {pname}",
+                        f"x={float(x)!r}: closed form {g!r}, mpmath {mp.nstr(exact, 17)}",
+                    )
+                )
 
 
 def check_autograd(s: ActivationSpec, params: Mapping[str, Any], rep: Report) -> None:
@@ -465,8 +508,11 @@ def check_autograd(s: ActivationSpec, params: Mapping[str, Any], rep: Report) ->
     inputs = [xs] if xs is not None else [np.array(v) for v in VECTORS]
     for arr in inputs:
         x = torch.tensor(arr, dtype=torch.float64, requires_grad=True)
-        learn = {p.name: torch.tensor(float(params[p.name]), dtype=torch.float64, requires_grad=True)
-                 for p in s.params if p.learnable and isinstance(params[p.name], (int, float))}
+        learn = {
+            p.name: torch.tensor(float(params[p.name]), dtype=torch.float64, requires_grad=True)
+            for p in s.params
+            if p.learnable and isinstance(params[p.name], (int, float))
+        }
         y = get(s.name, **{**params, **learn})(x)
         g = torch.linspace(-1.0, 2.0, y.numel(), dtype=torch.float64).reshape(y.shape)
         grads = torch.autograd.grad(y, [x, *learn.values()], g, allow_unused=True)
@@ -487,8 +533,9 @@ def check_autograd(s: ActivationSpec, params: Mapping[str, Any], rep: Report) ->
             pp = prepare_params(s, act.params, xd, tops)
             dp = s.param_derivatives[pname](xd, tops, **pp)
             want_p = (dp * g).sum()
-            _compare_grads(s, params, rep, f"autograd d/d{pname}", np.array([0.0]), got.reshape(1),
-                           want_p.reshape(1))
+            _compare_grads(
+                s, params, rep, f"autograd d/d{pname}", np.array([0.0]), got.reshape(1), want_p.reshape(1)
+            )
 
 
 def _compare_grads(s, params, rep, label, xs, got, want) -> None:
@@ -502,14 +549,23 @@ def _compare_grads(s, params, rep, label, xs, got, want) -> None:
     if bad.any():
         i = int(np.argmax(bad))
         where = f"x={float(xs.reshape(-1)[i])!r}: " if xs.size == gn.size else ""
-        rep.failures.append(Failure(s.name, params, label,
-                                    f"{where}autograd of forward gives {gn.reshape(-1)[i]!r}, closed form "
-                                    f"{wn.reshape(-1)[i]!r}"))
+        rep.failures.append(
+            Failure(
+                s.name,
+                params,
+                label,
+                f"{where}autograd of forward gives {gn.reshape(-1)[i]!r}, closed form {wn.reshape(-1)[i]!r}",
+            )
+        )
 
 
-def check_spec(s: ActivationSpec, *, paths: Iterable[str] = ("numpy", "torch"),
-               dtypes: Iterable[str] = ("float64", "float32", "float16", "bfloat16"),
-               metadata: bool = True) -> Report:
+def check_spec(
+    s: ActivationSpec,
+    *,
+    paths: Iterable[str] = ("numpy", "torch"),
+    dtypes: Iterable[str] = ("float64", "float32", "float16", "bfloat16"),
+    metadata: bool = True,
+) -> Report:
     """Run every check on one spec; the report lists failures and the worst error per path/dtype."""
     from .check_kinds import check_gated, check_vector
 

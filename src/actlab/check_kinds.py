@@ -73,8 +73,14 @@ def check_vector(s: ActivationSpec, params: Mapping[str, Any], rep: Report, path
                     err = ulp_error(float(g), e, scale, dtype)
                     rep.note(f"{path}/{dtype}/value", err * (2.0**-52 if dtype == "float64" else 1), xin[i])
                     if err > budget:
-                        rep.failures.append(Failure(s.name, params, f"{path}/{dtype}/value",
-                                                    f"x={xin}: component {i} = {g!r}, exact {mp.nstr(e, 17)}"))
+                        rep.failures.append(
+                            Failure(
+                                s.name,
+                                params,
+                                f"{path}/{dtype}/value",
+                                f"x={xin}: component {i} = {g!r}, exact {mp.nstr(e, 17)}",
+                            )
+                        )
         # derivative: vjp against the mpmath Jacobian (float64). Where a component sits exactly on
         # a boundary (sparsemax at [1, 2, 3]) f is not differentiable in that coordinate: the
         # one-sided Jacobians differ there, and either side is an acceptable answer.
@@ -83,28 +89,49 @@ def check_vector(s: ActivationSpec, params: Mapping[str, Any], rep: Report, path
         sides = []
         with mp.workdps(DIGITS):
             for direction in (1, -1):
-                jac = [[mp.diff(lambda t, i=i, j=j: s.reference(
-                    [t if k == j else mp.mpf(vec[k]) for k in range(n)], **mpp)[i], mp.mpf(vec[j]),
-                    direction=direction) for j in range(n)] for i in range(n)]
+                jac = [
+                    [
+                        mp.diff(
+                            lambda t, i=i, j=j: s.reference(
+                                [t if k == j else mp.mpf(vec[k]) for k in range(n)], **mpp
+                            )[i],
+                            mp.mpf(vec[j]),
+                            direction=direction,
+                        )
+                        for j in range(n)
+                    ]
+                    for i in range(n)
+                ]
                 sides.append([float(mp.fsum(g[i] * jac[i][j] for i in range(n))) for j in range(n)])
         for path in paths:
-            got = _np(act.vjp(_as(vec, "float64", path), g if path == "numpy" else _as(list(g), "float64", path)))
-            scale = max(1e-300, max(abs(w) for w in sides[0] + sides[1]), max(abs(float(x)) for x in vec) * 1e-16)
+            got = _np(
+                act.vjp(_as(vec, "float64", path), g if path == "numpy" else _as(list(g), "float64", path))
+            )
+            scale = max(
+                1e-300, max(abs(w) for w in sides[0] + sides[1]), max(abs(float(x)) for x in vec) * 1e-16
+            )
             err = max(min(abs(a - w[j]) for w in sides) for j, a in enumerate(got)) / scale
             rep.note(f"{path}/float64/vjp", err, vec[0])
             if err > 1e-9:
-                rep.failures.append(Failure(s.name, params, f"{path} vjp",
-                                            f"x={vec}: got {list(got)}, mpmath one-sided {sides}"))
+                rep.failures.append(
+                    Failure(
+                        s.name, params, f"{path} vjp", f"x={vec}: got {list(got)}, mpmath one-sided {sides}"
+                    )
+                )
     for path in paths:
         y = _np(act(_as([1.0, math.nan, 2.0], "float64", path)))
         if not np.isnan(y).any():
-            rep.failures.append(Failure(s.name, params, f"{path} NaN input", f"f([1, nan, 2]) = {y.tolist()}"))
+            rep.failures.append(
+                Failure(s.name, params, f"{path} NaN input", f"f([1, nan, 2]) = {y.tolist()}")
+            )
     rng_iv = s.range_for(params)
     for vec in VECTORS:
         y = _np(act(np.asarray(vec, dtype=np.float64)))
         bad = [v for v in y if not rng_iv.contains(float(v), 1e-12 * max(1.0, abs(v)))]
         if bad:
-            rep.failures.append(Failure(s.name, params, "range", f"claimed {rng_iv}, f({vec}) has {bad[0]!r}"))
+            rep.failures.append(
+                Failure(s.name, params, "range", f"claimed {rng_iv}, f({vec}) has {bad[0]!r}")
+            )
 
 
 def check_gated(s: ActivationSpec, params: Mapping[str, Any], rep: Report, paths, dtypes) -> None:
@@ -135,24 +162,44 @@ def check_gated(s: ActivationSpec, params: Mapping[str, Any], rep: Report, paths
                 for i, b in enumerate(b_d):
                     e = ref(ar, b)
                     h = min(abs(b), 1.0) / 100
-                    scale = max([abs(float(e))] + ([abs(float(ref(ar, b - h))), abs(float(ref(ar, b + h)))] if h else []))
+                    scale = max(
+                        [abs(float(e))]
+                        + ([abs(float(ref(ar, b - h))), abs(float(ref(ar, b + h)))] if h else [])
+                    )
                     err = ulp_error(float(y[i]), e, scale, dtype)
                     rep.note(f"{path}/{dtype}/value", err * (2.0**-52 if dtype == "float64" else 1), b)
                     if err > budget:
-                        rep.failures.append(Failure(s.name, params, f"{path}/{dtype}/value",
-                                                    f"a={ar}, b={b}: got {y[i]!r}, exact {mp.nstr(e, 17)}"))
+                        rep.failures.append(
+                            Failure(
+                                s.name,
+                                params,
+                                f"{path}/{dtype}/value",
+                                f"a={ar}, b={b}: got {y[i]!r}, exact {mp.nstr(e, 17)}",
+                            )
+                        )
                     if dtype != "float64" or abs(b) > 100:
                         continue
                     with mp.workdps(DIGITS):
                         da = mp.diff(lambda t: s.reference(t, mp.mpf(b), **mpp), mp.mpf(ar))
-                    db = (mp.mpf(ar) * kinks[b] if b in kinks else
-                          mp_derivative(lambda t: s.reference(mp.mpf(ar), t, **mpp), b, list(kinks)))
+                    db = (
+                        mp.mpf(ar) * kinks[b]
+                        if b in kinks
+                        else mp_derivative(lambda t: s.reference(mp.mpf(ar), t, **mpp), b, list(kinks))
+                    )
                     for label, got_d, want in (("d/da", dd[i], da), ("d/db", dd[len(b_d) + i], db)):
                         w = float(want)
                         if abs(got_d - w) > 1e-10 * max(1.0, abs(w)):
-                            rep.failures.append(Failure(s.name, params, f"{path} derivative {label}",
-                                                        f"a={ar}, b={b}: got {got_d!r}, mpmath {w!r}"))
+                            rep.failures.append(
+                                Failure(
+                                    s.name,
+                                    params,
+                                    f"{path} derivative {label}",
+                                    f"a={ar}, b={b}: got {got_d!r}, mpmath {w!r}",
+                                )
+                            )
     for path in paths:
         y = _np(act(_as([1.0, math.nan, math.nan, 2.0], "float64", path)))
         if not np.isnan(y).all():
-            rep.failures.append(Failure(s.name, params, f"{path} NaN input", f"f([1, nan | nan, 2]) = {y.tolist()}"))
+            rep.failures.append(
+                Failure(s.name, params, f"{path} NaN input", f"f([1, nan | nan, 2]) = {y.tolist()}")
+            )

@@ -19,20 +19,33 @@ def _cmd_list(a: argparse.Namespace) -> int:
     from .docs import properties_text
     from .registry import list_activations, spec
 
-    names = list_activations(a.pattern, family=a.family, learnable=True if a.learnable else None,
-                             monotonic=True if a.monotonic else None, bounded=True if a.bounded else None,
-                             smooth=True if a.smooth else None)
+    names = list_activations(
+        a.pattern,
+        family=a.family,
+        learnable=True if a.learnable else None,
+        monotonic=True if a.monotonic else None,
+        bounded=True if a.bounded else None,
+        smooth=True if a.smooth else None,
+    )
     if a.format == "json":
         out = []
         for n in names:
             s = spec(n)
             d = s.defaults()
-            out.append({"name": n, "aliases": list(s.aliases), "family": s.family, "kind": s.kind,
-                        "params": {p.name: p.default for p in s.params},
-                        "learnable": [p.name for p in s.params if p.learnable],
-                        "range": str(s.range_for(d)), "monotonic": s.monotonic_for(d),
-                        "smoothness": s.smoothness_for(d) if math.isfinite(s.smoothness_for(d)) else "inf",
-                        "summary": s.summary})
+            out.append(
+                {
+                    "name": n,
+                    "aliases": list(s.aliases),
+                    "family": s.family,
+                    "kind": s.kind,
+                    "params": {p.name: p.default for p in s.params},
+                    "learnable": [p.name for p in s.params if p.learnable],
+                    "range": str(s.range_for(d)),
+                    "monotonic": s.monotonic_for(d),
+                    "smoothness": s.smoothness_for(d) if math.isfinite(s.smoothness_for(d)) else "inf",
+                    "summary": s.summary,
+                }
+            )
         print(json.dumps(out, indent=2))
         return 0
     if not names:
@@ -80,8 +93,10 @@ def _cmd_check(a: argparse.Namespace) -> int:
             print(f"FAIL  {s.name}: {len(rep.failures)} failure(s)")
             for f in rep.failures[: a.max_failures]:
                 print(f"        {f}")
-    print(f"\n{len(specs) - bad}/{len(specs)} activations verified in {time.perf_counter() - t0:.1f} s "
-          f"against {50}-digit mpmath references.")
+    print(
+        f"\n{len(specs) - bad}/{len(specs)} activations verified in {time.perf_counter() - t0:.1f} s "
+        f"against {50}-digit mpmath references."
+    )
     print("worst error per path/dtype (float64: relative to the local scale; others: ulps):")
     for label in sorted(worst_all):
         err, name, x = worst_all[label]

@@ -50,8 +50,18 @@ def properties_text(s: ActivationSpec, p: dict[str, Any] | None = None) -> list[
 def docstring(s: ActivationSpec, form: str = "function") -> str:
     """Google-style docstring with ``.. math::`` blocks, generated from the spec."""
     d = s.defaults()
-    lines = [s.summary, "", ".. math::", "", f"    {s.formula}", "", ".. math::", "",
-             f"    {s.derivative_formula}", ""]
+    lines = [
+        s.summary,
+        "",
+        ".. math::",
+        "",
+        f"    {s.formula}",
+        "",
+        ".. math::",
+        "",
+        f"    {s.derivative_formula}",
+        "",
+    ]
     lines.append("Properties (default parameters): " + ", ".join(properties_text(s, d)) + ".")
     kinks = s.kinks_for(d)
     if kinks:
@@ -60,11 +70,16 @@ def docstring(s: ActivationSpec, form: str = "function") -> str:
     if s.note:
         lines += ["", s.note]
     lines += ["", "Args:"]
-    lines.append("    input: a floating-point tensor (float16, bfloat16, float32 or float64)." if form == "function"
-                 else "    num_parameters: 1 for shared learnable values, or the channel count C (dim 1).")
+    lines.append(
+        "    input: a floating-point tensor (float16, bfloat16, float32 or float64)."
+        if form == "function"
+        else "    num_parameters: 1 for shared learnable values, or the channel count C (dim 1)."
+    )
     for p in s.params:
         extra = " Learnable." if p.learnable else ""
-        rng = f" Valid: {p.bounds}." if p.bounds is not None else (f" One of {p.choices}." if p.choices else "")
+        rng = (
+            f" Valid: {p.bounds}." if p.bounds is not None else (f" One of {p.choices}." if p.choices else "")
+        )
         lines.append(f"    {p.name}: {p.doc or p.name} (default {_fmt(p.default)}).{rng}{extra}")
         for e in p.elsewhere:
             lines.append(f"        Elsewhere: {e}.")
@@ -75,10 +90,9 @@ def docstring(s: ActivationSpec, form: str = "function") -> str:
     if s.references:
         lines += ["", "References:"] + [f"    {r}" for r in s.references]
     lines += ["", "Example:"]
-    if form == "function":
-        lines.append(f"    >>> actlab.torch.functional.{s.name}(torch.randn(4{', 6' if s.kind != 'elementwise' else ''}))")
-    else:
-        lines.append(f"    >>> actlab.torch.{class_name(s.name)}()(torch.randn(4{', 6' if s.kind != 'elementwise' else ''}))")
+    shape = "4" if s.kind == "elementwise" else "4, 6"
+    call = f"functional.{s.name}" if form == "function" else f"{class_name(s.name)}()"
+    lines.append(f"    >>> actlab.torch.{call}(torch.randn({shape}))")
     return "\n".join(lines)
 
 
@@ -95,7 +109,9 @@ def show_text(s: ActivationSpec) -> str:
         out.append("parameters:")
         for p in s.params:
             tags = [t for t, on in (("learnable", p.learnable), ("per-channel", p.per_channel)) if on]
-            valid = f"valid {p.bounds}" if p.bounds is not None else (f"one of {p.choices}" if p.choices else "")
+            valid = (
+                f"valid {p.bounds}" if p.bounds is not None else (f"one of {p.choices}" if p.choices else "")
+            )
             out.append(f"  {p.name} = {_fmt(p.default)}  {valid}  {' '.join(tags)}".rstrip())
             if p.doc:
                 out.append(f"      {p.doc}")
@@ -104,20 +120,27 @@ def show_text(s: ActivationSpec) -> str:
         out.append("")
     out.append("properties: " + ", ".join(properties_text(s, d)))
     if s.kind == "elementwise":
-        out.append(f"f(0) = {value_at_zero(s.name):.10g}, f'(0) = {derivative_at_zero(s.name):.10g}, "
-                   f"init gain 1/sqrt(E[f(z)^2]) = {init_gain(s.name):.6g}")
+        out.append(
+            f"f(0) = {value_at_zero(s.name):.10g}, f'(0) = {derivative_at_zero(s.name):.10g}, "
+            f"init gain 1/sqrt(E[f(z)^2]) = {init_gain(s.name):.6g}"
+        )
     kinks = s.kinks_for(d)
     if kinks:
         out.append("kinks:")
-        out += [f"  x = {_fmt(k.at_for(d))}{' (jump)' if k.jump else ''}: f' taken as {_fmt(k.derivative_for(d))}"
-                f" — {k.why}" for k in kinks]
+        out += [
+            f"  x = {_fmt(k.at_for(d))}{' (jump)' if k.jump else ''}: f' taken as {_fmt(k.derivative_for(d))}"
+            f" — {k.why}"
+            for k in kinks
+        ]
     if s.examples:
         out.append("worked examples:")
         for e in s.examples:
             ps = ", ".join(f"{k}={v}" for k, v in e.params.items())
             fn = "f" if e.of == "value" else "f'"
-            out.append(f"  {fn}({_fmt(e.x)}{', ' + ps if ps else ''}) = {e.expected}"
-                       f"{'  (' + e.source + ')' if e.source else ''}")
+            out.append(
+                f"  {fn}({_fmt(e.x)}{', ' + ps if ps else ''}) = {e.expected}"
+                f"{'  (' + e.source + ')' if e.source else ''}"
+            )
     if s.note:
         out += ["", s.note]
     if s.references:
@@ -151,10 +174,14 @@ def activations_markdown(specs: list[ActivationSpec]) -> str:
     for s in specs:
         d = s.defaults()
         props = [x for x in properties_text(s, d) if not x.startswith("range")]
-        params = ", ".join(f"`{p.name}`={_fmt(p.default)}{' (learnable)' if p.learnable else ''}" for p in s.params)
-        rows.append(f"| [`{s.name}`](#{s.name}) | ${_cell(s.formula)}$ | ${_cell(s.derivative_formula)}$ | "
-                    f"{_cell(str(s.range_for(d)))} | {_cell(', '.join(props))} | {_cell(params) or '—'} | "
-                    f"{_cell('; '.join(e for p in s.params for e in p.elsewhere)) or '—'} |")
+        params = ", ".join(
+            f"`{p.name}`={_fmt(p.default)}{' (learnable)' if p.learnable else ''}" for p in s.params
+        )
+        rows.append(
+            f"| [`{s.name}`](#{s.name}) | ${_cell(s.formula)}$ | ${_cell(s.derivative_formula)}$ | "
+            f"{_cell(str(s.range_for(d)))} | {_cell(', '.join(props))} | {_cell(params) or '—'} | "
+            f"{_cell('; '.join(e for p in s.params for e in p.elsewhere)) or '—'} |"
+        )
         sec = [f"## {s.name}", "", f"**{class_name(s.name)}** — {s.summary}", ""]
         if s.aliases:
             sec.append(f"Aliases: {', '.join(f'`{a}`' for a in s.aliases)}. ")
@@ -167,8 +194,10 @@ def activations_markdown(specs: list[ActivationSpec]) -> str:
             if p.elsewhere:
                 sec.append(f"- `{p.name}` = {_fmt(p.default)} here; elsewhere: {'; '.join(p.elsewhere)}.")
         for k in s.kinks_for(d):
-            sec.append(f"- kink at x = {_fmt(k.at_for(d))}{' (jump)' if k.jump else ''}: f' = "
-                       f"{_fmt(k.derivative_for(d))} — {k.why}")
+            sec.append(
+                f"- kink at x = {_fmt(k.at_for(d))}{' (jump)' if k.jump else ''}: f' = "
+                f"{_fmt(k.derivative_for(d))} — {k.why}"
+            )
         if s.float32_ulp_why:
             sec.append(f"- float32 (torch path) accuracy budget {s.float32_ulp} ulp: {s.float32_ulp_why}")
         if s.note:

@@ -6,10 +6,29 @@ __all__ = ["class_name"]
 
 # Tokens whose conventional spelling is not str.capitalize(); everything else is capitalised.
 _TOKENS = {
-    "relu": "ReLU", "relu6": "ReLU6", "prelu": "PReLU", "rrelu": "RReLU", "srelu": "SReLU",
-    "elu": "ELU", "selu": "SELU", "celu": "CELU", "pelu": "PELU", "isrlu": "ISRLU", "isru": "ISRU",
-    "gelu": "GELU", "silu": "SiLU", "glu": "GLU", "reglu": "ReGLU", "geglu": "GeGLU", "swiglu": "SwiGLU",
-    "apl": "APL", "sqnl": "SQNL", "smht": "SMHT", "lisht": "LiSHT", "elish": "ELiSH", "lecun": "LeCun",
+    "relu": "ReLU",
+    "relu6": "ReLU6",
+    "prelu": "PReLU",
+    "rrelu": "RReLU",
+    "srelu": "SReLU",
+    "elu": "ELU",
+    "selu": "SELU",
+    "celu": "CELU",
+    "pelu": "PELU",
+    "isrlu": "ISRLU",
+    "isru": "ISRU",
+    "gelu": "GELU",
+    "silu": "SiLU",
+    "glu": "GLU",
+    "reglu": "ReGLU",
+    "geglu": "GeGLU",
+    "swiglu": "SwiGLU",
+    "apl": "APL",
+    "sqnl": "SQNL",
+    "smht": "SMHT",
+    "lisht": "LiSHT",
+    "elish": "ELiSH",
+    "lecun": "LeCun",
     "serf": "SERF",
 }
 

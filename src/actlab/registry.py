@@ -53,9 +53,7 @@ def _ensure_loaded() -> None:
 def canonical(name: str) -> str:
     _ensure_loaded()
     if not isinstance(name, str):
-        raise UnknownActivationError(
-            f"activation name must be a string, got {type(name).__name__} {name!r}"
-        )
+        raise UnknownActivationError(f"activation name must be a string, got {type(name).__name__} {name!r}")
     k = normalize(name)
     if k in _SPECS:
         return k

@@ -7,9 +7,24 @@ import math
 from ..spec import INF, Example, Interval, Kink, Param, Reference  # noqa: F401  (re-exported)
 
 __all__ = [
-    "INF", "Example", "Interval", "Kink", "Param", "Reference",
-    "keep_nan", "step", "REALS", "NONNEG", "POS", "UNIT", "closed", "open_",
-    "SQRT_2", "SQRT_2_OVER_PI", "WIKI_TABLE", "PYTORCH",
+    "INF",
+    "Example",
+    "Interval",
+    "Kink",
+    "Param",
+    "Reference",
+    "keep_nan",
+    "step",
+    "REALS",
+    "NONNEG",
+    "POS",
+    "UNIT",
+    "closed",
+    "open_",
+    "SQRT_2",
+    "SQRT_2_OVER_PI",
+    "WIKI_TABLE",
+    "PYTORCH",
 ]
 
 SQRT_2 = math.sqrt(2.0)
@@ -43,8 +58,14 @@ def step(cond, x, ops, if_true=1.0, if_false=0.0):
 
 
 WIKI_TABLE = Reference(
-    "Wikipedia contributors", 2018, "Activation function: table of activation functions",
+    "Wikipedia contributors",
+    2018,
+    "Activation function: table of activation functions",
     "https://en.wikipedia.org/wiki/Activation_function",
 )
-PYTORCH = Reference("Paszke et al.", 2019, "PyTorch: An Imperative Style, High-Performance Deep Learning Library",
-                    "https://arxiv.org/abs/1912.01703")
+PYTORCH = Reference(
+    "Paszke et al.",
+    2019,
+    "PyTorch: An Imperative Style, High-Performance Deep Learning Library",
+    "https://arxiv.org/abs/1912.01703",
+)

@@ -28,8 +28,12 @@ SELU_LA = SELU_LAMBDA * SELU_ALPHA
 _SELU_ALPHA_50 = "1.67326324235437728481704299167165203846115534828121627"
 _SELU_LAMBDA_50 = "1.05070098735548049341933498529460635195898120437640455"
 
-SELU_PAPER = Reference("Klambauer, G., Unterthiner, T., Mayr, A. and Hochreiter, S.", 2017,
-                       "Self-Normalizing Neural Networks", "https://arxiv.org/abs/1706.02515")
+SELU_PAPER = Reference(
+    "Klambauer, G., Unterthiner, T., Mayr, A. and Hochreiter, S.",
+    2017,
+    "Self-Normalizing Neural Networks",
+    "https://arxiv.org/abs/1706.02515",
+)
 
 
 def _selu(x, ops):
@@ -47,35 +51,47 @@ def _selu_ref(x):
     return lam * x if x > 0 else lam * alpha * mp.expm1(x)
 
 
-register(ActivationSpec(
-    name="selu",
-    aliases=("scaled_elu",),
-    family="exponential",
-    summary="The scaled ELU lambda * elu(x, alpha) with the fixed constants that make activations "
-            "self-normalising (mean 0, variance 1).",
-    forward=_selu,
-    derivative=_selu_d,
-    reference=_selu_ref,
-    formula=r"f(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}, \quad "
-            r"\alpha \approx 1.6732632, \ \lambda \approx 1.0507010",
-    derivative_formula=r"f'(x) = \begin{cases} \lambda & x > 0 \\ \lambda \alpha e^{x} & x \le 0 \end{cases}",
-    range=Interval(-1.758099340847377, INF),
-    derivative_range=Interval(0.0, SELU_LA, False, True),
-    monotonic=True,
-    smoothness=0,
-    kinks=(Kink(0.0, SELU_LA, "one-sided slopes lambda*alpha = 1.7581 | lambda = 1.0507; f'(0) = "
-                              "lambda*alpha as torch (its elu kernel takes the x <= 0 branch at 0)"),),
-    zero_centered=True,
-    references=(SELU_PAPER, ELU_PAPER),
-    note="With LeCun-normal weights and no batch norm, layer outputs are pulled towards zero mean and "
-         "unit variance, so deep plain MLPs train stably. The guarantee needs that init (and alpha-dropout); "
-         "with other architectures it is just an ELU with a slope of 1.05.",
-    examples=(Example(1.0, SELU_LAMBDA, 15), Example(-1.0, -1.11133073781256, 12)),
-))
+register(
+    ActivationSpec(
+        name="selu",
+        aliases=("scaled_elu",),
+        family="exponential",
+        summary="The scaled ELU lambda * elu(x, alpha) with the fixed constants that make activations "
+        "self-normalising (mean 0, variance 1).",
+        forward=_selu,
+        derivative=_selu_d,
+        reference=_selu_ref,
+        formula=r"f(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}, \quad "
+        r"\alpha \approx 1.6732632, \ \lambda \approx 1.0507010",
+        derivative_formula=r"f'(x) = \begin{cases} \lambda & x > 0 \\ \lambda \alpha e^{x} & x \le 0 \end{cases}",
+        range=Interval(-1.758099340847377, INF),
+        derivative_range=Interval(0.0, SELU_LA, False, True),
+        monotonic=True,
+        smoothness=0,
+        kinks=(
+            Kink(
+                0.0,
+                SELU_LA,
+                "one-sided slopes lambda*alpha = 1.7581 | lambda = 1.0507; f'(0) = "
+                "lambda*alpha as torch (its elu kernel takes the x <= 0 branch at 0)",
+            ),
+        ),
+        zero_centered=True,
+        references=(SELU_PAPER, ELU_PAPER),
+        note="With LeCun-normal weights and no batch norm, layer outputs are pulled towards zero mean and "
+        "unit variance, so deep plain MLPs train stably. The guarantee needs that init (and alpha-dropout); "
+        "with other architectures it is just an ELU with a slope of 1.05.",
+        examples=(Example(1.0, SELU_LAMBDA, 15), Example(-1.0, -1.11133073781256, 12)),
+    )
+)
 
 # ----------------------------------------------------------------------------- CELU
-CELU_PAPER = Reference("Barron, J. T.", 2017, "Continuously Differentiable Exponential Linear Units",
-                       "https://arxiv.org/abs/1704.07483")
+CELU_PAPER = Reference(
+    "Barron, J. T.",
+    2017,
+    "Continuously Differentiable Exponential Linear Units",
+    "https://arxiv.org/abs/1704.07483",
+)
 
 
 def _celu(x, ops, alpha):
@@ -88,40 +104,63 @@ def _celu_d(x, ops, alpha):
     return ops.where(x > 0, ops.ones_like(x), ops.exp(neg / alpha))
 
 
-register(ActivationSpec(
-    name="celu",
-    family="exponential",
-    summary="The continuously differentiable ELU: alpha (e^{x/alpha} - 1) below 0, x above; slope 1 "
-            "at 0 for every alpha.",
-    forward=_celu,
-    derivative=_celu_d,
-    reference=lambda x, alpha: x if x > 0 else alpha * mp.expm1(x / alpha),
-    formula=r"f(x) = \max(0, x) + \min\!\left(0, \alpha\,(e^{x/\alpha} - 1)\right)",
-    derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ e^{x/\alpha} & x \le 0 \end{cases}",
-    params=(Param("alpha", 1.0, bounds=POS, doc="the saturation value -alpha for x -> -inf and the scale "
-                                               "of the exponential; alpha -> 0 gives ReLU",
-                  elsewhere=("torch CELU(alpha=1.0)", "keras.activations.celu(alpha=1.0)",
-                             "jax.nn.celu(alpha=1.0)"),
-                  test_values=(0.5, 2.0)),),
-    range=lambda p: Interval(-p["alpha"], INF),
-    derivative_range=Interval(0.0, 1.0, False, True),
-    monotonic=True,
-    smoothness=1,
-    kinks=(Kink(0.0, 1.0, "C^1: f'(0) = 1 from both sides; f'' jumps from 1/alpha to 0 (torch's celu "
-                          "gradient is 1 there too)"),),
-    zero_centered=True,
-    approximates_identity=True,
-    references=(CELU_PAPER,),
-    note="ELU rescaled so its slope at 0 is 1 for any alpha, keeping f' continuous; alpha only sets the "
-         "negative saturation level -alpha. Costs one exp like ELU.",
-    examples=(Example(-1.0, -0.632120558828558, 12),
-              Example(-1.0, -0.786938680574733, 12, params={"alpha": 2.0})),
-))
+register(
+    ActivationSpec(
+        name="celu",
+        family="exponential",
+        summary="The continuously differentiable ELU: alpha (e^{x/alpha} - 1) below 0, x above; slope 1 "
+        "at 0 for every alpha.",
+        forward=_celu,
+        derivative=_celu_d,
+        reference=lambda x, alpha: x if x > 0 else alpha * mp.expm1(x / alpha),
+        formula=r"f(x) = \max(0, x) + \min\!\left(0, \alpha\,(e^{x/\alpha} - 1)\right)",
+        derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ e^{x/\alpha} & x \le 0 \end{cases}",
+        params=(
+            Param(
+                "alpha",
+                1.0,
+                bounds=POS,
+                doc="the saturation value -alpha for x -> -inf and the scale "
+                "of the exponential; alpha -> 0 gives ReLU",
+                elsewhere=(
+                    "torch CELU(alpha=1.0)",
+                    "keras.activations.celu(alpha=1.0)",
+                    "jax.nn.celu(alpha=1.0)",
+                ),
+                test_values=(0.5, 2.0),
+            ),
+        ),
+        range=lambda p: Interval(-p["alpha"], INF),
+        derivative_range=Interval(0.0, 1.0, False, True),
+        monotonic=True,
+        smoothness=1,
+        kinks=(
+            Kink(
+                0.0,
+                1.0,
+                "C^1: f'(0) = 1 from both sides; f'' jumps from 1/alpha to 0 (torch's celu "
+                "gradient is 1 there too)",
+            ),
+        ),
+        zero_centered=True,
+        approximates_identity=True,
+        references=(CELU_PAPER,),
+        note="ELU rescaled so its slope at 0 is 1 for any alpha, keeping f' continuous; alpha only sets the "
+        "negative saturation level -alpha. Costs one exp like ELU.",
+        examples=(
+            Example(-1.0, -0.632120558828558, 12),
+            Example(-1.0, -0.786938680574733, 12, params={"alpha": 2.0}),
+        ),
+    )
+)
 
 # ----------------------------------------------------------------------------- PELU
-PELU_PAPER = Reference("Trottier, L., Giguere, P. and Chaib-draa, B.", 2017,
-                       "Parametric Exponential Linear Unit for Deep Convolutional Neural Networks",
-                       "https://arxiv.org/abs/1605.09332")
+PELU_PAPER = Reference(
+    "Trottier, L., Giguere, P. and Chaib-draa, B.",
+    2017,
+    "Parametric Exponential Linear Unit for Deep Convolutional Neural Networks",
+    "https://arxiv.org/abs/1605.09332",
+)
 
 
 def _pelu(x, ops, a, b):
@@ -147,45 +186,67 @@ def _pelu_db(x, ops, a, b):
 
 _PELU_DOC = "learned per channel; the paper requires a, b > 0"
 
-register(ActivationSpec(
-    name="pelu",
-    aliases=("parametric_elu",),
-    family="exponential",
-    summary="The parametric ELU: slope a/b for x >= 0 and a (e^{x/b} - 1) below, with a, b learned per "
-            "channel.",
-    forward=_pelu,
-    derivative=_pelu_d,
-    param_derivatives={"a": _pelu_da, "b": _pelu_db},
-    reference=lambda x, a, b: (a / b) * x if x >= 0 else a * mp.expm1(x / b),
-    formula=r"f(x) = \begin{cases} \frac{a}{b}\,x & x \ge 0 \\ a\,(e^{x/b} - 1) & x < 0 \end{cases}",
-    derivative_formula=r"f'(x) = \begin{cases} \frac{a}{b} & x \ge 0 \\ \frac{a}{b} e^{x/b} & x < 0 "
-                       r"\end{cases}, "
-                       r"\quad \frac{\partial f}{\partial a} = \begin{cases} x/b \\ e^{x/b} - 1 \end{cases}, "
-                       r"\quad \frac{\partial f}{\partial b} = \begin{cases} -a x / b^2 \\ "
-                       r"-a x e^{x/b} / b^2 \end{cases}",
-    params=(Param("a", 1.0, bounds=POS, learnable=True, per_channel=True,
-                  doc="the saturation value -a for x -> -inf; " + _PELU_DOC, test_values=(0.5, 2.0)),
-            Param("b", 1.0, bounds=POS, learnable=True, per_channel=True,
-                  doc="the scale of the exponential decay; " + _PELU_DOC, test_values=(0.5, 2.0))),
-    range=lambda p: Interval(-p["a"], INF),
-    derivative_range=lambda p: Interval(0.0, p["a"] / p["b"], False, True),
-    monotonic=True,
-    smoothness=1,
-    kinks=lambda p: (Kink(0.0, p["a"] / p["b"], "C^1: both one-sided slopes are a/b; f'' jumps from a/b^2 "
-                                                "to 0"),),
-    zero_centered=True,
-    approximates_identity=lambda p: p["a"] == p["b"],
-    references=(PELU_PAPER,),
-    note="Lets each channel learn both the saturation level and the decay of ELU, and the slope a/b "
-         "ties them so f' stays continuous at 0. Two extra parameters per channel, which must be kept "
-         "positive during training.",
-    examples=(Example(-1.0, -0.632120558828558, 12), Example(2.0, 4.0, 12, params={"a": 2.0})),
-))
+register(
+    ActivationSpec(
+        name="pelu",
+        aliases=("parametric_elu",),
+        family="exponential",
+        summary="The parametric ELU: slope a/b for x >= 0 and a (e^{x/b} - 1) below, with a, b learned per "
+        "channel.",
+        forward=_pelu,
+        derivative=_pelu_d,
+        param_derivatives={"a": _pelu_da, "b": _pelu_db},
+        reference=lambda x, a, b: (a / b) * x if x >= 0 else a * mp.expm1(x / b),
+        formula=r"f(x) = \begin{cases} \frac{a}{b}\,x & x \ge 0 \\ a\,(e^{x/b} - 1) & x < 0 \end{cases}",
+        derivative_formula=r"f'(x) = \begin{cases} \frac{a}{b} & x \ge 0 \\ \frac{a}{b} e^{x/b} & x < 0 "
+        r"\end{cases}, "
+        r"\quad \frac{\partial f}{\partial a} = \begin{cases} x/b \\ e^{x/b} - 1 \end{cases}, "
+        r"\quad \frac{\partial f}{\partial b} = \begin{cases} -a x / b^2 \\ "
+        r"-a x e^{x/b} / b^2 \end{cases}",
+        params=(
+            Param(
+                "a",
+                1.0,
+                bounds=POS,
+                learnable=True,
+                per_channel=True,
+                doc="the saturation value -a for x -> -inf; " + _PELU_DOC,
+                test_values=(0.5, 2.0),
+            ),
+            Param(
+                "b",
+                1.0,
+                bounds=POS,
+                learnable=True,
+                per_channel=True,
+                doc="the scale of the exponential decay; " + _PELU_DOC,
+                test_values=(0.5, 2.0),
+            ),
+        ),
+        range=lambda p: Interval(-p["a"], INF),
+        derivative_range=lambda p: Interval(0.0, p["a"] / p["b"], False, True),
+        monotonic=True,
+        smoothness=1,
+        kinks=lambda p: (
+            Kink(0.0, p["a"] / p["b"], "C^1: both one-sided slopes are a/b; f'' jumps from a/b^2 to 0"),
+        ),
+        zero_centered=True,
+        approximates_identity=lambda p: p["a"] == p["b"],
+        references=(PELU_PAPER,),
+        note="Lets each channel learn both the saturation level and the decay of ELU, and the slope a/b "
+        "ties them so f' stays continuous at 0. Two extra parameters per channel, which must be kept "
+        "positive during training.",
+        examples=(Example(-1.0, -0.632120558828558, 12), Example(2.0, 4.0, 12, params={"a": 2.0})),
+    )
+)
 
 # ----------------------------------------------------------------------------- ISRLU
-ISRLU_PAPER = Reference("Carlile, B., Delamarter, G., Kinney, P., Marti, A. and Whitney, B.", 2017,
-                        "Improving Deep Learning by Inverse Square Root Linear Units (ISRLUs)",
-                        "https://arxiv.org/abs/1710.09967")
+ISRLU_PAPER = Reference(
+    "Carlile, B., Delamarter, G., Kinney, P., Marti, A. and Whitney, B.",
+    2017,
+    "Improving Deep Learning by Inverse Square Root Linear Units (ISRLUs)",
+    "https://arxiv.org/abs/1710.09967",
+)
 
 
 def _isrlu(x, ops, alpha):
@@ -203,7 +264,7 @@ def _isrlu_d(x, ops, alpha):
     n = _masked_neg(x, ops, strict=False)
     q = 1.0 + alpha * n * n  # overflow to inf gives 0, the correctly rounded (1 + a x^2)^{-3/2}
     # one power instead of sqrt, product and quotient: ~3 float32 ulp worst case instead of ~5
-    return q ** -1.5
+    return q**-1.5
 
 
 def _isrlu_ref(x, alpha):
@@ -214,35 +275,48 @@ def _isrlu_ref(x, alpha):
     return x / mp.sqrt(1 + alpha * x * x)
 
 
-register(ActivationSpec(
-    name="isrlu",
-    aliases=("inverse_square_root_linear_unit",),
-    family="exponential",
-    summary="The inverse square root linear unit: x for x >= 0, x / sqrt(1 + alpha x^2) below; an ELU "
-            "look-alike without exp.",
-    forward=_isrlu,
-    derivative=_isrlu_d,
-    reference=_isrlu_ref,
-    formula=r"f(x) = \begin{cases} x & x \ge 0 \\ \dfrac{x}{\sqrt{1 + \alpha x^2}} & x < 0 \end{cases}",
-    derivative_formula=r"f'(x) = \begin{cases} 1 & x \ge 0 \\ (1 + \alpha x^2)^{-3/2} & x < 0 \end{cases}",
-    params=(Param("alpha", 1.0, bounds=POS, doc="sets the negative saturation -1/sqrt(alpha)",
-                  test_values=(3.0, 0.25)),),
-    range=lambda p: Interval(math.nextafter(-1.0 / math.sqrt(p["alpha"]), -INF), INF),
-    derivative_range=Interval(0.0, 1.0, False, True),
-    monotonic=True,
-    smoothness=2,
-    kinks=(Kink(0.0, 1.0, "C^2: f' = 1 and f'' = 0 from both sides; f''' jumps from -3 alpha to 0"),),
-    zero_centered=True,
-    approximates_identity=True,
-    references=(ISRLU_PAPER,),
-    note="Behaves like ELU (identity above 0, smooth saturation below) but uses an inverse square root, "
-         "which the authors argue is cheaper than exp in hardware. Smoother at 0 than ELU (C^2).",
-    examples=(Example(-1.0, -0.707106781186548, 12), Example(-1.0, -0.5, 12, params={"alpha": 3.0})),
-))
+register(
+    ActivationSpec(
+        name="isrlu",
+        aliases=("inverse_square_root_linear_unit",),
+        family="exponential",
+        summary="The inverse square root linear unit: x for x >= 0, x / sqrt(1 + alpha x^2) below; an ELU "
+        "look-alike without exp.",
+        forward=_isrlu,
+        derivative=_isrlu_d,
+        reference=_isrlu_ref,
+        formula=r"f(x) = \begin{cases} x & x \ge 0 \\ \dfrac{x}{\sqrt{1 + \alpha x^2}} & x < 0 \end{cases}",
+        derivative_formula=r"f'(x) = \begin{cases} 1 & x \ge 0 \\ (1 + \alpha x^2)^{-3/2} & x < 0 \end{cases}",
+        params=(
+            Param(
+                "alpha",
+                1.0,
+                bounds=POS,
+                doc="sets the negative saturation -1/sqrt(alpha)",
+                test_values=(3.0, 0.25),
+            ),
+        ),
+        range=lambda p: Interval(math.nextafter(-1.0 / math.sqrt(p["alpha"]), -INF), INF),
+        derivative_range=Interval(0.0, 1.0, False, True),
+        monotonic=True,
+        smoothness=2,
+        kinks=(Kink(0.0, 1.0, "C^2: f' = 1 and f'' = 0 from both sides; f''' jumps from -3 alpha to 0"),),
+        zero_centered=True,
+        approximates_identity=True,
+        references=(ISRLU_PAPER,),
+        note="Behaves like ELU (identity above 0, smooth saturation below) but uses an inverse square root, "
+        "which the authors argue is cheaper than exp in hardware. Smoother at 0 than ELU (C^2).",
+        examples=(Example(-1.0, -0.707106781186548, 12), Example(-1.0, -0.5, 12, params={"alpha": 3.0})),
+    )
+)
 
 # ----------------------------------------------------------------------------- ELiSH
-ELISH_PAPER = Reference("Basirat, M. and Roth, P. M.", 2018, "The Quest for the Golden Activation Function",
-                        "https://arxiv.org/abs/1808.00783")
+ELISH_PAPER = Reference(
+    "Basirat, M. and Roth, P. M.",
+    2018,
+    "The Quest for the Golden Activation Function",
+    "https://arxiv.org/abs/1808.00783",
+)
 # For x < 0, f' = sigma(x) sigma(-x) (e^{2x} + 2e^x - 1) = sigma(x) (1 - (2 - sqrt2) sigma(x)) (e^{x-c} - 1),
 # c = ln(sqrt2 - 1) = -asinh(1), where f' vanishes. expm1(x - c) resolves that zero; c is split in a
 # float32-exact head and a tail, so x - c is (nearly) exact in float32 and float64. This form also
@@ -269,58 +343,74 @@ def _elish_d(x, ops):
     return ops.where(x >= 0, d_pos, d_neg)
 
 
-register(ActivationSpec(
-    name="elish",
-    family="exponential",
-    summary="The exponential linear squashing unit: x sigma(x) for x >= 0 (SiLU) and (e^x - 1) sigma(x) "
-            "below (ELU times sigmoid).",
-    forward=_elish,
-    derivative=_elish_d,
-    reference=lambda x: x / (1 + mp.exp(-x)) if x >= 0 else mp.expm1(x) / (1 + mp.exp(-x)),
-    formula=r"f(x) = \begin{cases} x\,\sigma(x) & x \ge 0 \\ (e^{x} - 1)\,\sigma(x) & x < 0 \end{cases}",
-    derivative_formula=r"f'(x) = \begin{cases} \sigma(x)\,(1 + x\,\sigma(-x)) & x \ge 0 \\ "
-                       r"\sigma(x)\,\sigma(-x)\,(e^{2x} + 2e^{x} - 1) & x < 0 \end{cases}",
-    # min 2 sqrt2 - 3 at x = ln(sqrt2 - 1); f' from -0.0785468 (x = -1.7175) to SiLU's max 1.0998393
-    range=Interval(-0.1715728753, INF, lo_closed=True),
-    derivative_range=Interval(-0.07854685, 1.09983933, True, True),
-    monotonic=False,
-    smoothness=1,
-    kinks=(Kink(0.0, 0.5, "C^1: both one-sided slopes are 1/2; f'' jumps from 1 (left) to 1/2 (right)"),),
-    zero_centered=True,
-    references=(ELISH_PAPER,),
-    note="Combines SiLU's shape for positive inputs with an ELU-like negative part scaled by a sigmoid; "
-         "proposed with the paper's evolutionary search for activations. Non-monotone (minimum "
-         "2*sqrt(2) - 3 = -0.1716) and costs two exponentials.",
-    examples=(Example(-0.881373587019543, -0.171572875253810, 12), Example(0.0, 0.5, 12, of="derivative")),
-))
+register(
+    ActivationSpec(
+        name="elish",
+        family="exponential",
+        summary="The exponential linear squashing unit: x sigma(x) for x >= 0 (SiLU) and (e^x - 1) sigma(x) "
+        "below (ELU times sigmoid).",
+        forward=_elish,
+        derivative=_elish_d,
+        reference=lambda x: x / (1 + mp.exp(-x)) if x >= 0 else mp.expm1(x) / (1 + mp.exp(-x)),
+        formula=r"f(x) = \begin{cases} x\,\sigma(x) & x \ge 0 \\ (e^{x} - 1)\,\sigma(x) & x < 0 \end{cases}",
+        derivative_formula=r"f'(x) = \begin{cases} \sigma(x)\,(1 + x\,\sigma(-x)) & x \ge 0 \\ "
+        r"\sigma(x)\,\sigma(-x)\,(e^{2x} + 2e^{x} - 1) & x < 0 \end{cases}",
+        # min 2 sqrt2 - 3 at x = ln(sqrt2 - 1); f' from -0.0785468 (x = -1.7175) to SiLU's max 1.0998393
+        range=Interval(-0.1715728753, INF, lo_closed=True),
+        derivative_range=Interval(-0.07854685, 1.09983933, True, True),
+        monotonic=False,
+        smoothness=1,
+        kinks=(Kink(0.0, 0.5, "C^1: both one-sided slopes are 1/2; f'' jumps from 1 (left) to 1/2 (right)"),),
+        zero_centered=True,
+        references=(ELISH_PAPER,),
+        note="Combines SiLU's shape for positive inputs with an ELU-like negative part scaled by a sigmoid; "
+        "proposed with the paper's evolutionary search for activations. Non-monotone (minimum "
+        "2*sqrt(2) - 3 = -0.1716) and costs two exponentials.",
+        examples=(
+            Example(-0.881373587019543, -0.171572875253810, 12),
+            Example(0.0, 0.5, 12, of="derivative"),
+        ),
+    )
+)
 
 # ----------------------------------------------------------------------------- exponential
-register(ActivationSpec(
-    name="exponential",
-    aliases=("exp",),
-    family="exponential",
-    summary="The exponential e^x, e.g. for positive rate parameters in an output layer.",
-    forward=lambda x, ops: ops.exp(x),
-    derivative=lambda x, ops: ops.exp(x),
-    derivative_from_output=lambda y, ops: y * 1.0,
-    reference=lambda x: mp.exp(x),
-    formula=r"f(x) = e^{x}",
-    derivative_formula=r"f'(x) = e^{x}",
-    range=open_(0.0, INF),
-    derivative_range=open_(0.0, INF),
-    monotonic=True,
-    references=(Reference("Chollet, F. et al.", 2015, "Keras: keras.activations.exponential",
-                          "https://keras.io/api/layers/activations/"),),
-    note="Maps to positive values, so it suits outputs such as Poisson rates or scales. It overflows "
-         "for moderate inputs (float32 beyond x = 88.7) and its gradient explodes, so it is rarely "
-         "used in hidden layers.",
-    examples=(Example(1.0, 2.718281828459045, 15), Example(0.0, 1.0, 15)),
-))
+register(
+    ActivationSpec(
+        name="exponential",
+        aliases=("exp",),
+        family="exponential",
+        summary="The exponential e^x, e.g. for positive rate parameters in an output layer.",
+        forward=lambda x, ops: ops.exp(x),
+        derivative=lambda x, ops: ops.exp(x),
+        derivative_from_output=lambda y, ops: y * 1.0,
+        reference=lambda x: mp.exp(x),
+        formula=r"f(x) = e^{x}",
+        derivative_formula=r"f'(x) = e^{x}",
+        range=open_(0.0, INF),
+        derivative_range=open_(0.0, INF),
+        monotonic=True,
+        references=(
+            Reference(
+                "Chollet, F. et al.",
+                2015,
+                "Keras: keras.activations.exponential",
+                "https://keras.io/api/layers/activations/",
+            ),
+        ),
+        note="Maps to positive values, so it suits outputs such as Poisson rates or scales. It overflows "
+        "for moderate inputs (float32 beyond x = 88.7) and its gradient explodes, so it is rarely "
+        "used in hidden layers.",
+        examples=(Example(1.0, 2.718281828459045, 15), Example(0.0, 1.0, 15)),
+    )
+)
 
 # ----------------------------------------------------------------------------- softplus
-SOFTPLUS_PAPER = Reference("Dugas, C., Bengio, Y., Belisle, F., Nadeau, C. and Garcia, R.", 2001,
-                           "Incorporating Second-Order Functional Knowledge for Better Option Pricing "
-                           "(NIPS 13)", "https://www.cirano.qc.ca/en/summaries/2002s-46")
+SOFTPLUS_PAPER = Reference(
+    "Dugas, C., Bengio, Y., Belisle, F., Nadeau, C. and Garcia, R.",
+    2001,
+    "Incorporating Second-Order Functional Knowledge for Better Option Pricing (NIPS 13)",
+    "https://www.cirano.qc.ca/en/summaries/2002s-46",
+)
 
 
 def _softplus(x, ops, beta, threshold):
@@ -345,77 +435,107 @@ def _softplus_kinks(p):
     if t == INF:
         return ()
     # at x = threshold/beta itself beta*x > threshold is False, so the softplus branch is used
-    return (Kink(t / p["beta"], 1.0 / (1.0 + math.exp(-t)),
-                 "torch's linear switch: f = x for beta x > threshold, a jump down by "
-                 "log1p(e^-threshold)/beta (2.1e-9 at the defaults); at the switch itself the softplus "
-                 "branch holds, f' = sigma(threshold)", jump=True),)
+    return (
+        Kink(
+            t / p["beta"],
+            1.0 / (1.0 + math.exp(-t)),
+            "torch's linear switch: f = x for beta x > threshold, a jump down by "
+            "log1p(e^-threshold)/beta (2.1e-9 at the defaults); at the switch itself the softplus "
+            "branch holds, f' = sigma(threshold)",
+            jump=True,
+        ),
+    )
 
 
-register(ActivationSpec(
-    name="softplus",
-    aliases=("smooth_relu",),
-    family="softplus",
-    summary="The softplus (1/beta) log(1 + e^{beta x}): a smooth ReLU whose derivative is the sigmoid.",
-    forward=_softplus,
-    derivative=_softplus_d,
-    reference=_softplus_ref,
-    formula=r"f(x) = \begin{cases} \frac{1}{\beta} \log\!\left(1 + e^{\beta x}\right) & \beta x \le t \\ "
-            r"x & \beta x > t \end{cases}",
-    derivative_formula=r"f'(x) = \begin{cases} \sigma(\beta x) & \beta x \le t \\ 1 & \beta x > t "
-                       r"\end{cases}",
-    params=(Param("beta", 1.0, bounds=POS, doc="sharpness; beta -> inf gives ReLU",
-                  elsewhere=("torch Softplus(beta=1.0)",
-                             "keras.activations.softplus (beta = 1, no parameter)",
-                             "jax.nn.softplus (beta = 1, no parameter)"),
-                  test_values=(2.0, 0.5)),
+register(
+    ActivationSpec(
+        name="softplus",
+        aliases=("smooth_relu",),
+        family="softplus",
+        summary="The softplus (1/beta) log(1 + e^{beta x}): a smooth ReLU whose derivative is the sigmoid.",
+        forward=_softplus,
+        derivative=_softplus_d,
+        reference=_softplus_ref,
+        formula=r"f(x) = \begin{cases} \frac{1}{\beta} \log\!\left(1 + e^{\beta x}\right) & \beta x \le t \\ "
+        r"x & \beta x > t \end{cases}",
+        derivative_formula=r"f'(x) = \begin{cases} \sigma(\beta x) & \beta x \le t \\ 1 & \beta x > t "
+        r"\end{cases}",
+        params=(
+            Param(
+                "beta",
+                1.0,
+                bounds=POS,
+                doc="sharpness; beta -> inf gives ReLU",
+                elsewhere=(
+                    "torch Softplus(beta=1.0)",
+                    "keras.activations.softplus (beta = 1, no parameter)",
+                    "jax.nn.softplus (beta = 1, no parameter)",
+                ),
+                test_values=(2.0, 0.5),
+            ),
             # Default inf, not torch's 20: the stable form never overflows, so the switch buys
             # nothing here and costs a 2e-9 jump (f would be discontinuous and not monotonic).
-            Param("threshold", INF, bounds=Interval(0.0, INF, False, True),
-                  doc="f = x where beta x > threshold (torch's switch to the linear tail); the default inf "
-                      "is the exact smooth softplus; threshold=20 reproduces torch bit for bit",
-                  elsewhere=("torch Softplus(threshold=20.0)", "keras / jax softplus: no threshold (= inf)"),
-                  test_values=(20.0,))),
-    range=open_(0.0, INF),
-    derivative_range=lambda p: Interval(0.0, 1.0, False, p["threshold"] != INF),
-    # the switch drops f by log1p(e^-t)/beta, so f(t/beta) > f(t/beta + tiny): strictly not monotone
-    monotonic=lambda p: p["threshold"] == INF,
-    smoothness=lambda p: INF if p["threshold"] == INF else -1,
-    kinks=_softplus_kinks,
-    probe_points=(20.0 + 1e-9, 10.0 + 5e-10, 40.0 + 2e-9),  # just past the switch, inside the drop
-    references=(SOFTPLUS_PAPER, RELU_PAPERS[1]),
-    note="A smooth, strictly positive ReLU whose derivative is the logistic sigmoid; never exactly zero, "
-         "so no dead units, but no sparsity either and an exp/log per element. torch's threshold=20 makes "
-         "it return x far in the linear tail (a jump of ~2e-9); pass threshold=20 to match torch exactly.",
-    examples=(Example(0.0, 0.693147180559945, 12), Example(1000.0, 1000.0, 12),
-              Example(1.0, 0.731058578630005, 12, of="derivative", source="f' is the logistic sigmoid"),
-              Example(0.0, 0.5, 12, of="derivative", source="f' is the logistic sigmoid")),
-))
+            Param(
+                "threshold",
+                INF,
+                bounds=Interval(0.0, INF, False, True),
+                doc="f = x where beta x > threshold (torch's switch to the linear tail); the default inf "
+                "is the exact smooth softplus; threshold=20 reproduces torch bit for bit",
+                elsewhere=("torch Softplus(threshold=20.0)", "keras / jax softplus: no threshold (= inf)"),
+                test_values=(20.0,),
+            ),
+        ),
+        range=open_(0.0, INF),
+        derivative_range=lambda p: Interval(0.0, 1.0, False, p["threshold"] != INF),
+        # the switch drops f by log1p(e^-t)/beta, so f(t/beta) > f(t/beta + tiny): strictly not monotone
+        monotonic=lambda p: p["threshold"] == INF,
+        smoothness=lambda p: INF if p["threshold"] == INF else -1,
+        kinks=_softplus_kinks,
+        probe_points=(20.0 + 1e-9, 10.0 + 5e-10, 40.0 + 2e-9),  # just past the switch, inside the drop
+        references=(SOFTPLUS_PAPER, RELU_PAPERS[1]),
+        note="A smooth, strictly positive ReLU whose derivative is the logistic sigmoid; never exactly zero, "
+        "so no dead units, but no sparsity either and an exp/log per element. torch's threshold=20 makes "
+        "it return x far in the linear tail (a jump of ~2e-9); pass threshold=20 to match torch exactly.",
+        examples=(
+            Example(0.0, 0.693147180559945, 12),
+            Example(1000.0, 1000.0, 12),
+            Example(1.0, 0.731058578630005, 12, of="derivative", source="f' is the logistic sigmoid"),
+            Example(0.0, 0.5, 12, of="derivative", source="f' is the logistic sigmoid"),
+        ),
+    )
+)
 
 # ----------------------------------------------------------------------------- log-sigmoid
-register(ActivationSpec(
-    name="log_sigmoid",
-    aliases=("logsigmoid",),
-    family="softplus",
-    summary="The logarithm of the logistic sigmoid, log sigma(x) = -softplus(-x); computed without "
-            "forming sigma(x).",
-    forward=lambda x, ops: ops.log_sigmoid(x),
-    derivative=lambda x, ops: ops.sigmoid(-x),
-    derivative_from_output=lambda y, ops: -ops.expm1(y),
-    reference=lambda x: -mp.log1p(mp.exp(-x)),
-    formula=r"f(x) = \log \sigma(x) = -\log\!\left(1 + e^{-x}\right)",
-    derivative_formula=r"f'(x) = \sigma(-x) = 1 - \sigma(x)",
-    range=open_(-INF, 0.0),
-    derivative_range=open_(0.0, 1.0),
-    monotonic=True,
-    references=(PYTORCH,),
-    note="Mostly used inside losses (binary cross-entropy, negative sampling) where log(sigmoid(x)) "
-         "would underflow to -inf; as a hidden activation it is a flipped softplus with no positive outputs.",
-    examples=(Example(-1000.0, -1000.0, 12), Example(0.0, -0.693147180559945, 12)),
-))
+register(
+    ActivationSpec(
+        name="log_sigmoid",
+        aliases=("logsigmoid",),
+        family="softplus",
+        summary="The logarithm of the logistic sigmoid, log sigma(x) = -softplus(-x); computed without "
+        "forming sigma(x).",
+        forward=lambda x, ops: ops.log_sigmoid(x),
+        derivative=lambda x, ops: ops.sigmoid(-x),
+        derivative_from_output=lambda y, ops: -ops.expm1(y),
+        reference=lambda x: -mp.log1p(mp.exp(-x)),
+        formula=r"f(x) = \log \sigma(x) = -\log\!\left(1 + e^{-x}\right)",
+        derivative_formula=r"f'(x) = \sigma(-x) = 1 - \sigma(x)",
+        range=open_(-INF, 0.0),
+        derivative_range=open_(0.0, 1.0),
+        monotonic=True,
+        references=(PYTORCH,),
+        note="Mostly used inside losses (binary cross-entropy, negative sampling) where log(sigmoid(x)) "
+        "would underflow to -inf; as a hidden activation it is a flipped softplus with no positive outputs.",
+        examples=(Example(-1000.0, -1000.0, 12), Example(0.0, -0.693147180559945, 12)),
+    )
+)
 
 # ----------------------------------------------------------------------------- squareplus
-SQUAREPLUS_PAPER = Reference("Barron, J. T.", 2021, "Squareplus: A Softplus-Like Algebraic Rectifier",
-                             "https://arxiv.org/abs/2112.11687")
+SQUAREPLUS_PAPER = Reference(
+    "Barron, J. T.",
+    2021,
+    "Squareplus: A Softplus-Like Algebraic Rectifier",
+    "https://arxiv.org/abs/2112.11687",
+)
 
 
 def _sqp_parts(y, ops, b):
@@ -458,32 +578,48 @@ def _squareplus_ref(x, b):
     return (x + mp.sqrt(x * x + b)) / 2
 
 
-register(ActivationSpec(
-    name="squareplus",
-    family="softplus",
-    summary="Squareplus (x + sqrt(x^2 + b)) / 2: a softplus look-alike using only a square root.",
-    forward=_squareplus,
-    derivative=_squareplus_d,
-    reference=_squareplus_ref,
-    formula=r"f(x) = \frac{x + \sqrt{x^2 + b}}{2}",
-    derivative_formula=r"f'(x) = \frac12 \left(1 + \frac{x}{\sqrt{x^2 + b}}\right)",
-    params=(Param("b", 4.0, bounds=POS, doc="curvature near 0: f(0) = sqrt(b)/2; b -> 0 gives ReLU",
-                  elsewhere=("jax.nn.squareplus(b=4)", "keras.activations.squareplus(b=4)"),
-                  test_values=(1.0, 0.25)),),
-    range=open_(0.0, INF),
-    derivative_range=open_(0.0, 1.0),
-    monotonic=True,
-    references=(SQUAREPLUS_PAPER,),
-    note="Shaped like softplus (positive, smooth, convex, slope 1/2 at 0) but needs only a multiply and a "
-         "square root, so it is cheaper on hardware where exp/log are slow. Its tails approach 0 and x "
-         "algebraically (like b/(4|x|)), much more slowly than softplus.",
-    examples=(Example(0.0, 1.0, 12), Example(0.0, 0.5, 12, of="derivative"),
-              Example(-1000.0, 0.000999999000002, 15)),
-))
+register(
+    ActivationSpec(
+        name="squareplus",
+        family="softplus",
+        summary="Squareplus (x + sqrt(x^2 + b)) / 2: a softplus look-alike using only a square root.",
+        forward=_squareplus,
+        derivative=_squareplus_d,
+        reference=_squareplus_ref,
+        formula=r"f(x) = \frac{x + \sqrt{x^2 + b}}{2}",
+        derivative_formula=r"f'(x) = \frac12 \left(1 + \frac{x}{\sqrt{x^2 + b}}\right)",
+        params=(
+            Param(
+                "b",
+                4.0,
+                bounds=POS,
+                doc="curvature near 0: f(0) = sqrt(b)/2; b -> 0 gives ReLU",
+                elsewhere=("jax.nn.squareplus(b=4)", "keras.activations.squareplus(b=4)"),
+                test_values=(1.0, 0.25),
+            ),
+        ),
+        range=open_(0.0, INF),
+        derivative_range=open_(0.0, 1.0),
+        monotonic=True,
+        references=(SQUAREPLUS_PAPER,),
+        note="Shaped like softplus (positive, smooth, convex, slope 1/2 at 0) but needs only a multiply and a "
+        "square root, so it is cheaper on hardware where exp/log are slow. Its tails approach 0 and x "
+        "algebraically (like b/(4|x|)), much more slowly than softplus.",
+        examples=(
+            Example(0.0, 1.0, 12),
+            Example(0.0, 0.5, 12, of="derivative"),
+            Example(-1000.0, 0.000999999000002, 15),
+        ),
+    )
+)
 
 # ----------------------------------------------------------------------------- sparse plus
-FY_PAPER = Reference("Blondel, M., Martins, A. F. T. and Niculae, V.", 2020,
-                     "Learning with Fenchel-Young Losses", "https://arxiv.org/abs/1901.02324")
+FY_PAPER = Reference(
+    "Blondel, M., Martins, A. F. T. and Niculae, V.",
+    2020,
+    "Learning with Fenchel-Young Losses",
+    "https://arxiv.org/abs/1901.02324",
+)
 
 
 def _sparse_plus(x, ops):
@@ -497,28 +633,32 @@ def _sparse_plus_d(x, ops):
     return keep_nan(x, 0.5 * mid, ops)
 
 
-register(ActivationSpec(
-    name="sparse_plus",
-    aliases=("sparseplus",),
-    family="softplus",
-    summary="Sparse plus: 0 for x <= -1, (x + 1)^2 / 4 on (-1, 1), x for x >= 1; a softplus that is "
-            "exactly zero and exactly linear outside [-1, 1].",
-    forward=_sparse_plus,
-    derivative=_sparse_plus_d,
-    reference=lambda x: mp.mpf(0) if x <= -1 else (x if x >= 1 else (x + 1) ** 2 / 4),
-    formula=r"f(x) = \begin{cases} 0 & x \le -1 \\ \tfrac14 (x + 1)^2 & -1 < x < 1 \\ x & x \ge 1 "
-            r"\end{cases}",
-    derivative_formula=r"f'(x) = \begin{cases} 0 & x \le -1 \\ \tfrac12 (x + 1) & -1 < x < 1 \\ "
-                       r"1 & x \ge 1 \end{cases}",
-    range=NONNEG,
-    derivative_range=Interval(0.0, 1.0, True, True),
-    monotonic=True,
-    smoothness=1,
-    kinks=(Kink(-1.0, 0.0, "C^1: both one-sided slopes are 0; f'' jumps from 0 to 1/2"),
-           Kink(1.0, 1.0, "C^1: both one-sided slopes are 1; f'' jumps from 1/2 to 0")),
-    references=(FY_PAPER,),
-    note="A piecewise-quadratic twin of softplus (its derivative is the 'sparse sigmoid' of the "
-         "Fenchel-Young losses paper, which jax cites): outputs exact zeros below -1, so it can be sparse "
-         "and is cheap, while staying convex and C^1.",
-    examples=(Example(-1.0, 0.0, 12), Example(0.0, 0.25, 12), Example(1.0, 1.0, 12)),
-))
+register(
+    ActivationSpec(
+        name="sparse_plus",
+        aliases=("sparseplus",),
+        family="softplus",
+        summary="Sparse plus: 0 for x <= -1, (x + 1)^2 / 4 on (-1, 1), x for x >= 1; a softplus that is "
+        "exactly zero and exactly linear outside [-1, 1].",
+        forward=_sparse_plus,
+        derivative=_sparse_plus_d,
+        reference=lambda x: mp.mpf(0) if x <= -1 else (x if x >= 1 else (x + 1) ** 2 / 4),
+        formula=r"f(x) = \begin{cases} 0 & x \le -1 \\ \tfrac14 (x + 1)^2 & -1 < x < 1 \\ x & x \ge 1 "
+        r"\end{cases}",
+        derivative_formula=r"f'(x) = \begin{cases} 0 & x \le -1 \\ \tfrac12 (x + 1) & -1 < x < 1 \\ "
+        r"1 & x \ge 1 \end{cases}",
+        range=NONNEG,
+        derivative_range=Interval(0.0, 1.0, True, True),
+        monotonic=True,
+        smoothness=1,
+        kinks=(
+            Kink(-1.0, 0.0, "C^1: both one-sided slopes are 0; f'' jumps from 0 to 1/2"),
+            Kink(1.0, 1.0, "C^1: both one-sided slopes are 1; f'' jumps from 1/2 to 0"),
+        ),
+        references=(FY_PAPER,),
+        note="A piecewise-quadratic twin of softplus (its derivative is the 'sparse sigmoid' of the "
+        "Fenchel-Young losses paper, which jax cites): outputs exact zeros below -1, so it can be sparse "
+        "and is cheap, while staying convex and C^1.",
+        examples=(Example(-1.0, 0.0, 12), Example(0.0, 0.25, 12), Example(1.0, 1.0, 12)),
+    )
+)

@@ -54,54 +54,63 @@ def _gaussian_d(x, ops):
 
 _GAUSS_DMAX = 0.8577639  # sqrt(2/e) = 0.85776388496..., rounded outward
 
-register(ActivationSpec(
-    name="gaussian",
-    aliases=("gauss", "gaussian_bump"),
-    family="radial",
-    summary="The Gaussian bump e^(-x^2): 1 at the origin, decaying to 0 on both sides.",
-    forward=_gaussian,
-    derivative=_gaussian_d,
-    reference=lambda x: mp.exp(-x * x),
-    formula=r"f(x) = e^{-x^2}",
-    derivative_formula=r"f'(x) = -2x\,e^{-x^2}",
-    range=Interval(0.0, 1.0, False, True),
-    derivative_range=closed(-_GAUSS_DMAX, _GAUSS_DMAX),
-    monotonic=False,
-    references=(WIKI_TABLE,),
-    note="A radial-basis response: the unit fires only for inputs near 0, which suits RBF networks "
-         "and local features. Its gradient vanishes on both tails, so deep stacks of it train poorly.",
-    examples=(Example(0.0, 1.0), Example(1.0, 0.36787944117144233, 15),
-              Example(-1.0 / math.sqrt(2.0), _GAUSS_DMAX, 7, of="derivative",
-                      source="max of f' at -1/sqrt 2")),
-))
+register(
+    ActivationSpec(
+        name="gaussian",
+        aliases=("gauss", "gaussian_bump"),
+        family="radial",
+        summary="The Gaussian bump e^(-x^2): 1 at the origin, decaying to 0 on both sides.",
+        forward=_gaussian,
+        derivative=_gaussian_d,
+        reference=lambda x: mp.exp(-x * x),
+        formula=r"f(x) = e^{-x^2}",
+        derivative_formula=r"f'(x) = -2x\,e^{-x^2}",
+        range=Interval(0.0, 1.0, False, True),
+        derivative_range=closed(-_GAUSS_DMAX, _GAUSS_DMAX),
+        monotonic=False,
+        references=(WIKI_TABLE,),
+        note="A radial-basis response: the unit fires only for inputs near 0, which suits RBF networks "
+        "and local features. Its gradient vanishes on both tails, so deep stacks of it train poorly.",
+        examples=(
+            Example(0.0, 1.0),
+            Example(1.0, 0.36787944117144233, 15),
+            Example(-1.0 / math.sqrt(2.0), _GAUSS_DMAX, 7, of="derivative", source="max of f' at -1/sqrt 2"),
+        ),
+    )
+)
 
 
 # ----------------------------------------------------------------------------- sinusoid
-PARASCANDOLO = Reference("Parascandolo, G., Huttunen, H. and Virtanen, T.", 2016,
-                         "Taming the waves: sine as activation function in deep neural networks",
-                         "https://openreview.net/forum?id=Sks3zF9eg")
+PARASCANDOLO = Reference(
+    "Parascandolo, G., Huttunen, H. and Virtanen, T.",
+    2016,
+    "Taming the waves: sine as activation function in deep neural networks",
+    "https://openreview.net/forum?id=Sks3zF9eg",
+)
 
-register(ActivationSpec(
-    name="sinusoid",
-    aliases=("sin", "sine"),
-    family="periodic",
-    summary="The sine function: periodic, bounded, and equal to the identity to first order at 0.",
-    forward=lambda x, ops: ops.sin(x),
-    derivative=lambda x, ops: ops.cos(x),
-    reference=lambda x: mp.sin(x),  # no limit at +-inf: mpmath gives nan there
-    formula=r"f(x) = \sin x",
-    derivative_formula=r"f'(x) = \cos x",
-    range=closed(-1.0, 1.0),
-    derivative_range=closed(-1.0, 1.0),
-    monotonic=False,
-    zero_centered=True,
-    approximates_identity=True,
-    references=(WIKI_TABLE, PARASCANDOLO),
-    note="Never saturates for good and its gradient never vanishes for long, but the periodic "
-         "response creates many shallow local minima; trained networks mostly use only the "
-         "tanh-like part near 0. Helpful where the target itself is periodic.",
-    examples=(Example(math.pi / 2, 1.0, 15),),
-))
+register(
+    ActivationSpec(
+        name="sinusoid",
+        aliases=("sin", "sine"),
+        family="periodic",
+        summary="The sine function: periodic, bounded, and equal to the identity to first order at 0.",
+        forward=lambda x, ops: ops.sin(x),
+        derivative=lambda x, ops: ops.cos(x),
+        reference=lambda x: mp.sin(x),  # no limit at +-inf: mpmath gives nan there
+        formula=r"f(x) = \sin x",
+        derivative_formula=r"f'(x) = \cos x",
+        range=closed(-1.0, 1.0),
+        derivative_range=closed(-1.0, 1.0),
+        monotonic=False,
+        zero_centered=True,
+        approximates_identity=True,
+        references=(WIKI_TABLE, PARASCANDOLO),
+        note="Never saturates for good and its gradient never vanishes for long, but the periodic "
+        "response creates many shallow local minima; trained networks mostly use only the "
+        "tanh-like part near 0. Helpful where the target itself is periodic.",
+        examples=(Example(math.pi / 2, 1.0, 15),),
+    )
+)
 
 
 # ----------------------------------------------------------------------------- sinc
@@ -146,42 +155,54 @@ def _sinc_ref(x):
 _SINC_MIN = -0.2172337  # -0.21723362821122165741 at x = 4.4934094579, rounded outward
 _SINC_DMAX = 0.4361819  # |f'| peaks at 0.43618181727 at x = -+2.0815759778
 
-register(ActivationSpec(
-    name="sinc",
-    aliases=("cardinal_sine",),
-    family="periodic",
-    summary="The unnormalised sinc sin(x)/x with f(0) = 1: a decaying, oscillating bump.",
-    forward=_sinc,
-    derivative=_sinc_d,
-    reference=_sinc_ref,
-    formula=r"f(x) = \begin{cases} \dfrac{\sin x}{x} & x \ne 0 \\ 1 & x = 0 \end{cases}",
-    derivative_formula=r"f'(x) = \begin{cases} \dfrac{\cos x}{x} - \dfrac{\sin x}{x^2} & x \ne 0 \\ "
-                       r"0 & x = 0 \end{cases}",
-    range=closed(_SINC_MIN, 1.0),
-    derivative_range=closed(-_SINC_DMAX, _SINC_DMAX),
-    monotonic=False,
-    zero_centered=True,
-    float32_ulp=20,
-    float32_ulp_why="f' = (cos x - sin(x)/x)/x cancels near the zeros of f' (x = tan x: 4.4934, "
-                    "7.7253, ...): the rounding of cos x and sin x, each within an ulp of numbers ~5-10x "
-                    "larger than the numerator, is amplified accordingly. Measured 5.5 ulp on the check "
-                    "grid (x = 7.7071) and 19.3 ulp on a dense scan (x = 4.48564); f itself stays within "
-                    "1.3 ulp.",
-    references=(WIKI_TABLE,),
-    note="Unnormalised (sin x / x, not sin(pi x)/(pi x) as numpy.sinc). A bump at 0 with decaying "
-         "ripples, so units respond to several input bands; rarely used because its many "
-         "extrema make optimisation awkward.",
-    examples=(Example(1e-8, -3.3333333333333335e-9, 20, of="derivative",
-                      source="cancellation probe: naive cos x / x - sin x / x^2 gives 0"),
-              Example(4.493409457909064, -0.21723362821122166, 15, source="first minimum"),
-              Example(0.0, 1.0)),
-))
+register(
+    ActivationSpec(
+        name="sinc",
+        aliases=("cardinal_sine",),
+        family="periodic",
+        summary="The unnormalised sinc sin(x)/x with f(0) = 1: a decaying, oscillating bump.",
+        forward=_sinc,
+        derivative=_sinc_d,
+        reference=_sinc_ref,
+        formula=r"f(x) = \begin{cases} \dfrac{\sin x}{x} & x \ne 0 \\ 1 & x = 0 \end{cases}",
+        derivative_formula=r"f'(x) = \begin{cases} \dfrac{\cos x}{x} - \dfrac{\sin x}{x^2} & x \ne 0 \\ "
+        r"0 & x = 0 \end{cases}",
+        range=closed(_SINC_MIN, 1.0),
+        derivative_range=closed(-_SINC_DMAX, _SINC_DMAX),
+        monotonic=False,
+        zero_centered=True,
+        float32_ulp=20,
+        float32_ulp_why="f' = (cos x - sin(x)/x)/x cancels near the zeros of f' (x = tan x: 4.4934, "
+        "7.7253, ...): the rounding of cos x and sin x, each within an ulp of numbers ~5-10x "
+        "larger than the numerator, is amplified accordingly. Measured 5.5 ulp on the check "
+        "grid (x = 7.7071) and 19.3 ulp on a dense scan (x = 4.48564); f itself stays within "
+        "1.3 ulp.",
+        references=(WIKI_TABLE,),
+        note="Unnormalised (sin x / x, not sin(pi x)/(pi x) as numpy.sinc). A bump at 0 with decaying "
+        "ripples, so units respond to several input bands; rarely used because its many "
+        "extrema make optimisation awkward.",
+        examples=(
+            Example(
+                1e-8,
+                -3.3333333333333335e-9,
+                20,
+                of="derivative",
+                source="cancellation probe: naive cos x / x - sin x / x^2 gives 0",
+            ),
+            Example(4.493409457909064, -0.21723362821122166, 15, source="first minimum"),
+            Example(0.0, 1.0),
+        ),
+    )
+)
 
 
 # ----------------------------------------------------------------------------- snake
-ZIYIN = Reference("Ziyin, L., Hartwig, T. and Ueda, M.", 2020,
-                  "Neural Networks Fail to Learn Periodic Functions and How to Fix It",
-                  "https://arxiv.org/abs/2006.08195")
+ZIYIN = Reference(
+    "Ziyin, L., Hartwig, T. and Ueda, M.",
+    2020,
+    "Neural Networks Fail to Learn Periodic Functions and How to Fix It",
+    "https://arxiv.org/abs/2006.08195",
+)
 
 
 def _snake_u(x, ops, alpha):
@@ -212,31 +233,41 @@ def _snake_dalpha(x, ops, alpha):
     return s * (2.0 * u * ops.cos(u) - s) / (alpha * alpha)
 
 
-register(ActivationSpec(
-    name="snake",
-    family="periodic",
-    summary="The snake x + sin^2(alpha x)/alpha: identity plus a learnable periodic ripple.",
-    forward=_snake,
-    derivative=_snake_d,
-    param_derivatives={"alpha": _snake_dalpha},
-    reference=lambda x, alpha: x if mp.isinf(x) else x + mp.sin(alpha * x) ** 2 / alpha,
-    formula=r"f(x) = x + \frac{\sin^2(\alpha x)}{\alpha}",
-    derivative_formula=r"f'(x) = 1 + \sin(2\alpha x), \quad "
-                       r"\frac{\partial f}{\partial \alpha} = \frac{2x \sin(\alpha x)\cos(\alpha x)}{\alpha} "
-                       r"- \frac{\sin^2(\alpha x)}{\alpha^2}",
-    params=(Param("alpha", 1.0, bounds=POS, learnable=True, per_channel=True,
-                  doc="the frequency a of the ripple (learnable, one per channel with num_parameters=C); "
-                      "small a approaches x + a x^2",
-                  elsewhere=("BigVGAN Snake(alpha=1.0)", "tensorflow_addons snake(frequency=1)"),
-                  test_values=(0.5, 2.0)),),
-    range=REALS,
-    derivative_range=closed(0.0, 2.0),
-    monotonic=True,
-    zero_centered=True,
-    approximates_identity=True,
-    references=(ZIYIN,),
-    note="Monotone like ReLU-family functions but with a periodic component, so networks can "
-         "extrapolate periodic signals instead of flattening out; used in audio vocoders "
-         "(BigVGAN, DAC). The slope touches 0 once per period.",
-    examples=(Example(0.0, 0.0), Example(0.0, 1.0, of="derivative")),
-))
+register(
+    ActivationSpec(
+        name="snake",
+        family="periodic",
+        summary="The snake x + sin^2(alpha x)/alpha: identity plus a learnable periodic ripple.",
+        forward=_snake,
+        derivative=_snake_d,
+        param_derivatives={"alpha": _snake_dalpha},
+        reference=lambda x, alpha: x if mp.isinf(x) else x + mp.sin(alpha * x) ** 2 / alpha,
+        formula=r"f(x) = x + \frac{\sin^2(\alpha x)}{\alpha}",
+        derivative_formula=r"f'(x) = 1 + \sin(2\alpha x), \quad "
+        r"\frac{\partial f}{\partial \alpha} = \frac{2x \sin(\alpha x)\cos(\alpha x)}{\alpha} "
+        r"- \frac{\sin^2(\alpha x)}{\alpha^2}",
+        params=(
+            Param(
+                "alpha",
+                1.0,
+                bounds=POS,
+                learnable=True,
+                per_channel=True,
+                doc="the frequency a of the ripple (learnable, one per channel with num_parameters=C); "
+                "small a approaches x + a x^2",
+                elsewhere=("BigVGAN Snake(alpha=1.0)", "tensorflow_addons snake(frequency=1)"),
+                test_values=(0.5, 2.0),
+            ),
+        ),
+        range=REALS,
+        derivative_range=closed(0.0, 2.0),
+        monotonic=True,
+        zero_centered=True,
+        approximates_identity=True,
+        references=(ZIYIN,),
+        note="Monotone like ReLU-family functions but with a periodic component, so networks can "
+        "extrapolate periodic signals instead of flattening out; used in audio vocoders "
+        "(BigVGAN, DAC). The slope touches 0 once per period.",
+        examples=(Example(0.0, 0.0), Example(0.0, 1.0, of="derivative")),
+    )
+)

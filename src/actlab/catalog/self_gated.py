@@ -54,8 +54,12 @@ def _tail(w, ops):
     return tail, ops.exp(0.5 * ops.where(tail, w, ops.full_like(w, -_TAIL)))
 
 
-GELU_PAPER = Reference("Hendrycks, D. and Gimpel, K.", 2016, "Gaussian Error Linear Units (GELUs)",
-                       "https://arxiv.org/abs/1606.08415")
+GELU_PAPER = Reference(
+    "Hendrycks, D. and Gimpel, K.",
+    2016,
+    "Gaussian Error Linear Units (GELUs)",
+    "https://arxiv.org/abs/1606.08415",
+)
 
 
 def _gelu_series(x, ops):
@@ -99,8 +103,11 @@ def _gelu_d(x, ops, approximate):
     xc = _clamp(x, ops, -_GELU_CUT, _GELU_CUT)
     tail, xt, s, h = _gelu_series(xc, ops)
     # Phi + x phi = phi (x - S/x) in the tail
-    return ops.where(tail, _INV_SQRT_2PI * (((xt - s / xt) * h) * h),
-                     0.5 * ops.erfc(xc * (-1.0 / SQRT_2)) + xc * ops.exp(-0.5 * xc * xc) * _INV_SQRT_2PI)
+    return ops.where(
+        tail,
+        _INV_SQRT_2PI * (((xt - s / xt) * h) * h),
+        0.5 * ops.erfc(xc * (-1.0 / SQRT_2)) + xc * ops.exp(-0.5 * xc * xc) * _INV_SQRT_2PI,
+    )
 
 
 def _ref_gelu(x, approximate):
@@ -114,50 +121,72 @@ def _ref_gelu(x, approximate):
     return x * mp.ncdf(x)
 
 
-register(ActivationSpec(
-    name="gelu",
-    aliases=("gaussian_error_linear_unit",),
-    family="self-gated",
-    summary="The Gaussian error linear unit x Phi(x): x weighted by the probability that a standard "
-            "normal variable is below x; the transformer default.",
-    forward=_gelu,
-    derivative=_gelu_d,
-    reference=_ref_gelu,
-    formula=r"f(x) = x\,\Phi(x) = \frac{x}{2}\,\operatorname{erfc}\!\left(-\frac{x}{\sqrt2}\right); "
-            r"\quad \text{tanh: } \frac{x}{2}\left(1 + \tanh\!\left(\sqrt{2/\pi}\,(x + 0.044715\,x^3)\right)"
-            r"\right)",
-    derivative_formula=r"f'(x) = \Phi(x) + x\,\varphi(x); \quad \text{tanh: } \tfrac12(1 + \tanh u) + "
-                       r"\tfrac12 x\,\operatorname{sech}^2 u\,\sqrt{2/\pi}\,(1 + 3 \cdot 0.044715\,x^2)",
-    params=(Param("approximate", "none", choices=("none", "tanh"),
-                  doc="'none': the exact x Phi(x); 'tanh': the tanh approximation of the paper (as "
-                      "torch's approximate='tanh')",
-                  elsewhere=("torch GELU(approximate='none')", "keras.activations.gelu(approximate=False)",
-                             "keras.ops.gelu(approximate=True)", "jax.nn.gelu(approximate=True)"),
-                  test_values=("tanh",)),),
-    # minima -0.16997120747990366... at -0.75179... (exact), -0.17004075057125405... (tanh), rounded outward
-    range=lambda p: Interval(-0.1700408 if p["approximate"] == "tanh" else -0.1699713, INF, True, False),
-    # extrema of f' at x = +-sqrt(2) (exact: f'' = phi(x)(2 - x^2)), +-1.41850 (tanh); f'(-x) = 1 - f'(x)
-    derivative_range=lambda p: (Interval(-0.1289931, 1.1289931, True, True) if p["approximate"] == "tanh"
-                                else Interval(-0.1289042, 1.1289042, True, True)),
-    monotonic=False,
-    zero_centered=True,
-    float32_ulp=144,
-    float32_ulp_why="the gate's argument is rounded before the special function: -x/sqrt(2) before erfc "
-                    "(relative condition ~ x^2; dense scan worst 127 ulp at x = -11.89) and "
-                    "sqrt(2/pi)(x + 0.044715 x^3) before the sigmoid in the tanh form (condition ~ 2|u|; "
-                    "112 ulp at x = -9.68, f' 105 ulp at -9.82)",
-    references=(GELU_PAPER,),
-    note="Smooth and non-monotonic, with a small negative dip; weights inputs by how large they are "
-         "rather than gating them by sign. The default in BERT/GPT-style transformers. Costs an erfc "
-         "(or a tanh in the approximation, which differs from the exact form by at most ~5e-4).",
-))
+register(
+    ActivationSpec(
+        name="gelu",
+        aliases=("gaussian_error_linear_unit",),
+        family="self-gated",
+        summary="The Gaussian error linear unit x Phi(x): x weighted by the probability that a standard "
+        "normal variable is below x; the transformer default.",
+        forward=_gelu,
+        derivative=_gelu_d,
+        reference=_ref_gelu,
+        formula=r"f(x) = x\,\Phi(x) = \frac{x}{2}\,\operatorname{erfc}\!\left(-\frac{x}{\sqrt2}\right); "
+        r"\quad \text{tanh: } \frac{x}{2}\left(1 + \tanh\!\left(\sqrt{2/\pi}\,(x + 0.044715\,x^3)\right)"
+        r"\right)",
+        derivative_formula=r"f'(x) = \Phi(x) + x\,\varphi(x); \quad \text{tanh: } \tfrac12(1 + \tanh u) + "
+        r"\tfrac12 x\,\operatorname{sech}^2 u\,\sqrt{2/\pi}\,(1 + 3 \cdot 0.044715\,x^2)",
+        params=(
+            Param(
+                "approximate",
+                "none",
+                choices=("none", "tanh"),
+                doc="'none': the exact x Phi(x); 'tanh': the tanh approximation of the paper (as "
+                "torch's approximate='tanh')",
+                elsewhere=(
+                    "torch GELU(approximate='none')",
+                    "keras.activations.gelu(approximate=False)",
+                    "keras.ops.gelu(approximate=True)",
+                    "jax.nn.gelu(approximate=True)",
+                ),
+                test_values=("tanh",),
+            ),
+        ),
+        # minima -0.16997120747990366... at -0.75179... (exact), -0.17004075057125405... (tanh), rounded outward
+        range=lambda p: Interval(-0.1700408 if p["approximate"] == "tanh" else -0.1699713, INF, True, False),
+        # extrema of f' at x = +-sqrt(2) (exact: f'' = phi(x)(2 - x^2)), +-1.41850 (tanh); f'(-x) = 1 - f'(x)
+        derivative_range=lambda p: (
+            Interval(-0.1289931, 1.1289931, True, True)
+            if p["approximate"] == "tanh"
+            else Interval(-0.1289042, 1.1289042, True, True)
+        ),
+        monotonic=False,
+        zero_centered=True,
+        float32_ulp=144,
+        float32_ulp_why="the gate's argument is rounded before the special function: -x/sqrt(2) before erfc "
+        "(relative condition ~ x^2; dense scan worst 127 ulp at x = -11.89) and "
+        "sqrt(2/pi)(x + 0.044715 x^3) before the sigmoid in the tanh form (condition ~ 2|u|; "
+        "112 ulp at x = -9.68, f' 105 ulp at -9.82)",
+        references=(GELU_PAPER,),
+        note="Smooth and non-monotonic, with a small negative dip; weights inputs by how large they are "
+        "rather than gating them by sign. The default in BERT/GPT-style transformers. Costs an erfc "
+        "(or a tanh in the approximation, which differs from the exact form by at most ~5e-4).",
+    )
+)
 
 SILU_PAPERS = (
-    Reference("Elfwing, S., Uchibe, E. and Doya, K.", 2017,
-              "Sigmoid-Weighted Linear Units for Neural Network Function Approximation in Reinforcement "
-              "Learning", "https://arxiv.org/abs/1702.03118"),
-    Reference("Ramachandran, P., Zoph, B. and Le, Q. V.", 2017, "Searching for Activation Functions",
-              "https://arxiv.org/abs/1710.05941"),
+    Reference(
+        "Elfwing, S., Uchibe, E. and Doya, K.",
+        2017,
+        "Sigmoid-Weighted Linear Units for Neural Network Function Approximation in Reinforcement Learning",
+        "https://arxiv.org/abs/1702.03118",
+    ),
+    Reference(
+        "Ramachandran, P., Zoph, B. and Le, Q. V.",
+        2017,
+        "Searching for Activation Functions",
+        "https://arxiv.org/abs/1710.05941",
+    ),
 )
 
 
@@ -203,94 +232,123 @@ def _ref_swish(x, beta):
     return x / (1 + mp.exp(-beta * x))
 
 
-register(ActivationSpec(
-    name="silu",
-    aliases=("sigmoid_linear_unit", "swish_1"),
-    family="self-gated",
-    summary="The sigmoid linear unit x sigma(x) (Swish with beta = 1).",
-    forward=lambda x, ops: _swish(x, ops, 1.0),
-    derivative=lambda x, ops: _swish_d(x, ops, 1.0),
-    reference=lambda x: mp.mpf(0) if x == -mp.inf else x / (1 + mp.exp(-x)),
-    formula=r"f(x) = x\,\sigma(x) = \frac{x}{1 + e^{-x}}",
-    derivative_formula=r"f'(x) = \sigma(x)\,\bigl(1 + x\,(1 - \sigma(x))\bigr)",
-    # minimum -0.278464542761073795... at x0 = -1.278464542761073795... (x0 = f(x0) - 1), rounded outward
-    range=Interval(-_SILU_MIN, INF, True, False),
-    derivative_range=_SILU_D_RANGE,
-    monotonic=False,
-    zero_centered=True,
-    float32_ulp=48,
-    float32_ulp_why=("f' has a zero at the minimum of f (x = -1.2785) where sigma(x) and "
-                    "x sigma(x) sigma(-x) (~0.2 each) cancel; their float32 rounding (~1e-8) is up to 39 ulp "
-                    "of the local scale there (x = -1.2929); <= 4.1 ulp elsewhere, values <= 1.8 ulp"),
-    references=SILU_PAPERS,
-    note="A smooth, non-monotonic ReLU look-alike: unbounded above, bounded below, with a small "
-         "negative dip that keeps some gradient for negative inputs. Found by the Swish search and "
-         "used in EfficientNet and many LLMs; costs a sigmoid.",
-))
+register(
+    ActivationSpec(
+        name="silu",
+        aliases=("sigmoid_linear_unit", "swish_1"),
+        family="self-gated",
+        summary="The sigmoid linear unit x sigma(x) (Swish with beta = 1).",
+        forward=lambda x, ops: _swish(x, ops, 1.0),
+        derivative=lambda x, ops: _swish_d(x, ops, 1.0),
+        reference=lambda x: mp.mpf(0) if x == -mp.inf else x / (1 + mp.exp(-x)),
+        formula=r"f(x) = x\,\sigma(x) = \frac{x}{1 + e^{-x}}",
+        derivative_formula=r"f'(x) = \sigma(x)\,\bigl(1 + x\,(1 - \sigma(x))\bigr)",
+        # minimum -0.278464542761073795... at x0 = -1.278464542761073795... (x0 = f(x0) - 1), rounded outward
+        range=Interval(-_SILU_MIN, INF, True, False),
+        derivative_range=_SILU_D_RANGE,
+        monotonic=False,
+        zero_centered=True,
+        float32_ulp=48,
+        float32_ulp_why=(
+            "f' has a zero at the minimum of f (x = -1.2785) where sigma(x) and "
+            "x sigma(x) sigma(-x) (~0.2 each) cancel; their float32 rounding (~1e-8) is up to 39 ulp "
+            "of the local scale there (x = -1.2929); <= 4.1 ulp elsewhere, values <= 1.8 ulp"
+        ),
+        references=SILU_PAPERS,
+        note="A smooth, non-monotonic ReLU look-alike: unbounded above, bounded below, with a small "
+        "negative dip that keeps some gradient for negative inputs. Found by the Swish search and "
+        "used in EfficientNet and many LLMs; costs a sigmoid.",
+    )
+)
 
-register(ActivationSpec(
-    name="swish",
-    aliases=("swish_beta",),
-    family="self-gated",
-    summary="Swish x sigma(beta x) with a learnable beta: x/2 at beta = 0, SiLU at 1, ReLU as beta -> inf.",
-    forward=_swish,
-    derivative=_swish_d,
-    param_derivatives={"beta": _swish_dbeta},
-    reference=_ref_swish,
-    formula=r"f(x) = x\,\sigma(\beta x) = \frac{x}{1 + e^{-\beta x}}",
-    derivative_formula=r"f'(x) = s + \beta x\,s\,(1 - s), \quad s = \sigma(\beta x); \quad "
-                       r"\frac{\partial f}{\partial \beta} = x^2 s\,(1 - s)",
-    params=(Param("beta", 1.0, bounds=NONNEG, learnable=True, per_channel=True,
-                  doc="the gate's sharpness; the paper trains it per channel. Kept >= 0 as in the paper "
-                      "(beta < 0 would turn the gate around: f -> 0 as x -> +inf)",
-                  elsewhere=("torch SiLU (beta = 1 only)", "keras.activations.swish / silu (beta = 1 only)",
-                             "jax.nn.swish (beta = 1 only)"),
-                  test_values=(0.0, 2.0, 1.5)),),
-    # minimum -0.278465 / beta at -1.278465 / beta (SiLU's, rescaled), rounded outward
-    range=lambda p: (Interval(-INF, INF) if p["beta"] == 0
-                     else Interval(-_SILU_MIN / p["beta"], INF, True, False)),
-    derivative_range=lambda p: Interval(0.5, 0.5, True, True) if p["beta"] == 0 else _SILU_D_RANGE,
-    monotonic=lambda p: p["beta"] == 0,
-    zero_centered=True,
-    float32_ulp=176,
-    float32_ulp_why="beta * x is rounded before the sigmoid (exact only for beta a power of two): its "
-                    "relative condition is |beta x| in the left tail (beta = 1.5: 64 ulp at x = -48.35), "
-                    "and near the zero of f' (x ~ -1.28/beta) that rounding moves f' by up to 158 ulp of "
-                    "the local scale (x = -0.85); f' itself cancels there (SiLU: 29 ulp)",
-    references=(SILU_PAPERS[1],),
-    note="Interpolates between the linear x/2 (beta = 0) and ReLU (beta -> inf); with beta learned per "
-         "channel the network picks its own shape. Do not apply weight decay to beta.",
-))
+register(
+    ActivationSpec(
+        name="swish",
+        aliases=("swish_beta",),
+        family="self-gated",
+        summary="Swish x sigma(beta x) with a learnable beta: x/2 at beta = 0, SiLU at 1, ReLU as beta -> inf.",
+        forward=_swish,
+        derivative=_swish_d,
+        param_derivatives={"beta": _swish_dbeta},
+        reference=_ref_swish,
+        formula=r"f(x) = x\,\sigma(\beta x) = \frac{x}{1 + e^{-\beta x}}",
+        derivative_formula=r"f'(x) = s + \beta x\,s\,(1 - s), \quad s = \sigma(\beta x); \quad "
+        r"\frac{\partial f}{\partial \beta} = x^2 s\,(1 - s)",
+        params=(
+            Param(
+                "beta",
+                1.0,
+                bounds=NONNEG,
+                learnable=True,
+                per_channel=True,
+                doc="the gate's sharpness; the paper trains it per channel. Kept >= 0 as in the paper "
+                "(beta < 0 would turn the gate around: f -> 0 as x -> +inf)",
+                elsewhere=(
+                    "torch SiLU (beta = 1 only)",
+                    "keras.activations.swish / silu (beta = 1 only)",
+                    "jax.nn.swish (beta = 1 only)",
+                ),
+                test_values=(0.0, 2.0, 1.5),
+            ),
+        ),
+        # minimum -0.278465 / beta at -1.278465 / beta (SiLU's, rescaled), rounded outward
+        range=lambda p: (
+            Interval(-INF, INF) if p["beta"] == 0 else Interval(-_SILU_MIN / p["beta"], INF, True, False)
+        ),
+        derivative_range=lambda p: Interval(0.5, 0.5, True, True) if p["beta"] == 0 else _SILU_D_RANGE,
+        monotonic=lambda p: p["beta"] == 0,
+        zero_centered=True,
+        float32_ulp=176,
+        float32_ulp_why="beta * x is rounded before the sigmoid (exact only for beta a power of two): its "
+        "relative condition is |beta x| in the left tail (beta = 1.5: 64 ulp at x = -48.35), "
+        "and near the zero of f' (x ~ -1.28/beta) that rounding moves f' by up to 158 ulp of "
+        "the local scale (x = -0.85); f' itself cancels there (SiLU: 29 ulp)",
+        references=(SILU_PAPERS[1],),
+        note="Interpolates between the linear x/2 (beta = 0) and ReLU (beta -> inf); with beta learned per "
+        "channel the network picks its own shape. Do not apply weight decay to beta.",
+    )
+)
 
-register(ActivationSpec(
-    name="quick_gelu",
-    aliases=("gelu_sigmoid", "quickgelu"),
-    family="self-gated",
-    summary="The sigmoid approximation of GELU, x sigma(1.702 x), used by OpenAI's CLIP.",
-    forward=lambda x, ops: _swish(x, ops, _QUICK_GELU_BETA),
-    derivative=lambda x, ops: _swish_d(x, ops, _QUICK_GELU_BETA),
-    reference=lambda x: mp.mpf(0) if x == -mp.inf else x / (1 + mp.exp(-mp.mpf("1.702") * x)),
-    formula=r"f(x) = x\,\sigma(1.702\,x)",
-    derivative_formula=r"f'(x) = s + 1.702\,x\,s\,(1 - s), \quad s = \sigma(1.702\,x)",
-    # minimum -0.278465 / 1.702 = -0.163610189636353581..., rounded outward
-    range=Interval(-0.1636102, INF, True, False),
-    derivative_range=_SILU_D_RANGE,
-    monotonic=False,
-    zero_centered=True,
-    float32_ulp=88,
-    float32_ulp_why="1.702 x is rounded before the sigmoid, whose relative condition is |1.702 x| in the "
-                    "left tail: dense scan worst 77 ulp at x = -50.4 (f' 76 ulp at -41.2); f' also cancels "
-                    "near its zero at x = -0.751 (48 ulp)",
-    references=(GELU_PAPER,
-                Reference("Radford, A. et al.", 2021,
-                          "Learning Transferable Visual Models From Natural Language Supervision",
-                          "https://arxiv.org/abs/2103.00020")),
-    note="Cheaper than the exact GELU (one sigmoid), but it is a different function: it departs from "
-         "x Phi(x) by up to ~2e-2. Use it only to reproduce models trained with it, such as CLIP.",
-))
+register(
+    ActivationSpec(
+        name="quick_gelu",
+        aliases=("gelu_sigmoid", "quickgelu"),
+        family="self-gated",
+        summary="The sigmoid approximation of GELU, x sigma(1.702 x), used by OpenAI's CLIP.",
+        forward=lambda x, ops: _swish(x, ops, _QUICK_GELU_BETA),
+        derivative=lambda x, ops: _swish_d(x, ops, _QUICK_GELU_BETA),
+        reference=lambda x: mp.mpf(0) if x == -mp.inf else x / (1 + mp.exp(-mp.mpf("1.702") * x)),
+        formula=r"f(x) = x\,\sigma(1.702\,x)",
+        derivative_formula=r"f'(x) = s + 1.702\,x\,s\,(1 - s), \quad s = \sigma(1.702\,x)",
+        # minimum -0.278465 / 1.702 = -0.163610189636353581..., rounded outward
+        range=Interval(-0.1636102, INF, True, False),
+        derivative_range=_SILU_D_RANGE,
+        monotonic=False,
+        zero_centered=True,
+        float32_ulp=88,
+        float32_ulp_why="1.702 x is rounded before the sigmoid, whose relative condition is |1.702 x| in the "
+        "left tail: dense scan worst 77 ulp at x = -50.4 (f' 76 ulp at -41.2); f' also cancels "
+        "near its zero at x = -0.751 (48 ulp)",
+        references=(
+            GELU_PAPER,
+            Reference(
+                "Radford, A. et al.",
+                2021,
+                "Learning Transferable Visual Models From Natural Language Supervision",
+                "https://arxiv.org/abs/2103.00020",
+            ),
+        ),
+        note="Cheaper than the exact GELU (one sigmoid), but it is a different function: it departs from "
+        "x Phi(x) by up to ~2e-2. Use it only to reproduce models trained with it, such as CLIP.",
+    )
+)
 
-MISH_PAPER = Reference("Misra, D.", 2019, "Mish: A Self Regularized Non-Monotonic Activation Function",
-                       "https://arxiv.org/abs/1908.08681")
+MISH_PAPER = Reference(
+    "Misra, D.",
+    2019,
+    "Mish: A Self Regularized Non-Monotonic Activation Function",
+    "https://arxiv.org/abs/1908.08681",
+)
 
 
 def _mish(x, ops):
@@ -308,36 +366,43 @@ def _mish_d(x, ops):
     return ops.where(tail, ((1.0 + xc) * h) * h, ops.tanh(sp) + xc * sech2 * ops.sigmoid(xc))
 
 
-register(ActivationSpec(
-    name="mish",
-    family="self-gated",
-    summary="Mish x tanh(softplus(x)): a smooth, self-regularised, non-monotonic ReLU look-alike.",
-    forward=_mish,
-    derivative=_mish_d,
-    reference=lambda x: mp.mpf(0) if x == -mp.inf else x * mp.tanh(mp.log1p(mp.exp(x))),
-    formula=r"f(x) = x \tanh\bigl(\operatorname{softplus}(x)\bigr) = x \tanh\bigl(\ln(1 + e^{x})\bigr)",
-    derivative_formula=r"f'(x) = \tanh(\operatorname{sp}(x)) + x\,\operatorname{sech}^2(\operatorname{sp}(x))"
-                       r"\,\sigma(x)",
-    # minimum -0.308843413017250406... at -1.192431214515495212..., rounded outward
-    range=Interval(-0.3088435, INF, True, False),
-    # f' extrema: -0.112526122389... at -2.25638, 1.088498161251... at 1.49057
-    derivative_range=Interval(-0.1125262, 1.0884982, True, True),
-    monotonic=False,
-    zero_centered=True,
-    float32_ulp=168,
-    float32_ulp_why=("f' has a zero at the minimum of f (x = -1.1924) where tanh(sp) and "
-                    "x sech^2(sp) sigma(x) "
-                    "(~0.26 each) cancel; their float32 rounding leaves up to 153 ulp of the local scale "
-                    "there (dense scan, x = -1.19); <= 6 ulp elsewhere, values <= 2.4 ulp"),
-    references=(MISH_PAPER,),
-    note="Like SiLU but with a slightly deeper negative dip and f'(0) = 0.6; the paper reports small "
-         "gains over Swish in image classification (YOLOv4 uses it). Costs softplus and tanh, so it "
-         "is slower than ReLU.",
-))
+register(
+    ActivationSpec(
+        name="mish",
+        family="self-gated",
+        summary="Mish x tanh(softplus(x)): a smooth, self-regularised, non-monotonic ReLU look-alike.",
+        forward=_mish,
+        derivative=_mish_d,
+        reference=lambda x: mp.mpf(0) if x == -mp.inf else x * mp.tanh(mp.log1p(mp.exp(x))),
+        formula=r"f(x) = x \tanh\bigl(\operatorname{softplus}(x)\bigr) = x \tanh\bigl(\ln(1 + e^{x})\bigr)",
+        derivative_formula=r"f'(x) = \tanh(\operatorname{sp}(x)) + x\,\operatorname{sech}^2(\operatorname{sp}(x))"
+        r"\,\sigma(x)",
+        # minimum -0.308843413017250406... at -1.192431214515495212..., rounded outward
+        range=Interval(-0.3088435, INF, True, False),
+        # f' extrema: -0.112526122389... at -2.25638, 1.088498161251... at 1.49057
+        derivative_range=Interval(-0.1125262, 1.0884982, True, True),
+        monotonic=False,
+        zero_centered=True,
+        float32_ulp=168,
+        float32_ulp_why=(
+            "f' has a zero at the minimum of f (x = -1.1924) where tanh(sp) and "
+            "x sech^2(sp) sigma(x) "
+            "(~0.26 each) cancel; their float32 rounding leaves up to 153 ulp of the local scale "
+            "there (dense scan, x = -1.19); <= 6 ulp elsewhere, values <= 2.4 ulp"
+        ),
+        references=(MISH_PAPER,),
+        note="Like SiLU but with a slightly deeper negative dip and f'(0) = 0.6; the paper reports small "
+        "gains over Swish in image classification (YOLOv4 uses it). Costs softplus and tanh, so it "
+        "is slower than ReLU.",
+    )
+)
 
-TANH_EXP_PAPER = Reference("Liu, X. and Di, X.", 2020,
-                           "TanhExp: A Smooth Activation Function with High Convergence Speed for "
-                           "Lightweight Neural Networks", "https://arxiv.org/abs/2003.09855")
+TANH_EXP_PAPER = Reference(
+    "Liu, X. and Di, X.",
+    2020,
+    "TanhExp: A Smooth Activation Function with High Convergence Speed for Lightweight Neural Networks",
+    "https://arxiv.org/abs/2003.09855",
+)
 
 
 def _tanh_exp(x, ops):
@@ -357,58 +422,71 @@ def _tanh_exp_d(x, ops):
     return ops.where(tail, ((1.0 + xc) * h) * h, ops.tanh(e) + xc * e * sech2)
 
 
-register(ActivationSpec(
-    name="tanh_exp",
-    aliases=("tanhexp",),
-    family="self-gated",
-    summary="TanhExp x tanh(e^x): close to the identity for x > 0, a shallow dip below, for light networks.",
-    forward=_tanh_exp,
-    derivative=_tanh_exp_d,
-    reference=lambda x: mp.mpf(0) if x == -mp.inf else x * mp.tanh(mp.exp(x)),
-    formula=r"f(x) = x \tanh(e^{x})",
-    derivative_formula=r"f'(x) = \tanh(e^{x}) + x\,e^{x} \operatorname{sech}^2(e^{x})",
-    # minimum -0.353285777848211270... at -1.078860058464624..., rounded outward
-    range=Interval(-0.3532858, INF, True, False),
-    # f' extrema: -0.131570036189... at -2.06597, 1.061975308717... at 0.696564
-    derivative_range=Interval(-0.1315701, 1.0619754, True, True),
-    monotonic=False,
-    zero_centered=True,
-    float32_ulp=192,
-    float32_ulp_why=("f' has a zero at the minimum of f (x = -1.0789) where tanh(e^x) and x e^x sech^2(e^x) "
-                    "(~0.3 each) cancel; their float32 rounding leaves up to 176 ulp of the local scale "
-                    "there (dense scan, x = -1.08); <= 5 ulp elsewhere, values <= 2.4 ulp"),
-    references=(TANH_EXP_PAPER,),
-    note="Its gate reaches 1 very fast (tanh(e^x) is 1 to float64 precision from x ~ 3), so it is almost "
-         "linear for positive inputs; the paper reports faster convergence than Mish and Swish in "
-         "small mobile networks. Costs exp and tanh.",
-))
+register(
+    ActivationSpec(
+        name="tanh_exp",
+        aliases=("tanhexp",),
+        family="self-gated",
+        summary="TanhExp x tanh(e^x): close to the identity for x > 0, a shallow dip below, for light networks.",
+        forward=_tanh_exp,
+        derivative=_tanh_exp_d,
+        reference=lambda x: mp.mpf(0) if x == -mp.inf else x * mp.tanh(mp.exp(x)),
+        formula=r"f(x) = x \tanh(e^{x})",
+        derivative_formula=r"f'(x) = \tanh(e^{x}) + x\,e^{x} \operatorname{sech}^2(e^{x})",
+        # minimum -0.353285777848211270... at -1.078860058464624..., rounded outward
+        range=Interval(-0.3532858, INF, True, False),
+        # f' extrema: -0.131570036189... at -2.06597, 1.061975308717... at 0.696564
+        derivative_range=Interval(-0.1315701, 1.0619754, True, True),
+        monotonic=False,
+        zero_centered=True,
+        float32_ulp=192,
+        float32_ulp_why=(
+            "f' has a zero at the minimum of f (x = -1.0789) where tanh(e^x) and x e^x sech^2(e^x) "
+            "(~0.3 each) cancel; their float32 rounding leaves up to 176 ulp of the local scale "
+            "there (dense scan, x = -1.08); <= 5 ulp elsewhere, values <= 2.4 ulp"
+        ),
+        references=(TANH_EXP_PAPER,),
+        note="Its gate reaches 1 very fast (tanh(e^x) is 1 to float64 precision from x ~ 3), so it is almost "
+        "linear for positive inputs; the paper reports faster convergence than Mish and Swish in "
+        "small mobile networks. Costs exp and tanh.",
+    )
+)
+
+
 def _lisht_d(xc, ops):
     return ops.tanh(xc) + xc * 4.0 * ops.sigmoid(2.0 * xc) * ops.sigmoid(-2.0 * xc)
 
 
-register(ActivationSpec(
-    name="lisht",
-    aliases=("linearly_scaled_tanh",),
-    family="self-gated",
-    summary="LiSHT x tanh(x): a non-negative, even function with symmetric gradients.",
-    forward=lambda x, ops: x * ops.tanh(x),
-    # sech^2 x = 4 sigma(2x) sigma(-2x); the clamp keeps inf * 0 out of f'(+-inf).
-    derivative=lambda x, ops: _lisht_d(_clamp(x, ops, -_CUT, _CUT), ops),
-    reference=lambda x: x * mp.tanh(x),
-    formula=r"f(x) = x \tanh x",
-    derivative_formula=r"f'(x) = \tanh x + x \operatorname{sech}^2 x",
-    range=NONNEG,
-    # f'' = 0 where x tanh x = 1, and there f'(x) = x = +-1.199678640257733833...
-    derivative_range=Interval(-1.1996787, 1.1996787, True, True),
-    monotonic=False,
-    references=(Reference("Roy, S. K., Manna, S., Dubey, S. R. and Chaudhuri, B. B.", 2019,
-                          "LiSHT: Non-Parametric Linearly Scaled Hyperbolic Tangent Activation Function for "
-                          "Neural Networks", "https://arxiv.org/abs/1901.05894"),),
-    note="Uses negative inputs (mapping them to positive outputs) so their gradients do not die, but "
-         "the output is never negative and f'(0) = 0, so it is neither zero-centred nor identity-like "
-         "near 0; unbounded on both sides of the input.",
-))
-
+register(
+    ActivationSpec(
+        name="lisht",
+        aliases=("linearly_scaled_tanh",),
+        family="self-gated",
+        summary="LiSHT x tanh(x): a non-negative, even function with symmetric gradients.",
+        forward=lambda x, ops: x * ops.tanh(x),
+        # sech^2 x = 4 sigma(2x) sigma(-2x); the clamp keeps inf * 0 out of f'(+-inf).
+        derivative=lambda x, ops: _lisht_d(_clamp(x, ops, -_CUT, _CUT), ops),
+        reference=lambda x: x * mp.tanh(x),
+        formula=r"f(x) = x \tanh x",
+        derivative_formula=r"f'(x) = \tanh x + x \operatorname{sech}^2 x",
+        range=NONNEG,
+        # f'' = 0 where x tanh x = 1, and there f'(x) = x = +-1.199678640257733833...
+        derivative_range=Interval(-1.1996787, 1.1996787, True, True),
+        monotonic=False,
+        references=(
+            Reference(
+                "Roy, S. K., Manna, S., Dubey, S. R. and Chaudhuri, B. B.",
+                2019,
+                "LiSHT: Non-Parametric Linearly Scaled Hyperbolic Tangent Activation Function for "
+                "Neural Networks",
+                "https://arxiv.org/abs/1901.05894",
+            ),
+        ),
+        note="Uses negative inputs (mapping them to positive outputs) so their gradients do not die, but "
+        "the output is never negative and f'(0) = 0, so it is neither zero-centred nor identity-like "
+        "near 0; unbounded on both sides of the input.",
+    )
+)
 
 
 def _serf(x, ops):
@@ -421,35 +499,48 @@ def _serf_d(x, ops):
     xc = _clamp(x, ops, -_CUT, _CUT)
     sp = ops.softplus(xc)
     tail, h = _tail(xc, ops)
-    return ops.where(tail, _TWO_OVER_SQRT_PI * (((1.0 + xc) * h) * h),
-                     ops.erf(sp) + xc * _TWO_OVER_SQRT_PI * ops.exp(-sp * sp) * ops.sigmoid(xc))
+    return ops.where(
+        tail,
+        _TWO_OVER_SQRT_PI * (((1.0 + xc) * h) * h),
+        ops.erf(sp) + xc * _TWO_OVER_SQRT_PI * ops.exp(-sp * sp) * ops.sigmoid(xc),
+    )
 
 
-register(ActivationSpec(
-    name="serf",
-    aliases=("log_softplus_erf",),
-    family="self-gated",
-    summary="SERF x erf(softplus(x)): Mish with erf in place of tanh.",
-    forward=_serf,
-    derivative=_serf_d,
-    reference=lambda x: mp.mpf(0) if x == -mp.inf else x * mp.erf(mp.log1p(mp.exp(x))),
-    formula=r"f(x) = x \operatorname{erf}\bigl(\ln(1 + e^{x})\bigr)",
-    derivative_formula=r"f'(x) = \operatorname{erf}(\operatorname{sp}(x)) + \frac{2x}{\sqrt\pi}\, "
-                       r"e^{-\operatorname{sp}(x)^2} \sigma(x)",
-    # minimum -0.348437458759606420... at -1.193059968928188, rounded outward
-    range=Interval(-0.3484375, INF, True, False),
-    # f' extrema: -0.126968589057... at -2.25650, 1.086125444150... at 1.09605
-    derivative_range=Interval(-0.1269686, 1.0861255, True, True),
-    monotonic=False,
-    zero_centered=True,
-    float32_ulp=144,
-    float32_ulp_why=("f' has a zero at the minimum of f (x = -1.1931) where erf(sp) and "
-                    "the x exp(-sp^2) sigma "
-                    "term (~0.3 each) cancel; their float32 rounding leaves up to 131 ulp of the local scale "
-                    "there (dense scan, x = -1.18); <= 7 ulp elsewhere, values <= 3.1 ulp"),
-    references=(Reference("Nag, S. and Bhattacharyya, M.", 2021,
-                          "SERF: Towards better training of deep neural networks using log-Softplus ERror "
-                          "activation Function", "https://arxiv.org/abs/2108.09598"),),
-    note="A Swish-family function shaped much like Mish (slightly deeper dip, f'(0) = erf(ln 2) = 0.673); "
-         "the paper reports gains over Swish and Mish, larger in deeper networks. Costs softplus and erf.",
-))
+register(
+    ActivationSpec(
+        name="serf",
+        aliases=("log_softplus_erf",),
+        family="self-gated",
+        summary="SERF x erf(softplus(x)): Mish with erf in place of tanh.",
+        forward=_serf,
+        derivative=_serf_d,
+        reference=lambda x: mp.mpf(0) if x == -mp.inf else x * mp.erf(mp.log1p(mp.exp(x))),
+        formula=r"f(x) = x \operatorname{erf}\bigl(\ln(1 + e^{x})\bigr)",
+        derivative_formula=r"f'(x) = \operatorname{erf}(\operatorname{sp}(x)) + \frac{2x}{\sqrt\pi}\, "
+        r"e^{-\operatorname{sp}(x)^2} \sigma(x)",
+        # minimum -0.348437458759606420... at -1.193059968928188, rounded outward
+        range=Interval(-0.3484375, INF, True, False),
+        # f' extrema: -0.126968589057... at -2.25650, 1.086125444150... at 1.09605
+        derivative_range=Interval(-0.1269686, 1.0861255, True, True),
+        monotonic=False,
+        zero_centered=True,
+        float32_ulp=144,
+        float32_ulp_why=(
+            "f' has a zero at the minimum of f (x = -1.1931) where erf(sp) and "
+            "the x exp(-sp^2) sigma "
+            "term (~0.3 each) cancel; their float32 rounding leaves up to 131 ulp of the local scale "
+            "there (dense scan, x = -1.18); <= 7 ulp elsewhere, values <= 3.1 ulp"
+        ),
+        references=(
+            Reference(
+                "Nag, S. and Bhattacharyya, M.",
+                2021,
+                "SERF: Towards better training of deep neural networks using log-Softplus ERror "
+                "activation Function",
+                "https://arxiv.org/abs/2108.09598",
+            ),
+        ),
+        note="A Swish-family function shaped much like Mish (slightly deeper dip, f'(0) = erf(ln 2) = 0.673); "
+        "the paper reports gains over Swish and Mish, larger in deeper networks. Costs softplus and erf.",
+    )
+)

@@ -56,33 +56,50 @@ def _ref_softsign(x):
     return x / (1 + abs(x))
 
 
-register(ActivationSpec(
-    name="softsign",
-    aliases=("elliot_sig",),
-    family="sigmoidal",
-    summary="The softsign x / (1 + |x|): a tanh-like squashing function with polynomial tails.",
-    forward=_softsign,
-    derivative=_softsign_d,
-    reference=_ref_softsign,
-    formula=r"f(x) = \frac{x}{1 + |x|}",
-    derivative_formula=r"f'(x) = \frac{1}{(1 + |x|)^2}",
-    range=open_(-1.0, 1.0),
-    derivative_range=Interval(0.0, 1.0, False, True),
-    monotonic=True,
-    smoothness=1,
-    kinks=(Kink(0.0, 1.0, "f' is continuous (1 on both sides) but f'' jumps from +2 to -2, so softsign is "
-                          "C^1 at 0; f'(0) = 1, as torch autograd of x / (1 + |x|) gives"),),
-    zero_centered=True,
-    approximates_identity=True,
-    references=(
-        Reference("Elliott, D. L.", 1993, "A Better Activation Function for Artificial Neural Networks "
-                  "(ISR Technical Report TR 93-8, University of Maryland)", "http://hdl.handle.net/1903/5355"),
-        Reference("Turian, J., Bergstra, J. and Bengio, Y.", 2009,
-                  "Quadratic Features and Deep Architectures for Chunking", "https://aclanthology.org/N09-2062/"),
-    ),
-    note="Shaped like tanh but approaches its asymptotes only like 1/|x|, so it saturates more gently "
-         "and costs no exponential. The derivative still decays to zero, just polynomially.",
-))
+register(
+    ActivationSpec(
+        name="softsign",
+        aliases=("elliot_sig",),
+        family="sigmoidal",
+        summary="The softsign x / (1 + |x|): a tanh-like squashing function with polynomial tails.",
+        forward=_softsign,
+        derivative=_softsign_d,
+        reference=_ref_softsign,
+        formula=r"f(x) = \frac{x}{1 + |x|}",
+        derivative_formula=r"f'(x) = \frac{1}{(1 + |x|)^2}",
+        range=open_(-1.0, 1.0),
+        derivative_range=Interval(0.0, 1.0, False, True),
+        monotonic=True,
+        smoothness=1,
+        kinks=(
+            Kink(
+                0.0,
+                1.0,
+                "f' is continuous (1 on both sides) but f'' jumps from +2 to -2, so softsign is "
+                "C^1 at 0; f'(0) = 1, as torch autograd of x / (1 + |x|) gives",
+            ),
+        ),
+        zero_centered=True,
+        approximates_identity=True,
+        references=(
+            Reference(
+                "Elliott, D. L.",
+                1993,
+                "A Better Activation Function for Artificial Neural Networks "
+                "(ISR Technical Report TR 93-8, University of Maryland)",
+                "http://hdl.handle.net/1903/5355",
+            ),
+            Reference(
+                "Turian, J., Bergstra, J. and Bengio, Y.",
+                2009,
+                "Quadratic Features and Deep Architectures for Chunking",
+                "https://aclanthology.org/N09-2062/",
+            ),
+        ),
+        note="Shaped like tanh but approaches its asymptotes only like 1/|x|, so it saturates more gently "
+        "and costs no exponential. The derivative still decays to zero, just polynomially.",
+    )
+)
 
 # ----------------------------------------------------------------------------- arctan
 
@@ -96,30 +113,35 @@ def _arctan_d(x, ops):
     return ops.where(big, r * r / (1.0 + r * r), 1.0 / (1.0 + xs * xs))
 
 
-register(ActivationSpec(
-    name="arctan",
-    aliases=("atan",),
-    family="sigmoidal",
-    summary="The inverse tangent atan(x): a smooth squashing function with range (-pi/2, pi/2).",
-    forward=lambda x, ops: ops.arctan(x),
-    derivative=_arctan_d,
-    reference=lambda x: mp.atan(x),
-    formula=r"f(x) = \arctan x",
-    derivative_formula=r"f'(x) = \frac{1}{1 + x^2}",
-    range=open_(_down(-mp.pi / 2), _up(mp.pi / 2)),
-    derivative_range=Interval(0.0, 1.0, False, True),
-    monotonic=True,
-    zero_centered=True,
-    approximates_identity=True,
-    references=(WIKI_TABLE,),
-    note="Zero-centred like tanh, but its gradient decays only like 1/x^2 instead of exponentially, "
-         "so it saturates more slowly; the output range is wider, (-pi/2, pi/2).",
-))
+register(
+    ActivationSpec(
+        name="arctan",
+        aliases=("atan",),
+        family="sigmoidal",
+        summary="The inverse tangent atan(x): a smooth squashing function with range (-pi/2, pi/2).",
+        forward=lambda x, ops: ops.arctan(x),
+        derivative=_arctan_d,
+        reference=lambda x: mp.atan(x),
+        formula=r"f(x) = \arctan x",
+        derivative_formula=r"f'(x) = \frac{1}{1 + x^2}",
+        range=open_(_down(-mp.pi / 2), _up(mp.pi / 2)),
+        derivative_range=Interval(0.0, 1.0, False, True),
+        monotonic=True,
+        zero_centered=True,
+        approximates_identity=True,
+        references=(WIKI_TABLE,),
+        note="Zero-centred like tanh, but its gradient decays only like 1/x^2 instead of exponentially, "
+        "so it saturates more slowly; the output range is wider, (-pi/2, pi/2).",
+    )
+)
 
 # ----------------------------------------------------------------------------- ISRU
-ISRU_PAPER = Reference("Carlile, B., Delamarter, G., Kinney, P., Marti, A. and Whitney, B.", 2017,
-                       "Improving Deep Learning by Inverse Square Root Linear Units (ISRLUs)",
-                       "https://arxiv.org/abs/1710.09967")
+ISRU_PAPER = Reference(
+    "Carlile, B., Delamarter, G., Kinney, P., Marti, A. and Whitney, B.",
+    2017,
+    "Improving Deep Learning by Inverse Square Root Linear Units (ISRLUs)",
+    "https://arxiv.org/abs/1710.09967",
+)
 
 
 def _isru(x, ops, alpha):
@@ -150,28 +172,37 @@ def _isru_range(p):
     return open_(_down(-b), _up(b))
 
 
-register(ActivationSpec(
-    name="isru",
-    aliases=("inverse_square_root_unit",),
-    family="sigmoidal",
-    summary="The inverse square root unit x / sqrt(1 + alpha x^2): a tanh-like sigmoid without exponentials.",
-    forward=_isru,
-    derivative=_isru_d,
-    reference=_ref_isru,
-    formula=r"f(x) = \frac{x}{\sqrt{1 + \alpha x^2}}",
-    derivative_formula=r"f'(x) = \left(\frac{1}{\sqrt{1 + \alpha x^2}}\right)^{3}",
-    params=(Param("alpha", 1.0, bounds=POS, doc="sets the saturation level: the range is (-1/sqrt(alpha), "
-                                                "1/sqrt(alpha))", test_values=(3.0,)),),
-    range=_isru_range,
-    derivative_range=Interval(0.0, 1.0, False, True),
-    monotonic=True,
-    zero_centered=True,
-    approximates_identity=True,
-    references=(ISRU_PAPER,),
-    note="A cheap tanh substitute (a reciprocal square root instead of exponentials) whose "
-         "saturation level is set by alpha; f'(0) = 1 for every alpha. Like tanh, its gradient "
-         "vanishes for large |x|, though only polynomially.",
-))
+register(
+    ActivationSpec(
+        name="isru",
+        aliases=("inverse_square_root_unit",),
+        family="sigmoidal",
+        summary="The inverse square root unit x / sqrt(1 + alpha x^2): a tanh-like sigmoid without exponentials.",
+        forward=_isru,
+        derivative=_isru_d,
+        reference=_ref_isru,
+        formula=r"f(x) = \frac{x}{\sqrt{1 + \alpha x^2}}",
+        derivative_formula=r"f'(x) = \left(\frac{1}{\sqrt{1 + \alpha x^2}}\right)^{3}",
+        params=(
+            Param(
+                "alpha",
+                1.0,
+                bounds=POS,
+                doc="sets the saturation level: the range is (-1/sqrt(alpha), 1/sqrt(alpha))",
+                test_values=(3.0,),
+            ),
+        ),
+        range=_isru_range,
+        derivative_range=Interval(0.0, 1.0, False, True),
+        monotonic=True,
+        zero_centered=True,
+        approximates_identity=True,
+        references=(ISRU_PAPER,),
+        note="A cheap tanh substitute (a reciprocal square root instead of exponentials) whose "
+        "saturation level is set by alpha; f'(0) = 1 for every alpha. Like tanh, its gradient "
+        "vanishes for large |x|, though only polynomially.",
+    )
+)
 
 # ----------------------------------------------------------------------------- SQNL
 
@@ -196,38 +227,51 @@ def _ref_sqnl(x):
     return x - x**2 / 4 if x >= 0 else x + x**2 / 4
 
 
-register(ActivationSpec(
-    name="sqnl",
-    aliases=("square_nonlinearity",),
-    family="sigmoidal",
-    summary="The square nonlinearity: a piecewise-quadratic sigmoid that reaches -1 and 1 at x = -2 and 2.",
-    forward=_sqnl,
-    derivative=_sqnl_d,
-    reference=_ref_sqnl,
-    formula=r"f(x) = \begin{cases} 1 & x > 2 \\ x - \frac{x^2}{4} & 0 \le x \le 2 \\ "
-            r"x + \frac{x^2}{4} & -2 \le x < 0 \\ -1 & x < -2 \end{cases}",
-    derivative_formula=r"f'(x) = \begin{cases} 1 - \frac{|x|}{2} & |x| \le 2 \\ 0 & |x| > 2 \end{cases}",
-    range=closed(-1.0, 1.0),
-    derivative_range=closed(0.0, 1.0),
-    monotonic=True,
-    smoothness=1,
-    kinks=(
-        Kink(-2.0, 0.0, "f' is continuous (0 on both sides); f'' jumps from 0 to 1/2, so SQNL is C^1 here"),
-        Kink(0.0, 1.0, "f' is continuous (1 on both sides); f'' jumps from 1/2 to -1/2"),
-        Kink(2.0, 0.0, "f' is continuous (0 on both sides); f'' jumps from -1/2 to 0"),
-    ),
-    zero_centered=True,
-    approximates_identity=True,
-    references=(Reference("Wuraola, A. and Patel, N.", 2018, "SQNL: A New Computationally Efficient "
-                          "Activation Function (IJCNN 2018)", "https://doi.org/10.1109/IJCNN.2018.8489043"),),
-    note="A tanh look-alike built from a square and a clip, cheap on hardware without fast "
-         "exponentials. It saturates exactly at |x| >= 2, so the gradient there is exactly zero.",
-))
+register(
+    ActivationSpec(
+        name="sqnl",
+        aliases=("square_nonlinearity",),
+        family="sigmoidal",
+        summary="The square nonlinearity: a piecewise-quadratic sigmoid that reaches -1 and 1 at x = -2 and 2.",
+        forward=_sqnl,
+        derivative=_sqnl_d,
+        reference=_ref_sqnl,
+        formula=r"f(x) = \begin{cases} 1 & x > 2 \\ x - \frac{x^2}{4} & 0 \le x \le 2 \\ "
+        r"x + \frac{x^2}{4} & -2 \le x < 0 \\ -1 & x < -2 \end{cases}",
+        derivative_formula=r"f'(x) = \begin{cases} 1 - \frac{|x|}{2} & |x| \le 2 \\ 0 & |x| > 2 \end{cases}",
+        range=closed(-1.0, 1.0),
+        derivative_range=closed(0.0, 1.0),
+        monotonic=True,
+        smoothness=1,
+        kinks=(
+            Kink(
+                -2.0, 0.0, "f' is continuous (0 on both sides); f'' jumps from 0 to 1/2, so SQNL is C^1 here"
+            ),
+            Kink(0.0, 1.0, "f' is continuous (1 on both sides); f'' jumps from 1/2 to -1/2"),
+            Kink(2.0, 0.0, "f' is continuous (0 on both sides); f'' jumps from -1/2 to 0"),
+        ),
+        zero_centered=True,
+        approximates_identity=True,
+        references=(
+            Reference(
+                "Wuraola, A. and Patel, N.",
+                2018,
+                "SQNL: A New Computationally Efficient Activation Function (IJCNN 2018)",
+                "https://doi.org/10.1109/IJCNN.2018.8489043",
+            ),
+        ),
+        note="A tanh look-alike built from a square and a clip, cheap on hardware without fast "
+        "exponentials. It saturates exactly at |x| >= 2, so the gradient there is exactly zero.",
+    )
+)
 
 # ----------------------------------------------------------------------------- soft clipping
-SOFT_CLIP_PAPER = Reference("Klimek, M. D. and Perelstein, M.", 2018,
-                            "Neural Network-Based Approach to Phase Space Integration",
-                            "https://arxiv.org/abs/1810.11509")
+SOFT_CLIP_PAPER = Reference(
+    "Klimek, M. D. and Perelstein, M.",
+    2018,
+    "Neural Network-Based Approach to Phase Space Integration",
+    "https://arxiv.org/abs/1810.11509",
+)
 
 
 def _soft_clipping(x, ops, alpha):
@@ -255,34 +299,42 @@ def _ref_soft_clipping(x, alpha):
     return (mp.log1p(mp.exp(alpha * x)) - mp.log1p(mp.exp(alpha * (x - 1)))) / alpha
 
 
-register(ActivationSpec(
-    name="soft_clipping",
-    aliases=("soft_clip",),
-    family="sigmoidal",
-    summary="Soft clipping: a smooth version of clip(x, 0, 1), linear in between and sharper as alpha grows.",
-    forward=_soft_clipping,
-    derivative=_soft_clipping_d,
-    reference=_ref_soft_clipping,
-    formula=r"f(x) = \frac{1}{\alpha} \log \frac{1 + e^{\alpha x}}{1 + e^{\alpha (x - 1)}}",
-    derivative_formula=r"f'(x) = \sigma(\alpha x) - \sigma(\alpha (x - 1)) "
-                       r"= \tfrac12 \sinh\tfrac{\alpha}{2}\, \mathrm{sech}\tfrac{\alpha x}{2}\, "
-                       r"\mathrm{sech}\tfrac{\alpha (1 - x)}{2}",
-    params=(Param("alpha", 1.0, bounds=POS,
-                  doc="sharpness; as alpha grows f tends to clip(x, 0, 1). The paper fixes no default; "
-                      "1.0 is our choice",
-                  test_values=(10.0,)),),
-    range=open_(0.0, 1.0),
-    derivative_range=lambda p: Interval(0.0, _up(mp.tanh(mp.mpf(p["alpha"]) / 4)), False, True),
-    monotonic=True,
-    float32_ulp=90,
-    float32_ulp_why="alpha * x and alpha * (1 - x) are rounded before exp; e^(alpha x) turns that relative "
-                    "error into |alpha x| ulp, up to ~88 before float32 underflows (64 ulp measured at "
-                    "alpha=10 near x=-8 and x=7.6; 0.5 ulp at alpha=1, where the product is exact)",
-    references=(SOFT_CLIP_PAPER,),
-    note="Keeps outputs in (0, 1) like a sigmoid but is nearly linear between 0 and 1, so values "
-         "inside the interval pass almost unchanged; alpha trades smoothness for sharpness. The "
-         "gradient vanishes outside [0, 1].",
-))
+register(
+    ActivationSpec(
+        name="soft_clipping",
+        aliases=("soft_clip",),
+        family="sigmoidal",
+        summary="Soft clipping: a smooth version of clip(x, 0, 1), linear in between and sharper as alpha grows.",
+        forward=_soft_clipping,
+        derivative=_soft_clipping_d,
+        reference=_ref_soft_clipping,
+        formula=r"f(x) = \frac{1}{\alpha} \log \frac{1 + e^{\alpha x}}{1 + e^{\alpha (x - 1)}}",
+        derivative_formula=r"f'(x) = \sigma(\alpha x) - \sigma(\alpha (x - 1)) "
+        r"= \tfrac12 \sinh\tfrac{\alpha}{2}\, \mathrm{sech}\tfrac{\alpha x}{2}\, "
+        r"\mathrm{sech}\tfrac{\alpha (1 - x)}{2}",
+        params=(
+            Param(
+                "alpha",
+                1.0,
+                bounds=POS,
+                doc="sharpness; as alpha grows f tends to clip(x, 0, 1). The paper fixes no default; "
+                "1.0 is our choice",
+                test_values=(10.0,),
+            ),
+        ),
+        range=open_(0.0, 1.0),
+        derivative_range=lambda p: Interval(0.0, _up(mp.tanh(mp.mpf(p["alpha"]) / 4)), False, True),
+        monotonic=True,
+        float32_ulp=90,
+        float32_ulp_why="alpha * x and alpha * (1 - x) are rounded before exp; e^(alpha x) turns that relative "
+        "error into |alpha x| ulp, up to ~88 before float32 underflows (64 ulp measured at "
+        "alpha=10 near x=-8 and x=7.6; 0.5 ulp at alpha=1, where the product is exact)",
+        references=(SOFT_CLIP_PAPER,),
+        note="Keeps outputs in (0, 1) like a sigmoid but is nearly linear between 0 and 1, so values "
+        "inside the interval pass almost unchanged; alpha trades smoothness for sharpness. The "
+        "gradient vanishes outside [0, 1].",
+    )
+)
 
 # ----------------------------------------------------------------------------- smht
 # Clipping x to the largest float32 keeps (a - c) * x finite at x = +-inf (0 * inf is NaN when
@@ -310,11 +362,19 @@ def _smht(x, ops, a, b, c, d):
 def _smht_d(x, ops, a, b, c, d):
     # (N'D - N D') / D^2 expands to four exponentials; divided by D's dominant term squared.
     pos, xp, xn = _smht_halves(x, ops)
-    num_p = ((a - c) * ops.exp((a - c) * xp) + (a + d) * ops.exp((a - d - 2 * c) * xp)
-             + (b + c) * ops.exp(-(b + c) * xp) + (b - d) * ops.exp(-(b + d + 2 * c) * xp))
+    num_p = (
+        (a - c) * ops.exp((a - c) * xp)
+        + (a + d) * ops.exp((a - d - 2 * c) * xp)
+        + (b + c) * ops.exp(-(b + c) * xp)
+        + (b - d) * ops.exp(-(b + d + 2 * c) * xp)
+    )
     den_p = 1.0 + ops.exp(-(c + d) * xp)
-    num_n = ((a - c) * ops.exp((a + c + 2 * d) * xn) + (a + d) * ops.exp((a + d) * xn)
-             + (b + c) * ops.exp((c - b + 2 * d) * xn) + (b - d) * ops.exp((d - b) * xn))
+    num_n = (
+        (a - c) * ops.exp((a + c + 2 * d) * xn)
+        + (a + d) * ops.exp((a + d) * xn)
+        + (b + c) * ops.exp((c - b + 2 * d) * xn)
+        + (b - d) * ops.exp((d - b) * xn)
+    )
     den_n = 1.0 + ops.exp((c + d) * xn)
     return ops.where(pos, num_p / (den_p * den_p), num_n / (den_n * den_n))
 
@@ -339,8 +399,12 @@ def _smht_extremum(p, side):
         a, b, c, d = (mp.mpf(p[k]) for k in "abcd")
 
         def num(t):
-            return ((a - c) * mp.exp((a + c) * t) + (a + d) * mp.exp((a - d) * t)
-                    + (b + c) * mp.exp((c - b) * t) + (b - d) * mp.exp(-(b + d) * t))
+            return (
+                (a - c) * mp.exp((a + c) * t)
+                + (a + d) * mp.exp((a - d) * t)
+                + (b + c) * mp.exp((c - b) * t)
+                + (b - d) * mp.exp(-(b + d) * t)
+            )
 
         far = mp.mpf(side)
         while num(far) > 0:
@@ -374,57 +438,91 @@ def _smht_tanh_like(p):
     return all(p[k] == 1.0 for k in "abcd")
 
 
-register(ActivationSpec(
-    name="smht",
-    aliases=("soboleva_modified_hyperbolic_tangent",),
-    family="sigmoidal",
-    summary="The Soboleva modified hyperbolic tangent: tanh with separate rates a, b, c, d for each "
-            "exponential.",
-    forward=_smht,
-    derivative=_smht_d,
-    reference=_ref_smht,
-    formula=r"f(x) = \frac{e^{a x} - e^{-b x}}{e^{c x} + e^{-d x}}",
-    derivative_formula=r"f'(x) = \frac{(a - c) e^{(a + c) x} + (a + d) e^{(a - d) x} + (b + c) e^{(c - b) x} "
-                       r"+ (b - d) e^{-(b + d) x}}{\left(e^{c x} + e^{-d x}\right)^2}",
-    params=(
-        Param("a", 1.0, bounds=POS, doc="rate of the positive exponential in the numerator; a > c makes f "
-                                        "grow without bound for x -> inf, a < c makes it return to 0",
-              test_values=(0.5,)),
-        Param("b", 1.0, bounds=POS, doc="rate of the negative exponential in the numerator (mirror of a for "
-                                        "x -> -inf)", test_values=(0.5,)),
-        Param("c", 1.0, bounds=POS, doc="rate of the positive exponential in the denominator",
-              test_values=(2.0,)),
-        Param("d", 1.0, bounds=POS, doc="rate of the negative exponential in the denominator",
-              test_values=(3.0,)),
-    ),
-    test_params=({"a": 0.2, "b": 0.4, "c": 0.6, "d": 0.8}, {"a": 2.0, "b": 0.5, "c": 2.0, "d": 0.5}),
-    range=_smht_range,
-    derivative_range=lambda p: Interval(0.0, 1.0, False, True) if _smht_tanh_like(p) else None,
-    monotonic=_smht_monotonic,
-    zero_centered=True,
-    float32_ulp=90,
-    float32_ulp_why="the parameter-scaled exponents k x (k = a + c + 2d, a - d - 2c, ...) are rounded before "
-                    "exp, which turns that into |k x| relative ulp, up to ~88 before float32 underflows "
-                    "(64 ulp measured at a = c = 2, b = d = 0.5, x = -29.8; 12.6 on the check grid; 2.5 at "
-                    "the default a = b = c = d = 1, where the products are exact)",
-    approximates_identity=lambda p: abs(p["a"] + p["b"] - 2.0) < 1e-12,
-    references=(Reference("Wikipedia contributors", 2023, "Soboleva modified hyperbolic tangent",
-                          "https://en.wikipedia.org/wiki/Soboleva_modified_hyperbolic_tangent"),
-                WIKI_TABLE),
-    note="A four-parameter generalisation of tanh (the defaults a = b = c = d = 1 give tanh exactly; "
-         "no canonical default exists). It is monotonic only when a >= c and b >= d; otherwise it "
-         "rises and falls back to 0, and with a > c or b > d it is unbounded.",
-))
+register(
+    ActivationSpec(
+        name="smht",
+        aliases=("soboleva_modified_hyperbolic_tangent",),
+        family="sigmoidal",
+        summary="The Soboleva modified hyperbolic tangent: tanh with separate rates a, b, c, d for each "
+        "exponential.",
+        forward=_smht,
+        derivative=_smht_d,
+        reference=_ref_smht,
+        formula=r"f(x) = \frac{e^{a x} - e^{-b x}}{e^{c x} + e^{-d x}}",
+        derivative_formula=r"f'(x) = \frac{(a - c) e^{(a + c) x} + (a + d) e^{(a - d) x} + (b + c) e^{(c - b) x} "
+        r"+ (b - d) e^{-(b + d) x}}{\left(e^{c x} + e^{-d x}\right)^2}",
+        params=(
+            Param(
+                "a",
+                1.0,
+                bounds=POS,
+                doc="rate of the positive exponential in the numerator; a > c makes f "
+                "grow without bound for x -> inf, a < c makes it return to 0",
+                test_values=(0.5,),
+            ),
+            Param(
+                "b",
+                1.0,
+                bounds=POS,
+                doc="rate of the negative exponential in the numerator (mirror of a for x -> -inf)",
+                test_values=(0.5,),
+            ),
+            Param(
+                "c",
+                1.0,
+                bounds=POS,
+                doc="rate of the positive exponential in the denominator",
+                test_values=(2.0,),
+            ),
+            Param(
+                "d",
+                1.0,
+                bounds=POS,
+                doc="rate of the negative exponential in the denominator",
+                test_values=(3.0,),
+            ),
+        ),
+        test_params=({"a": 0.2, "b": 0.4, "c": 0.6, "d": 0.8}, {"a": 2.0, "b": 0.5, "c": 2.0, "d": 0.5}),
+        range=_smht_range,
+        derivative_range=lambda p: Interval(0.0, 1.0, False, True) if _smht_tanh_like(p) else None,
+        monotonic=_smht_monotonic,
+        zero_centered=True,
+        float32_ulp=90,
+        float32_ulp_why="the parameter-scaled exponents k x (k = a + c + 2d, a - d - 2c, ...) are rounded before "
+        "exp, which turns that into |k x| relative ulp, up to ~88 before float32 underflows "
+        "(64 ulp measured at a = c = 2, b = d = 0.5, x = -29.8; 12.6 on the check grid; 2.5 at "
+        "the default a = b = c = d = 1, where the products are exact)",
+        approximates_identity=lambda p: abs(p["a"] + p["b"] - 2.0) < 1e-12,
+        references=(
+            Reference(
+                "Wikipedia contributors",
+                2023,
+                "Soboleva modified hyperbolic tangent",
+                "https://en.wikipedia.org/wiki/Soboleva_modified_hyperbolic_tangent",
+            ),
+            WIKI_TABLE,
+        ),
+        note="A four-parameter generalisation of tanh (the defaults a = b = c = d = 1 give tanh exactly; "
+        "no canonical default exists). It is monotonic only when a >= c and b >= d; otherwise it "
+        "rises and falls back to 0, and with a > c or b > d it is unbounded.",
+    )
+)
 
 # ----------------------------------------------------------------------------- hard sigmoids
-HARD_SIGMOID_PAPER = Reference("Howard, A., Sandler, M., Chu, G., Chen, L.-C., Chen, B., Tan, M., Wang, W., "
-                               "Zhu, Y., Pang, R., Vasudevan, V., Le, Q. V. and Adam, H.", 2019,
-                               "Searching for MobileNetV3", "https://arxiv.org/abs/1905.02244")
+HARD_SIGMOID_PAPER = Reference(
+    "Howard, A., Sandler, M., Chu, G., Chen, L.-C., Chen, B., Tan, M., Wang, W., "
+    "Zhu, Y., Pang, R., Vasudevan, V., Le, Q. V. and Adam, H.",
+    2019,
+    "Searching for MobileNetV3",
+    "https://arxiv.org/abs/1905.02244",
+)
 # BinaryConnect's "hard sigmoid" is clip((x + 1)/2, 0, 1): the sparse sigmoid below.
 BINARYCONNECT = Reference(
-    "Courbariaux, M., Bengio, Y. and David, J.-P.", 2015,
+    "Courbariaux, M., Bengio, Y. and David, J.-P.",
+    2015,
     "BinaryConnect: Training Deep Neural Networks with binary weights during propagations",
-    "https://arxiv.org/abs/1511.00363")
+    "https://arxiv.org/abs/1511.00363",
+)
 
 
 def _corners(slope, offset):
@@ -445,71 +543,102 @@ def _ramp_d(x, ops, slope, offset):
     return keep_nan(x, ops.where((x > lo) & (x < hi), slope * ops.ones_like(x), ops.zeros_like(x)), ops)
 
 
-register(ActivationSpec(
-    name="hardsigmoid",
-    aliases=("hard_sigmoid",),
-    family="hard",
-    summary="The hard sigmoid clip(slope x + offset, 0, 1); the default is torch's relu6(x + 3) / 6.",
-    forward=_ramp,
-    derivative=_ramp_d,
-    reference=lambda x, slope, offset: min(max(slope * x + offset, mp.mpf(0)), mp.mpf(1)),
-    formula=r"f(x) = \min(\max(s x + o,\ 0),\ 1), \quad s = \tfrac16,\ o = \tfrac12 "
-            r"\text{ by default}",
-    derivative_formula=r"f'(x) = \begin{cases} s & 0 < s x + o < 1 \\ 0 & \text{otherwise} \end{cases}",
-    params=(
-        Param("slope", 1 / 6, bounds=POS, doc="slope of the linear part; 1/6 puts the corners at -3 and 3",
-              elsewhere=("torch Hardsigmoid / keras>=3 hard_sigmoid / jax.nn.hard_sigmoid: 1/6",
-                         "keras<=2.15 / Theano / ONNX HardSigmoid: slope 0.2 (alpha=0.2)"),
-              test_values=(0.2,)),
-        Param("offset", 0.5, bounds=REALS, doc="value at x = 0 before clipping",
-              elsewhere=("ONNX HardSigmoid(beta=0.5)",)),
-    ),
-    range=UNIT,
-    derivative_range=lambda p: closed(0.0, p["slope"]),
-    monotonic=True,
-    smoothness=0,
-    kinks=lambda p: (
-        Kink(_corners(p["slope"], p["offset"])[0], 0.0, "one-sided slopes 0 | slope; f' = 0 at the corner as "
-                                                        "torch (gradient only strictly inside; TF's clip "
-                                                        "would give slope)"),
-        Kink(_corners(p["slope"], p["offset"])[1], 0.0, "one-sided slopes slope | 0; f' = 0 at the corner as "
-                                                        "torch"),
-    ),
-    references=(HARD_SIGMOID_PAPER, BINARYCONNECT),
-    note="A piecewise-linear sigmoid: no exponential, exactly 0 and 1 outside the ramp, which makes it "
-         "cheap and quantisation-friendly (MobileNetV3). Its gradient is exactly zero once saturated. "
-         "Libraries disagree on the slope: 1/6 (torch, Keras 3, JAX) vs 0.2 (Keras 2, Theano, ONNX).",
-    examples=(Example(1.0, 2.0 / 3.0, 12), Example(1.0, 0.7, 12, params={"slope": 0.2})),
-))
+register(
+    ActivationSpec(
+        name="hardsigmoid",
+        aliases=("hard_sigmoid",),
+        family="hard",
+        summary="The hard sigmoid clip(slope x + offset, 0, 1); the default is torch's relu6(x + 3) / 6.",
+        forward=_ramp,
+        derivative=_ramp_d,
+        reference=lambda x, slope, offset: min(max(slope * x + offset, mp.mpf(0)), mp.mpf(1)),
+        formula=r"f(x) = \min(\max(s x + o,\ 0),\ 1), \quad s = \tfrac16,\ o = \tfrac12 "
+        r"\text{ by default}",
+        derivative_formula=r"f'(x) = \begin{cases} s & 0 < s x + o < 1 \\ 0 & \text{otherwise} \end{cases}",
+        params=(
+            Param(
+                "slope",
+                1 / 6,
+                bounds=POS,
+                doc="slope of the linear part; 1/6 puts the corners at -3 and 3",
+                elsewhere=(
+                    "torch Hardsigmoid / keras>=3 hard_sigmoid / jax.nn.hard_sigmoid: 1/6",
+                    "keras<=2.15 / Theano / ONNX HardSigmoid: slope 0.2 (alpha=0.2)",
+                ),
+                test_values=(0.2,),
+            ),
+            Param(
+                "offset",
+                0.5,
+                bounds=REALS,
+                doc="value at x = 0 before clipping",
+                elsewhere=("ONNX HardSigmoid(beta=0.5)",),
+            ),
+        ),
+        range=UNIT,
+        derivative_range=lambda p: closed(0.0, p["slope"]),
+        monotonic=True,
+        smoothness=0,
+        kinks=lambda p: (
+            Kink(
+                _corners(p["slope"], p["offset"])[0],
+                0.0,
+                "one-sided slopes 0 | slope; f' = 0 at the corner as "
+                "torch (gradient only strictly inside; TF's clip "
+                "would give slope)",
+            ),
+            Kink(
+                _corners(p["slope"], p["offset"])[1],
+                0.0,
+                "one-sided slopes slope | 0; f' = 0 at the corner as torch",
+            ),
+        ),
+        references=(HARD_SIGMOID_PAPER, BINARYCONNECT),
+        note="A piecewise-linear sigmoid: no exponential, exactly 0 and 1 outside the ramp, which makes it "
+        "cheap and quantisation-friendly (MobileNetV3). Its gradient is exactly zero once saturated. "
+        "Libraries disagree on the slope: 1/6 (torch, Keras 3, JAX) vs 0.2 (Keras 2, Theano, ONNX).",
+        examples=(Example(1.0, 2.0 / 3.0, 12), Example(1.0, 0.7, 12, params={"slope": 0.2})),
+    )
+)
 
-register(ActivationSpec(
-    name="sparse_sigmoid",
-    family="hard",
-    summary="The sparse sigmoid clip((x + 1)/2, 0, 1) of JAX and Keras 3: exactly 0 below -1 and 1 above 1.",
-    forward=lambda x, ops: _ramp(x, ops, 0.5, 0.5),
-    derivative=lambda x, ops: _ramp_d(x, ops, 0.5, 0.5),
-    reference=lambda x: min(max((x + 1) / 2, mp.mpf(0)), mp.mpf(1)),
-    formula=r"f(x) = \min\left(\max\left(\tfrac{x + 1}{2},\ 0\right),\ 1\right)",
-    derivative_formula=r"f'(x) = \begin{cases} \tfrac12 & -1 < x < 1 \\ 0 & |x| \ge 1 \end{cases}",
-    range=UNIT,
-    derivative_range=closed(0.0, 0.5),
-    monotonic=True,
-    smoothness=0,
-    kinks=(
-        Kink(-1.0, 0.0, "one-sided slopes 0 | 1/2; f' = 0 at the corner, the rule of torch's hardsigmoid "
-                        "(jax differentiates its clip with its own tie rule)"),
-        Kink(1.0, 0.0, "one-sided slopes 1/2 | 0; f' = 0 at the corner, as at -1"),
-    ),
-    references=(
-        Reference("Blondel, M., Martins, A. F. T. and Niculae, V.", 2020,
-                  "Learning with Fenchel-Young Losses", "https://arxiv.org/abs/1901.02324"),
-        BINARYCONNECT,
-    ),
-    note="The sigmoid's sparse twin: its output is exactly 0 or 1 outside [-1, 1], giving sparse "
-         "activations and zero gradients there. It is the hard sigmoid with slope 1/2, offset 1/2, "
-         "and the derivative of sparse_plus.",
-    examples=(Example(0.0, 0.5, 12), Example(6.0, 1.0, 12), Example(-6.0, 0.0, 12)),
-))
+register(
+    ActivationSpec(
+        name="sparse_sigmoid",
+        family="hard",
+        summary="The sparse sigmoid clip((x + 1)/2, 0, 1) of JAX and Keras 3: exactly 0 below -1 and 1 above 1.",
+        forward=lambda x, ops: _ramp(x, ops, 0.5, 0.5),
+        derivative=lambda x, ops: _ramp_d(x, ops, 0.5, 0.5),
+        reference=lambda x: min(max((x + 1) / 2, mp.mpf(0)), mp.mpf(1)),
+        formula=r"f(x) = \min\left(\max\left(\tfrac{x + 1}{2},\ 0\right),\ 1\right)",
+        derivative_formula=r"f'(x) = \begin{cases} \tfrac12 & -1 < x < 1 \\ 0 & |x| \ge 1 \end{cases}",
+        range=UNIT,
+        derivative_range=closed(0.0, 0.5),
+        monotonic=True,
+        smoothness=0,
+        kinks=(
+            Kink(
+                -1.0,
+                0.0,
+                "one-sided slopes 0 | 1/2; f' = 0 at the corner, the rule of torch's hardsigmoid "
+                "(jax differentiates its clip with its own tie rule)",
+            ),
+            Kink(1.0, 0.0, "one-sided slopes 1/2 | 0; f' = 0 at the corner, as at -1"),
+        ),
+        references=(
+            Reference(
+                "Blondel, M., Martins, A. F. T. and Niculae, V.",
+                2020,
+                "Learning with Fenchel-Young Losses",
+                "https://arxiv.org/abs/1901.02324",
+            ),
+            BINARYCONNECT,
+        ),
+        note="The sigmoid's sparse twin: its output is exactly 0 or 1 outside [-1, 1], giving sparse "
+        "activations and zero gradients there. It is the hard sigmoid with slope 1/2, offset 1/2, "
+        "and the derivative of sparse_plus.",
+        examples=(Example(0.0, 0.5, 12), Example(6.0, 1.0, 12), Example(-6.0, 0.0, 12)),
+    )
+)
 
 # ----------------------------------------------------------------------------- LeCun's tanh
 _LECUN_A = 1.7159
@@ -540,29 +669,38 @@ def _lecun_tanh_d(x, ops):
     return ops.where(w > 40.0, tail, body)
 
 
-register(ActivationSpec(
-    name="lecun_tanh",
-    aliases=("scaled_tanh",),
-    family="sigmoidal",
-    summary="LeCun's scaled tanh 1.7159 tanh(2x/3), chosen so that f(+-1) = +-1.",
-    forward=lambda x, ops: _LECUN_A * ops.tanh(_LECUN_B * x),
-    derivative=_lecun_tanh_d,
-    reference=lambda x: mp.mpf("1.7159") * mp.tanh(2 * x / 3),
-    formula=r"f(x) = 1.7159 \tanh\left(\tfrac{2}{3} x\right)",
-    derivative_formula=r"f'(x) = 1.7159 \cdot \tfrac23\, \mathrm{sech}^2\left(\tfrac{2}{3} x\right)",
-    range=open_(_down(-mp.mpf("1.7159")), _up(mp.mpf("1.7159"))),
-    derivative_range=Interval(0.0, _up(mp.mpf("1.7159") * 2 / 3), False, True),
-    monotonic=True,
-    zero_centered=True,
-    references=(Reference("LeCun, Y., Bottou, L., Orr, G. B. and Mueller, K.-R.", 1998, "Efficient BackProp "
-                          "(Neural Networks: Tricks of the Trade, LNCS 1524)",
-                          "https://doi.org/10.1007/3-540-49430-8_2"),),
-    note="Scaled so that unit-variance inputs give roughly unit-variance outputs and targets of +-1 "
-         "sit in the steep part, not at the asymptotes; the gain at 0 is about 1.14. Still saturates "
-         "like tanh for large |x|.",
-    examples=(Example(1.0, 1.0, 4, source="LeCun et al. 1998: f(+-1) = +-1"),
-              Example(-1.0, -1.0, 4, source="LeCun et al. 1998: f(+-1) = +-1")),
-))
+register(
+    ActivationSpec(
+        name="lecun_tanh",
+        aliases=("scaled_tanh",),
+        family="sigmoidal",
+        summary="LeCun's scaled tanh 1.7159 tanh(2x/3), chosen so that f(+-1) = +-1.",
+        forward=lambda x, ops: _LECUN_A * ops.tanh(_LECUN_B * x),
+        derivative=_lecun_tanh_d,
+        reference=lambda x: mp.mpf("1.7159") * mp.tanh(2 * x / 3),
+        formula=r"f(x) = 1.7159 \tanh\left(\tfrac{2}{3} x\right)",
+        derivative_formula=r"f'(x) = 1.7159 \cdot \tfrac23\, \mathrm{sech}^2\left(\tfrac{2}{3} x\right)",
+        range=open_(_down(-mp.mpf("1.7159")), _up(mp.mpf("1.7159"))),
+        derivative_range=Interval(0.0, _up(mp.mpf("1.7159") * 2 / 3), False, True),
+        monotonic=True,
+        zero_centered=True,
+        references=(
+            Reference(
+                "LeCun, Y., Bottou, L., Orr, G. B. and Mueller, K.-R.",
+                1998,
+                "Efficient BackProp (Neural Networks: Tricks of the Trade, LNCS 1524)",
+                "https://doi.org/10.1007/3-540-49430-8_2",
+            ),
+        ),
+        note="Scaled so that unit-variance inputs give roughly unit-variance outputs and targets of +-1 "
+        "sit in the steep part, not at the asymptotes; the gain at 0 is about 1.14. Still saturates "
+        "like tanh for large |x|.",
+        examples=(
+            Example(1.0, 1.0, 4, source="LeCun et al. 1998: f(+-1) = +-1"),
+            Example(-1.0, -1.0, 4, source="LeCun et al. 1998: f(+-1) = +-1"),
+        ),
+    )
+)
 
 # ----------------------------------------------------------------------------- bent identity
 
@@ -597,22 +735,24 @@ def _ref_bent_identity(x):
     return (mp.sqrt(x**2 + 1) - 1) / 2 + x
 
 
-register(ActivationSpec(
-    name="bent_identity",
-    family="linear",
-    summary="The bent identity (sqrt(x^2 + 1) - 1)/2 + x: an identity whose slope bends from 1/2 to 3/2.",
-    forward=_bent_identity,
-    derivative=_bent_identity_d,
-    reference=_ref_bent_identity,
-    formula=r"f(x) = \frac{\sqrt{x^2 + 1} - 1}{2} + x",
-    derivative_formula=r"f'(x) = \frac{x}{2\sqrt{x^2 + 1}} + 1",
-    range=REALS,
-    derivative_range=open_(0.5, 1.5),
-    monotonic=True,
-    zero_centered=True,
-    approximates_identity=True,
-    references=(WIKI_TABLE,),
-    note="A smooth, unbounded, monotonic function with slope between 1/2 and 3/2: like a leaky ReLU "
-         "with the corner rounded off, so the gradient never vanishes. Being nearly linear, it adds "
-         "little nonlinearity per layer.",
-))
+register(
+    ActivationSpec(
+        name="bent_identity",
+        family="linear",
+        summary="The bent identity (sqrt(x^2 + 1) - 1)/2 + x: an identity whose slope bends from 1/2 to 3/2.",
+        forward=_bent_identity,
+        derivative=_bent_identity_d,
+        reference=_ref_bent_identity,
+        formula=r"f(x) = \frac{\sqrt{x^2 + 1} - 1}{2} + x",
+        derivative_formula=r"f'(x) = \frac{x}{2\sqrt{x^2 + 1}} + 1",
+        range=REALS,
+        derivative_range=open_(0.5, 1.5),
+        monotonic=True,
+        zero_centered=True,
+        approximates_identity=True,
+        references=(WIKI_TABLE,),
+        note="A smooth, unbounded, monotonic function with slope between 1/2 and 3/2: like a leaky ReLU "
+        "with the corner rounded off, so the gradient never vanishes. Being nearly linear, it adds "
+        "little nonlinearity per layer.",
+    )
+)

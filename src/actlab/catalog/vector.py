@@ -27,30 +27,35 @@ def _ref_softmax(xs):
     return [v / s for v in e]
 
 
-register(ActivationSpec(
-    name="softmax",
-    kind="vector",
-    family="softmax",
-    summary="The softmax along an axis: exponentials normalised to a probability distribution.",
-    forward=_softmax,
-    vjp=_softmax_vjp,
-    reference=_ref_softmax,
-    formula=r"f(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}}",
-    derivative_formula=r"\frac{\partial f_i}{\partial x_j} = f_i (\delta_{ij} - f_j)",
-    range=Interval(0.0, 1.0, True, True),
-    monotonic=False,
-    float32_ulp=16,
-    float32_ulp_why="x - max(x) is rounded before exp; exp amplifies that by |x - max(x)| (~8 ulp at 9)",
-    references=(WIKI_TABLE,),
-    note="Turns logits into class probabilities that sum to one: the output layer for multi-class "
-         "classification. Shift-invariant; computed with the max subtracted so huge logits are safe.",
-))
+register(
+    ActivationSpec(
+        name="softmax",
+        kind="vector",
+        family="softmax",
+        summary="The softmax along an axis: exponentials normalised to a probability distribution.",
+        forward=_softmax,
+        vjp=_softmax_vjp,
+        reference=_ref_softmax,
+        formula=r"f(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}}",
+        derivative_formula=r"\frac{\partial f_i}{\partial x_j} = f_i (\delta_{ij} - f_j)",
+        range=Interval(0.0, 1.0, True, True),
+        monotonic=False,
+        float32_ulp=16,
+        float32_ulp_why="x - max(x) is rounded before exp; exp amplifies that by |x - max(x)| (~8 ulp at 9)",
+        references=(WIKI_TABLE,),
+        note="Turns logits into class probabilities that sum to one: the output layer for multi-class "
+        "classification. Shift-invariant; computed with the max subtracted so huge logits are safe.",
+    )
+)
 
 
-BRIDLE = Reference("Bridle, J. S.", 1990,
-                   "Probabilistic Interpretation of Feedforward Classification Network Outputs, with "
-                   "Relationships to Statistical Pattern Recognition",
-                   "https://doi.org/10.1007/978-3-642-76153-9_28")
+BRIDLE = Reference(
+    "Bridle, J. S.",
+    1990,
+    "Probabilistic Interpretation of Feedforward Classification Network Outputs, with "
+    "Relationships to Statistical Pattern Recognition",
+    "https://doi.org/10.1007/978-3-642-76153-9_28",
+)
 
 
 def _log_softmax(x, ops, axis):
@@ -69,25 +74,27 @@ def _ref_log_softmax(xs):
     return [v - lse for v in xs]
 
 
-register(ActivationSpec(
-    name="log_softmax",
-    aliases=("logsoftmax",),
-    kind="vector",
-    family="softmax",
-    summary="The logarithm of the softmax along an axis, computed without forming the softmax.",
-    forward=_log_softmax,
-    vjp=_log_softmax_vjp,
-    reference=_ref_log_softmax,
-    formula=r"f(x)_i = x_i - \log \sum_j e^{x_j}",
-    derivative_formula=r"\frac{\partial f_i}{\partial x_j} = \delta_{ij} - \mathrm{softmax}(x)_j",
-    range=Interval(-INF, 0.0, False, True),
-    monotonic=False,
-    error_relative_to_input=True,
-    references=(BRIDLE, PYTORCH),
-    note="Log-probabilities for the cross-entropy / NLL loss. Working in the log domain keeps tiny "
-         "probabilities representable: at [1000, 999, -1000] the last entry is -2000.313..., where "
-         "log(softmax) would give -inf.",
-))
+register(
+    ActivationSpec(
+        name="log_softmax",
+        aliases=("logsoftmax",),
+        kind="vector",
+        family="softmax",
+        summary="The logarithm of the softmax along an axis, computed without forming the softmax.",
+        forward=_log_softmax,
+        vjp=_log_softmax_vjp,
+        reference=_ref_log_softmax,
+        formula=r"f(x)_i = x_i - \log \sum_j e^{x_j}",
+        derivative_formula=r"\frac{\partial f_i}{\partial x_j} = \delta_{ij} - \mathrm{softmax}(x)_j",
+        range=Interval(-INF, 0.0, False, True),
+        monotonic=False,
+        error_relative_to_input=True,
+        references=(BRIDLE, PYTORCH),
+        note="Log-probabilities for the cross-entropy / NLL loss. Working in the log domain keeps tiny "
+        "probabilities representable: at [1000, 999, -1000] the last entry is -2000.313..., where "
+        "log(softmax) would give -inf.",
+    )
+)
 
 
 def _softmin(x, ops, axis):
@@ -106,28 +113,33 @@ def _ref_softmin(xs):
     return [v / s for v in e]
 
 
-register(ActivationSpec(
-    name="softmin",
-    kind="vector",
-    family="softmax",
-    summary="The softmin along an axis: the softmax of -x, so the smallest entry gets the most mass.",
-    forward=_softmin,
-    vjp=_softmin_vjp,
-    reference=_ref_softmin,
-    formula=r"f(x)_i = \frac{e^{-x_i}}{\sum_j e^{-x_j}}",
-    derivative_formula=r"\frac{\partial f_i}{\partial x_j} = -f_i (\delta_{ij} - f_j)",
-    range=Interval(0.0, 1.0, True, True),
-    monotonic=False,
-    float32_ulp=16,
-    float32_ulp_why="-x - max(-x) is rounded before exp; exp amplifies that by |x - min(x)| (as softmax)",
-    references=(BRIDLE, PYTORCH),
-    note="A probability distribution that favours small entries, e.g. turning distances or costs "
-         "into soft assignments. Same stability and saturation behaviour as the softmax.",
-))
+register(
+    ActivationSpec(
+        name="softmin",
+        kind="vector",
+        family="softmax",
+        summary="The softmin along an axis: the softmax of -x, so the smallest entry gets the most mass.",
+        forward=_softmin,
+        vjp=_softmin_vjp,
+        reference=_ref_softmin,
+        formula=r"f(x)_i = \frac{e^{-x_i}}{\sum_j e^{-x_j}}",
+        derivative_formula=r"\frac{\partial f_i}{\partial x_j} = -f_i (\delta_{ij} - f_j)",
+        range=Interval(0.0, 1.0, True, True),
+        monotonic=False,
+        float32_ulp=16,
+        float32_ulp_why="-x - max(-x) is rounded before exp; exp amplifies that by |x - min(x)| (as softmax)",
+        references=(BRIDLE, PYTORCH),
+        note="A probability distribution that favours small entries, e.g. turning distances or costs "
+        "into soft assignments. Same stability and saturation behaviour as the softmax.",
+    )
+)
 
-SPARSEMAX_PAPER = Reference("Martins, A. F. T. and Astudillo, R. F.", 2016,
-                            "From Softmax to Sparsemax: A Sparse Model of Attention and Multi-Label "
-                            "Classification", "https://arxiv.org/abs/1602.02068")
+SPARSEMAX_PAPER = Reference(
+    "Martins, A. F. T. and Astudillo, R. F.",
+    2016,
+    "From Softmax to Sparsemax: A Sparse Model of Attention and Multi-Label Classification",
+    "https://arxiv.org/abs/1602.02068",
+)
 
 
 def _sparsemax(x, ops, axis):
@@ -163,24 +175,26 @@ def _ref_sparsemax(xs):
     return [max(v - tau, mp.mpf(0)) for v in xs]
 
 
-register(ActivationSpec(
-    name="sparsemax",
-    kind="vector",
-    family="softmax",
-    summary="The Euclidean projection onto the probability simplex: a softmax that outputs exact zeros.",
-    forward=_sparsemax,
-    vjp=_sparsemax_vjp,
-    reference=_ref_sparsemax,
-    formula=r"f(x)_i = \max(x_i - \tau(x), 0), \quad \tau: \textstyle\sum_i \max(x_i - \tau, 0) = 1",
-    derivative_formula=r"\frac{\partial f_i}{\partial x_j} = s_i \Big(\delta_{ij} - \frac{s_j}{|S|}\Big), "
-                       r"\quad s_i = [f_i > 0], \; |S| = \textstyle\sum_i s_i",
-    range=Interval(0.0, 1.0, True, True),
-    monotonic=False,
-    smoothness=0,
-    error_relative_to_input=True,
-    references=(SPARSEMAX_PAPER,),
-    note="Gives sparse probability vectors (many entries exactly 0), which makes attention "
-         "weights easier to read and suits multi-label outputs; entries outside the support get "
-         "no gradient. Piecewise linear: not differentiable where an entry sits exactly at the "
-         "threshold tau (e.g. [1, 2, 3]); the vjp then treats that entry as outside the support.",
-))
+register(
+    ActivationSpec(
+        name="sparsemax",
+        kind="vector",
+        family="softmax",
+        summary="The Euclidean projection onto the probability simplex: a softmax that outputs exact zeros.",
+        forward=_sparsemax,
+        vjp=_sparsemax_vjp,
+        reference=_ref_sparsemax,
+        formula=r"f(x)_i = \max(x_i - \tau(x), 0), \quad \tau: \textstyle\sum_i \max(x_i - \tau, 0) = 1",
+        derivative_formula=r"\frac{\partial f_i}{\partial x_j} = s_i \Big(\delta_{ij} - \frac{s_j}{|S|}\Big), "
+        r"\quad s_i = [f_i > 0], \; |S| = \textstyle\sum_i s_i",
+        range=Interval(0.0, 1.0, True, True),
+        monotonic=False,
+        smoothness=0,
+        error_relative_to_input=True,
+        references=(SPARSEMAX_PAPER,),
+        note="Gives sparse probability vectors (many entries exactly 0), which makes attention "
+        "weights easier to read and suits multi-label outputs; entries outside the support get "
+        "no gradient. Piecewise linear: not differentiable where an entry sits exactly at the "
+        "threshold tau (e.g. [1, 2, 3]); the vjp then treats that entry as outside the support.",
+    )
+)

@@ -21,11 +21,14 @@ __all__: list[str] = []
 def _make(s: ActivationSpec) -> Callable[..., Any]:
     names = [p.name for p in s.params]
 
-    def fn(input: Any, *args: Any, dim: int = -1, training: bool = False, generator: Any = None,
-           **params: Any) -> Any:
+    def fn(
+        input: Any, *args: Any, dim: int = -1, training: bool = False, generator: Any = None, **params: Any
+    ) -> Any:
         if len(args) > len(names):
-            raise ParameterError(f"{s.name} takes at most {len(names)} parameters after the input "
-                                 f"({', '.join(names) or 'none'}), got {len(args)}")
+            raise ParameterError(
+                f"{s.name} takes at most {len(names)} parameters after the input "
+                f"({', '.join(names) or 'none'}), got {len(args)}"
+            )
         for n, v in zip(names, args):
             if n in params:
                 raise ParameterError(f"{s.name}: parameter {n!r} given twice")

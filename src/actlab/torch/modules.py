@@ -31,24 +31,41 @@ class ActivationModule(nn.Module):
 
     spec: ActivationSpec
 
-    def __init__(self, num_parameters: int = 1, *, dim: int = -1, init: float | None = None,
-                 learnable: bool = True, device: Any = None, dtype: Any = None, **params: Any):
+    def __init__(
+        self,
+        num_parameters: int = 1,
+        *,
+        dim: int = -1,
+        init: float | None = None,
+        learnable: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+        **params: Any,
+    ):
         super().__init__()
         s = self.spec
         learn = [p for p in s.params if p.learnable]
         if not isinstance(num_parameters, int) or isinstance(num_parameters, bool) or num_parameters < 1:
-            raise ParameterError(f"{type(self).__name__}: num_parameters must be a positive integer "
-                                 f"(1 for a shared value, C for one per channel), got {num_parameters!r}")
+            raise ParameterError(
+                f"{type(self).__name__}: num_parameters must be a positive integer "
+                f"(1 for a shared value, C for one per channel), got {num_parameters!r}"
+            )
         if num_parameters != 1 and not learn:
-            raise ParameterError(f"{type(self).__name__} has no learnable parameters; num_parameters "
-                                 f"must be 1, got {num_parameters}")
+            raise ParameterError(
+                f"{type(self).__name__} has no learnable parameters; num_parameters "
+                f"must be 1, got {num_parameters}"
+            )
         if init is not None:
             if len(learn) != 1:
-                raise ParameterError(f"{type(self).__name__}: `init` sets the single learnable parameter; "
-                                     f"this activation has {len(learn)} ({', '.join(p.name for p in learn) or 'none'})"
-                                     f" — pass them by name")
+                raise ParameterError(
+                    f"{type(self).__name__}: `init` sets the single learnable parameter; "
+                    f"this activation has {len(learn)} ({', '.join(p.name for p in learn) or 'none'})"
+                    f" — pass them by name"
+                )
             if learn[0].name in params:
-                raise ParameterError(f"{type(self).__name__}: give either init= or {learn[0].name}=, not both")
+                raise ParameterError(
+                    f"{type(self).__name__}: give either init= or {learn[0].name}=, not both"
+                )
             params[learn[0].name] = init
         resolved = resolve_params(s, params)
         self._given = dict(params)
@@ -73,12 +90,16 @@ class ActivationModule(nn.Module):
         if self.num_parameters > 1 and (input.dim() < 2 or input.shape[1] != self.num_parameters):
             raise ShapeError(
                 f"{type(self).__name__}(num_parameters={self.num_parameters}) reads channels from dim 1 "
-                f"of its input, but got shape {tuple(input.shape)}; expected (N, {self.num_parameters}, ...)")
+                f"of its input, but got shape {tuple(input.shape)}; expected (N, {self.num_parameters}, ...)"
+            )
         params = dict(self._fixed)
         for n in self._learn_names:
             v = getattr(self, n)
-            params[n] = v.reshape(v.shape[0]) if (self.num_parameters == 1 and v.dim() == 2) else (
-                v.reshape(()) if (self.num_parameters == 1 and v.dim() == 1) else v)
+            params[n] = (
+                v.reshape(v.shape[0])
+                if (self.num_parameters == 1 and v.dim() == 2)
+                else (v.reshape(()) if (self.num_parameters == 1 and v.dim() == 1) else v)
+            )
         return Activation(s, params)(input, dim=self.dim, training=self.training)
 
     def extra_repr(self) -> str:
@@ -122,9 +143,15 @@ def _rebuild(cfg: Mapping[str, Any], state: Mapping[str, Any], training: bool) -
 def module_class(name: str) -> type[ActivationModule]:
     """The generated module class for ``name`` (canonical or alias)."""
     s = get_spec(name)
-    cls = type(class_name(s.name), (ActivationModule,), {
-        "spec": s, "__doc__": docstring(s, form="module"), "__module__": "actlab.torch",
-    })
+    cls = type(
+        class_name(s.name),
+        (ActivationModule,),
+        {
+            "spec": s,
+            "__doc__": docstring(s, form="module"),
+            "__module__": "actlab.torch",
+        },
+    )
     return cls
 
 
@@ -152,15 +179,19 @@ def create(what: Any, **params: Any) -> nn.Module:
         return what(**params)
     if isinstance(what, nn.Module):
         if params:
-            raise ParameterError(f"create() got a module instance {what!r} and parameters {params}; "
-                                 f"pass a name or class to construct with parameters")
+            raise ParameterError(
+                f"create() got a module instance {what!r} and parameters {params}; "
+                f"pass a name or class to construct with parameters"
+            )
         return what
     if callable(what):
         if params:
             return _Lambda(functools.partial(what, **params))
         return _Lambda(what)
-    raise ParameterError(f"create() takes an activation name, an nn.Module class or instance, or a "
-                         f"callable; got {type(what).__name__} {what!r}")
+    raise ParameterError(
+        f"create() takes an activation name, an nn.Module class or instance, or a "
+        f"callable; got {type(what).__name__} {what!r}"
+    )
 
 
 def from_config(cfg: Mapping[str, Any]) -> ActivationModule:
@@ -170,6 +201,7 @@ def from_config(cfg: Mapping[str, Any]) -> ActivationModule:
     extra = {k: cfg[k] for k in ("num_parameters", "dim", "learnable") if k in cfg}
     unknown = set(cfg) - {"name", "params", "num_parameters", "dim", "learnable"}
     if unknown:
-        raise ParameterError(f"unknown config keys {sorted(unknown)}; valid: name, params, num_parameters, dim, "
-                             f"learnable")
+        raise ParameterError(
+            f"unknown config keys {sorted(unknown)}; valid: name, params, num_parameters, dim, learnable"
+        )
     return module_class(cfg["name"])(**extra, **dict(cfg.get("params", {})))
