@@ -81,8 +81,10 @@ def _cmd_check(a: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     bad = 0
     worst_all: dict[str, tuple[float, str, float]] = {}
+    reports = []
     for s in specs:
         rep = check_spec(s, dtypes=dtypes)
+        reports.append(rep)
         for label, (err, x) in rep.worst.items():
             if label not in worst_all or err > worst_all[label][0]:
                 worst_all[label] = (err, s.name, x)
@@ -102,6 +104,13 @@ def _cmd_check(a: argparse.Namespace) -> int:
         err, name, x = worst_all[label]
         shown = f"{err:.3g}" if "float64" in label else f"{err:.3g} ulp"
         print(f"  {label:<28} {shown:<12} ({name} at x={x:.6g})")
+    if a.markdown:
+        from .docs import accuracy_markdown
+
+        Path(a.markdown).parent.mkdir(parents=True, exist_ok=True)
+        cmd = "actlab check" + (" --quick" if a.quick else "") + (" " + " ".join(a.names) if a.names else "")
+        Path(a.markdown).write_text(accuracy_markdown(reports, specs, cmd))
+        print(f"wrote {a.markdown}")
     return 1 if bad else 0
 
 
@@ -154,6 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("names", nargs="*")
     q.add_argument("--quick", action="store_true", help="float64 only")
     q.add_argument("--max-failures", type=int, default=5)
+    q.add_argument("--markdown", default=None, metavar="PATH", help="also write the per-function accuracy table")
     q.set_defaults(fn=_cmd_check)
 
     q = sub.add_parser("plot", help="plot f and f' side by side")
