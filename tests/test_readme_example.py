@@ -32,7 +32,8 @@ def test_readme_block_adds_a_complete_activation(scratch_spec):
     with scratch_spec(spec):
         rep = check_spec(spec)
         assert rep.ok, "\n".join(map(str, rep.failures[:10]))
-        np.testing.assert_array_equal(actlab.get("relu_n", n=2.0)(np.array([-1.0, 1.0, 3.0])), [0.0, 1.0, 2.0])
+        y = actlab.get("relu_n", n=2.0)(np.array([-1.0, 1.0, 3.0]))
+        np.testing.assert_array_equal(y, [0.0, 1.0, 2.0])
         m = at.create("relu_n")
         assert type(m).__name__ == "ReLUN" and "ReLU capped at n" in type(m).__doc__
         assert torch.equal(m(torch.tensor([7.0])), torch.tensor([6.0]))

@@ -163,7 +163,9 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("names", nargs="*")
     q.add_argument("--quick", action="store_true", help="float64 only")
     q.add_argument("--max-failures", type=int, default=5)
-    q.add_argument("--markdown", default=None, metavar="PATH", help="also write the per-function accuracy table")
+    q.add_argument(
+        "--markdown", default=None, metavar="PATH", help="also write the per-function accuracy table"
+    )
     q.set_defaults(fn=_cmd_check)
 
     q = sub.add_parser("plot", help="plot f and f' side by side")

@@ -10,7 +10,12 @@ from .naming import class_name
 from .spec import INF, ActivationSpec
 
 __all__ = [
-    "accuracy_markdown", "activations_markdown", "docstring", "properties_text", "show_text", "smoothness_text",
+    "accuracy_markdown",
+    "activations_markdown",
+    "docstring",
+    "properties_text",
+    "show_text",
+    "smoothness_text",
 ]
 
 
@@ -232,7 +237,8 @@ def accuracy_markdown(reports: list, specs: list[ActivationSpec], command: str) 
         "parameter set, against 50-digit mpmath references. float64 columns: error relative to the local",
         "scale max(|f(x)|, |f(x±h)|), h = min(|x|, 1)/100 (the bar is 1e-12). Other columns: ulps of the",
         "dtype at that scale (NumPy evaluates in float64 and rounds once; torch evaluates in the input",
-        "dtype, float32 for half types). `budget` is the float32 ulp budget the test enforces on the torch path.",
+        "dtype, float32 for half types). `budget` is the float32 ulp budget the tests enforce on the",
+        "torch path.",
         "",
         "| name | " + " | ".join(c for c, _ in _ACC_COLUMNS) + " | budget | status |",
         "|---|" + "---|" * (len(_ACC_COLUMNS) + 2),
