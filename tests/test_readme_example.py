@@ -19,7 +19,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 def _block() -> str:
     text = README.read_text()
-    section = text[text.index("## Adding an activation"):]
+    section = text[text.index("## Adding an activation") :]
     return re.search(r"```python\n(.*?)```", section, re.S).group(1)
 
 

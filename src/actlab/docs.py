@@ -217,14 +217,30 @@ def activations_markdown(specs: list[ActivationSpec]) -> str:
 
 _ACC_COLUMNS = [
     ("float64 f", ("numpy/float64/value", "torch/float64/value")),
-    ("float64 f'", ("numpy/float64/derivative", "torch/float64/derivative", "numpy/float64/vjp",
-                    "torch/float64/vjp")),
-    ("NumPy f32/f16 f, f' (ulp)", ("numpy/float32/value", "numpy/float16/value", "numpy/float32/derivative",
-                                    "numpy/float16/derivative")),
+    (
+        "float64 f'",
+        ("numpy/float64/derivative", "torch/float64/derivative", "numpy/float64/vjp", "torch/float64/vjp"),
+    ),
+    (
+        "NumPy f32/f16 f, f' (ulp)",
+        (
+            "numpy/float32/value",
+            "numpy/float16/value",
+            "numpy/float32/derivative",
+            "numpy/float16/derivative",
+        ),
+    ),
     ("torch f32 f (ulp)", ("torch/float32/value",)),
     ("torch f32 f' (ulp)", ("torch/float32/derivative",)),
-    ("torch f16 / bf16 (ulp)", ("torch/float16/value", "torch/bfloat16/value", "torch/float16/derivative",
-                                "torch/bfloat16/derivative")),
+    (
+        "torch f16 / bf16 (ulp)",
+        (
+            "torch/float16/value",
+            "torch/bfloat16/value",
+            "torch/float16/derivative",
+            "torch/bfloat16/derivative",
+        ),
+    ),
 ]
 
 
