@@ -40,6 +40,11 @@ CASES = {
     "wrong identity claim": dict(approximates_identity=lambda p: False),
     "wrong reference": dict(reference=lambda x, alpha: x if x > 0 else alpha * mp.expm1(x) * 1.001),
     "wrong worked example": dict(examples=(actlab.Example(-1.0, -0.7, 3),)),
+    "NaN derivative at infinity": dict(
+        derivative=lambda x, ops, alpha: (
+            ops.where(x > 0, ops.ones_like(x), alpha * ops.exp(ops.minimum(x, 0.0))) + 0.0 * x
+        )
+    ),
 }
 
 

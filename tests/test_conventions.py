@@ -176,3 +176,12 @@ def test_no_nan_at_extremes():
     big = np.array([1e4, -1e4, 3.0, 1e4 - 1.0])
     y = actlab.get("sparsemax")(big)
     assert np.isfinite(y).all() and y.sum() == pytest.approx(1.0)
+
+
+def test_relu_derivative_at_zero_both_conventions():
+    x = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    actlab.get("relu")(x).sum().backward()
+    assert x.grad.item() == 0.0 == actlab.get("relu").derivative(0.0)  # torch, jax.nn.relu
+    x.grad = None
+    actlab.get("relu", grad_at_zero=1.0)(x).sum().backward()
+    assert x.grad.item() == 1.0 == actlab.get("relu", grad_at_zero=1.0).derivative(0.0)  # Wikipedia's table

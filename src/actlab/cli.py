@@ -52,11 +52,12 @@ def _cmd_list(a: argparse.Namespace) -> int:
         print("no activation matches", file=sys.stderr)
         return 1
     w = max(len(n) for n in names)
+    wf = max(len(spec(n).family) for n in names)
     for n in names:
         s = spec(n)
         props = ", ".join(properties_text(s)[:3])
         learn = " [learnable]" if s.learnable else ""
-        print(f"{n:<{w}}  {s.family:<11} {props}{learn}")
+        print(f"{n:<{w}}  {s.family:<{wf}}  {props}{learn}")
     print(f"\n{len(names)} activation(s)")
     return 0
 

@@ -189,20 +189,37 @@ register(
         aliases=("rectifier", "rectified_linear"),
         family="rectifier",
         summary="The rectified linear unit max(0, x): the default hidden-layer activation.",
-        forward=lambda x, ops: ops.relu(x),
-        derivative=lambda x, ops: step(x > 0, x, ops),
-        reference=lambda x: x if x > 0 else mp.mpf(0),
+        # the where condition decides which side autograd takes at 0: x <= 0 -> 0, x < 0 -> 1
+        forward=lambda x, ops, grad_at_zero: (
+            ops.relu(x) if grad_at_zero == 0 else ops.where(x < 0, ops.zeros_like(x), x)
+        ),
+        derivative=lambda x, ops, grad_at_zero: step(x > 0 if grad_at_zero == 0 else x >= 0, x, ops),
+        reference=lambda x, grad_at_zero: x if x > 0 else mp.mpf(0),
         formula=r"f(x) = \max(0, x)",
-        derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}",
+        derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ 0 & x < 0 \end{cases}, \quad f'(0) = 0",
+        params=(
+            Param(
+                "grad_at_zero",
+                0.0,
+                choices=(0.0, 1.0),
+                doc="the derivative used at the kink x = 0",
+                elsewhere=(
+                    "torch relu, jax.nn.relu: 0",
+                    "Wikipedia's 2018 table: 1 (x >= 0 counts as active)",
+                ),
+                test_values=(1.0,),
+            ),
+        ),
         range=NONNEG,
         derivative_range=Interval(0.0, 1.0, True, True),
         monotonic=True,
         smoothness=0,
-        kinks=(
+        kinks=lambda p: (
             Kink(
                 0.0,
-                0.0,
-                "one-sided slopes 0 | 1; f'(0) = 0 as torch and jax.nn.relu (Wikipedia's table uses 1)",
+                p["grad_at_zero"],
+                "one-sided slopes 0 | 1; f'(0) = 0 by default, as torch and jax.nn.relu; "
+                "grad_at_zero=1 gives Wikipedia's table's convention",
             ),
         ),
         references=RELU_PAPERS,

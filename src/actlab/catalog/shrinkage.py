@@ -232,7 +232,7 @@ register(
     ActivationSpec(
         name="hardswish",
         aliases=("hard_swish", "hard_silu"),
-        family="shrinkage",
+        family="hard",
         summary="The hard swish x * relu6(x + 3) / 6: a piecewise-quadratic SiLU for mobile networks.",
         forward=_hardswish,
         derivative=_hardswish_d,
@@ -292,7 +292,7 @@ register(
     ActivationSpec(
         name="hard_mish",
         aliases=("hardmish",),
-        family="shrinkage",
+        family="hard",
         summary="The hard mish x * clip(x + 2, 0, 2) / 2: a piecewise-quadratic stand-in for mish.",
         forward=_hard_mish,
         derivative=lambda x, ops: ops.where(

@@ -659,7 +659,8 @@ def _lecun_tanh_d(x, ops):
     # carried exactly as 4q + 4r/3: q = |x|/3 rounded, r = |x| - 3q computed without rounding
     # (both subtractions are exact by Sterbenz). The first-order correction 1 - tanh(w/2) 4r/3
     # for the 4r/3 left out is exact far below an ulp, since |r| <= ulp(|x|).
-    a = ops.abs(x)
+    # clipped: at |x| = inf, a - 3q would be inf - inf; f' is 0 far before 1e6 anyway
+    a = ops.minimum(ops.abs(x), 1e6)
     q = a / 3.0
     r = (a - 2.0 * q) - q
     w = 4.0 * q
