@@ -143,3 +143,21 @@ def test_list_filters_are_sorted_and_consistent():
 def test_derivative_of_nan_is_nan(name):
     d = actlab.get(name).derivative(np.array([np.nan]))
     assert np.isnan(d).all()
+
+
+def test_per_channel_numpy_values_are_bounds_checked():
+    with pytest.raises(ParameterError, match=r"holds -1.0, out of bounds"):
+        actlab.get("snake", alpha=np.array([1.0, -1.0]))
+    with pytest.raises(ParameterError, match="out of bounds"):
+        actlab.get("snake", alpha=[1.0, float("nan")])
+    actlab.get("snake", alpha=np.array([0.5, 2.0]))  # fine
+
+
+def test_vjp_for_every_kind_matches_autograd():
+    for name, shape in (("mish", (3, 4)), ("softmax", (3, 4)), ("swiglu", (3, 4))):
+        x = torch.randn(shape, dtype=torch.float64, requires_grad=True)
+        y = actlab.get(name)(x)
+        g = torch.randn(y.shape, dtype=torch.float64)
+        (want,) = torch.autograd.grad(y, x, g)
+        got = actlab.get(name).vjp(x.detach(), g)
+        torch.testing.assert_close(got, want, rtol=1e-12, atol=1e-14)

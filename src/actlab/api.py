@@ -193,9 +193,18 @@ class Activation:
         return self._run(_jacobian_from_vjp(s.vjp), x, axis=axis)
 
     def vjp(self, x: Any, g: Any, *, axis: int = -1) -> Any:
-        """Vector-Jacobian product gᵀJ along ``axis`` (vector kinds)."""
-        if self.spec.kind != "vector":
-            return self.derivative(x, axis=axis) * g if self.spec.kind == "elementwise" else None
+        """Vector-Jacobian product: the gradient w.r.t. ``x`` of ``sum(g * f(x))``.
+
+        ``g`` has the shape of the output (half of ``x`` along ``axis`` for gated kinds)."""
+        kind = self.spec.kind
+        if kind == "elementwise":
+            return self.derivative(x) * g
+        if kind == "gated":
+            d = self.derivative(x, axis=axis)
+            ops = _ops.for_array(d)
+            ax = axis % d.ndim
+            da, db = ops.split_half(d, ax)
+            return ops.concat([da * g, db * g], ax)
         gc = g if _is_tensor(g) else np.asarray(g, dtype=np.float64)
         return self._run(lambda xc, ops, axis, **p: self.spec.vjp(xc, gc, ops, axis=axis, **p), x, axis=axis)
 

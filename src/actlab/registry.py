@@ -7,6 +7,8 @@ import fnmatch
 import math
 from typing import Any, Mapping
 
+import numpy as np
+
 from .errors import ParameterError, SpecError, UnknownActivationError
 from .spec import KINDS, ActivationSpec
 
@@ -142,6 +144,21 @@ def resolve_params(s: ActivationSpec, given: Mapping[str, Any]) -> dict[str, Any
                 )
         elif isinstance(v, (bool, str)) or v is None:
             raise ParameterError(f"{s.name}: {k} must be a number, got {type(v).__name__} {v!r}")
+        elif isinstance(v, (list, tuple)) or type(v).__module__ == "numpy":
+            # per-channel values given as plain numbers are checked like scalars; tensors are not
+            # (their values are learned)
+            arr = np.asarray(v)
+            if arr.dtype.kind not in "fiu":
+                raise ParameterError(f"{s.name}: {k} must hold numbers, got dtype {arr.dtype}")
+            arr = arr.astype(np.float64)
+            outside = [float(a) for a in arr.ravel() if not (p.bounds is None or p.bounds.contains(float(a)))]
+            if p.bounds is None:
+                outside = [a for a in arr.ravel().tolist() if math.isnan(a)]
+            if outside:
+                raise ParameterError(
+                    f"{s.name}: {k} holds {outside[0]!r}, out of bounds; valid range is {p.bounds}"
+                )
+            v = arr if arr.ndim else float(arr)
         elif isinstance(v, (int, float)):
             if p.integer and (not float(v).is_integer()):
                 raise ParameterError(f"{s.name}: {k} must be an integer, got {v!r}")
