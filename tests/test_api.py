@@ -161,3 +161,24 @@ def test_vjp_for_every_kind_matches_autograd():
         (want,) = torch.autograd.grad(y, x, g)
         got = actlab.get(name).vjp(x.detach(), g)
         torch.testing.assert_close(got, want, rtol=1e-12, atol=1e-14)
+
+
+def test_precision_exact_rounds_once_and_keeps_autograd():
+    x32 = torch.tensor([-11.89, -9.68, -1.19, 0.3], dtype=torch.float32)
+    exact = actlab.get("gelu")(x32.double()).float()  # float64 evaluation, rounded once
+    with actlab.precision("exact"):
+        y = actlab.get("gelu")(x32)
+        assert y.dtype == torch.float32
+        torch.testing.assert_close(y, exact, rtol=0, atol=0)
+        xg = x32.clone().requires_grad_(True)
+        actlab.get("mish")(xg).sum().backward()
+        assert xg.grad.dtype == torch.float32 and torch.isfinite(xg.grad).all()
+    assert actlab.api._PRECISION.get() == "fast"  # the context restores the default
+
+
+def test_precision_errors_name_the_choices():
+    with pytest.raises(ParameterError, match="'fast'"):
+        actlab.set_precision("double")
+    with pytest.raises(ParameterError, match="exact"):
+        with actlab.precision("precise"):
+            pass

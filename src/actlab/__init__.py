@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .api import Activation, get
+from .api import Activation, get, precision, set_precision
 from .errors import (
     ActlabError,
     InputTypeError,
@@ -31,6 +31,8 @@ __all__ = [
     "SpecError",
     "UnknownActivationError",
     "get",
+    "precision",
+    "set_precision",
     "list_activations",
     "register",
     "spec",

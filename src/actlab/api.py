@@ -3,24 +3,55 @@
 Dtype policy (why): NumPy inputs of lower precision are evaluated in float64 and rounded once,
 so NumPy results are within an ulp of the correctly rounded value — the reference-grade path.
 torch inputs are evaluated in their own dtype (float16/bfloat16 in float32, as torch's own
-kernels do), which keeps the training path fast; its float32 accuracy is measured per function
-and stated in docs/activations.md.
+kernels do) under the default precision "fast", which keeps the training path fast; its float32
+accuracy is measured per function (docs/accuracy.md). Under ``precision("exact")`` torch inputs
+are evaluated in float64 and rounded once, like NumPy (autograd flows through the casts).
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import numbers
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import numpy as np
 
 from . import ops as _ops
-from .errors import InputTypeError, ShapeError
+from .errors import InputTypeError, ParameterError, ShapeError
 from .registry import resolve_params
 from .registry import spec as _spec
 from .spec import ActivationSpec
 
-__all__ = ["Activation", "get", "prepare_params"]
+__all__ = ["Activation", "get", "precision", "prepare_params", "set_precision"]
+
+PRECISIONS = ("fast", "exact")
+_PRECISION: contextvars.ContextVar[str] = contextvars.ContextVar("actlab_precision", default="fast")
+
+
+def _check_precision(mode: str) -> str:
+    if mode not in PRECISIONS:
+        raise ParameterError(
+            f"precision {mode!r} is not one of {PRECISIONS}: 'fast' evaluates torch tensors "
+            f"in their own dtype, 'exact' in float64 rounded once"
+        )
+    return mode
+
+
+def set_precision(mode: str) -> None:
+    """Set how torch tensors are evaluated from now on: "fast" (default) or "exact"."""
+    _PRECISION.set(_check_precision(mode))
+
+
+@contextlib.contextmanager
+def precision(mode: str) -> Iterator[None]:
+    """``with actlab.precision("exact"):`` evaluate torch float32/16/bf16 in float64, rounded once."""
+    token = _PRECISION.set(_check_precision(mode))
+    try:
+        yield
+    finally:
+        _PRECISION.reset(token)
+
 
 _NP_OK = (np.float16, np.float32, np.float64)
 
@@ -140,7 +171,10 @@ class Activation:
             _check_tensor(x, what)
             ops = _ops.for_array(x)
             dtype = x.dtype
-            xc = x.float() if dtype in (torch.float16, torch.bfloat16) else x
+            if _PRECISION.get() == "exact":
+                xc = x.double()
+            else:
+                xc = x.float() if dtype in (torch.float16, torch.bfloat16) else x
         else:
             ops = _ops.for_array(0.0)
             xc, dtype, scalar = _as_numpy(x, what)

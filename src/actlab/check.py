@@ -9,6 +9,7 @@ which is the best any floating-point evaluation can promise there.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 from mpmath import mp
 
-from .api import get
+from .api import get, precision
 from .registry import all_specs, resolve_params
 from .registry import spec as get_spec
 from .spec import INF, ActivationSpec
@@ -34,6 +35,7 @@ __all__ = [
     "ref_derivative",
     "ulp_error",
     "mp_derivative",
+    "path_context",
     "DIGITS",
     "RTOL64",
 ]
@@ -264,8 +266,8 @@ def _check_elementwise_values(s, params, rep, paths, dtypes) -> None:
     budgets = {"float64": RTOL64 / 2.0**-52, "float32": s.float32_ulp, "float16": 2, "bfloat16": 2}
     for path in paths:
         for dtype in dtypes:
-            if path == "numpy" and dtype == "bfloat16":
-                continue
+            if (path == "numpy" and dtype == "bfloat16") or (path == "torch-exact" and dtype == "float64"):
+                continue  # NumPy has no bfloat16; float64 is evaluated identically on both torch paths
             xs = np.unique(np.array([round_to(v, dtype) for v in xs64]))
             xs = xs[np.isfinite(xs)]
             for which in ("value", "derivative"):
@@ -304,6 +306,11 @@ def _check_elementwise_values(s, params, rep, paths, dtypes) -> None:
                         )
 
 
+def path_context(path: str):
+    """Paths: "numpy"; "torch" (default precision "fast"); "torch-exact" (``precision("exact")``)."""
+    return precision("exact") if path == "torch-exact" else contextlib.nullcontext()
+
+
 def _evaluate(act, xs: np.ndarray, dtype: str, path: str, which: str) -> np.ndarray:
     if path == "numpy":
         x = xs.astype(dtype)
@@ -312,7 +319,8 @@ def _evaluate(act, xs: np.ndarray, dtype: str, path: str, which: str) -> np.ndar
     import torch
 
     t = torch.tensor(xs, dtype=getattr(torch, dtype))
-    out = act(t) if which == "value" else act.derivative(t)
+    with path_context(path):
+        out = act(t) if which == "value" else act.derivative(t)
     assert out.dtype == t.dtype, f"output dtype {out.dtype} != input dtype {t.dtype}"
     return out.detach().to(torch.float64).numpy()
 
@@ -579,7 +587,7 @@ def _compare_grads(s, params, rep, label, xs, got, want) -> None:
 def check_spec(
     s: ActivationSpec,
     *,
-    paths: Iterable[str] = ("numpy", "torch"),
+    paths: Iterable[str] = ("numpy", "torch", "torch-exact"),
     dtypes: Iterable[str] = ("float64", "float32", "float16", "bfloat16"),
     metadata: bool = True,
 ) -> Report:

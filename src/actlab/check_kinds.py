@@ -9,7 +9,7 @@ import numpy as np
 from mpmath import mp
 
 from .api import get
-from .check import DIGITS, RTOL64, Failure, Report, _mpf, mp_derivative, round_to, ulp_error
+from .check import DIGITS, RTOL64, Failure, Report, _mpf, mp_derivative, path_context, round_to, ulp_error
 from .spec import ActivationSpec
 
 __all__ = ["check_vector", "check_gated", "VECTORS", "GATE_A"]
@@ -66,7 +66,8 @@ def check_vector(s: ActivationSpec, params: Mapping[str, Any], rep: Report, path
                         ex = s.reference([mp.mpf(v) for v in xin], **mpp)
                 else:
                     ex = exact
-                got = _np(act(_as(xin, dtype, path)))
+                with path_context(path):
+                    got = _np(act(_as(xin, dtype, path)))
                 budget = _budget(s, dtype) if (path == "torch" or dtype == "float64") else 1
                 for i, (g, e) in enumerate(zip(got, ex)):
                     scale = max(abs(float(e)), abs(xin[i]) if s.error_relative_to_input else 0.0)
@@ -157,8 +158,9 @@ def check_gated(s: ActivationSpec, params: Mapping[str, Any], rep: Report, paths
                 b_d = [b for b in b_d if math.isfinite(b)]
                 x = np.concatenate([np.full(len(b_d), ar), np.array(b_d)])
                 xv = _as(list(x), dtype, path)
-                y = _np(act(xv))
-                dd = _np(act.derivative(xv))
+                with path_context(path):
+                    y = _np(act(xv))
+                    dd = _np(act.derivative(xv))
                 for i, b in enumerate(b_d):
                     e = ref(ar, b)
                     h = min(abs(b), 1.0) / 100

@@ -104,10 +104,10 @@ def _cmd_check(a: argparse.Namespace) -> int:
     for label in sorted(worst_all):
         err, name, x = worst_all[label]
         if err == 0:
-            print(f"  {label:<28} 0            (equal to the rounded reference at every point)")
+            print(f"  {label:<32} 0            (equal to the rounded reference at every point)")
             continue
         shown = f"{err:.3g}" if "float64" in label else f"{err:.3g} ulp"
-        print(f"  {label:<28} {shown:<12} ({name} at x={x:.6g})")
+        print(f"  {label:<32} {shown:<12} ({name} at x={x:.6g})")
     if a.markdown:
         from .docs import accuracy_markdown
 

@@ -222,18 +222,18 @@ _ACC_COLUMNS = [
         ("numpy/float64/derivative", "torch/float64/derivative", "numpy/float64/vjp", "torch/float64/vjp"),
     ),
     (
-        "NumPy f32/f16 f, f' (ulp)",
-        (
-            "numpy/float32/value",
-            "numpy/float16/value",
-            "numpy/float32/derivative",
-            "numpy/float16/derivative",
+        "NumPy and torch exact: f32/f16/bf16 (ulp)",
+        tuple(
+            f"{p}/{d}/{w}"
+            for p in ("numpy", "torch-exact")
+            for d in ("float32", "float16", "bfloat16")
+            for w in ("value", "derivative")
         ),
     ),
-    ("torch f32 f (ulp)", ("torch/float32/value",)),
-    ("torch f32 f' (ulp)", ("torch/float32/derivative",)),
+    ("torch fast f32 f (ulp)", ("torch/float32/value",)),
+    ("torch fast f32 f' (ulp)", ("torch/float32/derivative",)),
     (
-        "torch f16 / bf16 (ulp)",
+        "torch fast f16 / bf16 (ulp)",
         (
             "torch/float16/value",
             "torch/bfloat16/value",
@@ -252,9 +252,9 @@ def accuracy_markdown(reports: list, specs: list[ActivationSpec], command: str) 
         f"Written by `{command} --markdown docs/accuracy.md`: the worst error over every tested point and",
         "parameter set, against 50-digit mpmath references. float64 columns: error relative to the local",
         "scale max(|f(x)|, |f(x±h)|), h = min(|x|, 1)/100 (the bar is 1e-12). Other columns: ulps of the",
-        "dtype at that scale (NumPy evaluates in float64 and rounds once; torch evaluates in the input",
-        "dtype, float32 for half types). `budget` is the float32 ulp budget the tests enforce on the",
-        "torch path.",
+        'dtype at that scale. NumPy, and torch under `actlab.precision("exact")`, evaluate in float64 and',
+        'round once (bar: 1 ulp); torch under the default precision "fast" evaluates in the input dtype',
+        "(float32 for half types); `budget` is the float32 ulp budget the tests enforce on that path.",
         "",
         "| name | " + " | ".join(c for c, _ in _ACC_COLUMNS) + " | budget | status |",
         "|---|" + "---|" * (len(_ACC_COLUMNS) + 2),
