@@ -34,15 +34,6 @@ _SILU_MIN = 0.2784646
 _SILU_D_RANGE = Interval(-0.0998394, 1.0998394, True, True)
 
 
-def _clamp(x, ops, lo, hi):
-    """x limited to [lo, hi] by where (NaN compares False and falls through; no gradient outside)."""
-    return ops.where(x < lo, ops.full_like(x, lo), ops.where(x > hi, ops.full_like(x, hi), x))
-
-
-def _floor(x, ops, lo):
-    return ops.where(x < lo, ops.full_like(x, lo), x)
-
-
 def _tail(w, ops):
     """(mask w < -40, h = e^(w/2)) for gates that are C e^w in the left tail.
 
@@ -80,27 +71,27 @@ def _gelu_series(x, ops):
 def _gelu(x, ops, approximate):
     if approximate == "tanh":
         # 1 + tanh(u) = 2 sigma(2u): no cancellation for u << 0, where 1 + tanh(u) would round to 0.
-        xg = _clamp(x, ops, -_GELU_TANH_CUT, _GELU_TANH_CUT)
-        xs = _floor(x, ops, -_GELU_TANH_CUT)
+        xg = ops.clip(x, -_GELU_TANH_CUT, _GELU_TANH_CUT)
+        xs = ops.maximum(x, -_GELU_TANH_CUT)
         z = (2.0 * SQRT_2_OVER_PI) * xg * (1.0 + _GELU_K * xg * xg)
         tail, h = _tail(z, ops)
         return ops.where(tail, (xs * h) * h, xs * ops.sigmoid(z))
     # Phi(x) = erfc(-x / sqrt 2) / 2: no 1 + erf(x) cancellation in the left tail.
-    xs = _floor(x, ops, -_GELU_CUT)
+    xs = ops.maximum(x, -_GELU_CUT)
     tail, _, s, h = _gelu_series(xs, ops)
     return ops.where(tail, -_INV_SQRT_2PI * ((s * h) * h), 0.5 * xs * ops.erfc(xs * (-1.0 / SQRT_2)))
 
 
 def _gelu_d(x, ops, approximate):
     if approximate == "tanh":
-        xg = _clamp(x, ops, -_GELU_TANH_CUT, _GELU_TANH_CUT)
+        xg = ops.clip(x, -_GELU_TANH_CUT, _GELU_TANH_CUT)
         x2 = xg * xg
         z = (2.0 * SQRT_2_OVER_PI) * xg * (1.0 + _GELU_K * x2)
         dz = (2.0 * SQRT_2_OVER_PI) * (1.0 + (3.0 * _GELU_K) * x2)
         s = ops.sigmoid(z)
         tail, h = _tail(z, ops)
         return ops.where(tail, ((1.0 + xg * dz) * h) * h, s + xg * dz * s * ops.sigmoid(-z))
-    xc = _clamp(x, ops, -_GELU_CUT, _GELU_CUT)
+    xc = ops.clip(x, -_GELU_CUT, _GELU_CUT)
     tail, xt, s, h = _gelu_series(xc, ops)
     # Phi + x phi = phi (x - S/x) in the tail
     return ops.where(
@@ -207,7 +198,7 @@ def _swish(x, ops, beta):
 
 
 def _swish_d(x, ops, beta):
-    z = _clamp(_swish_z(x, ops, beta), ops, -_CUT, _CUT)
+    z = ops.clip(_swish_z(x, ops, beta), -_CUT, _CUT)
     tail, h = _tail(z, ops)
     # d/dx x sigma(z) = sigma(z) (1 + z sigma(-z)): sigma(-z) instead of 1 - sigma(z) (no cancellation).
     d = ops.where(tail, ((1.0 + z) * h) * h, ops.sigmoid(z) * (1.0 + z * ops.sigmoid(-z)))
@@ -352,13 +343,13 @@ MISH_PAPER = Reference(
 
 
 def _mish(x, ops):
-    xs = _floor(x, ops, -_CUT)
+    xs = ops.maximum(x, -_CUT)
     tail, h = _tail(xs, ops)  # tanh(softplus(x)) = e^x (1 - e^x / 2 + ...)
     return ops.where(tail, (xs * h) * h, xs * ops.tanh(ops.softplus(xs)))
 
 
 def _mish_d(x, ops):
-    xc = _clamp(x, ops, -_CUT, _CUT)
+    xc = ops.clip(x, -_CUT, _CUT)
     sp = ops.softplus(xc)
     # sech^2 = 4 sigma(2 sp) sigma(-2 sp): no cancellation of 1 - tanh^2 for large sp.
     sech2 = 4.0 * ops.sigmoid(2.0 * sp) * ops.sigmoid(-2.0 * sp)
@@ -408,14 +399,14 @@ TANH_EXP_PAPER = Reference(
 def _tanh_exp(x, ops):
     # e^x is taken of a clamped x: tanh(e^x) is exactly 1 (or 0) beyond, and e^x cannot overflow,
     # so autograd never sees sech^2(inf) * inf.
-    xg = _clamp(x, ops, -_CUT, _TANH_EXP_TOP)
-    xs = _floor(x, ops, -_CUT)
+    xg = ops.clip(x, -_CUT, _TANH_EXP_TOP)
+    xs = ops.maximum(x, -_CUT)
     tail, h = _tail(xs, ops)  # tanh(e^x) = e^x (1 - e^(2x) / 3 + ...)
     return ops.where(tail, (xs * h) * h, xs * ops.tanh(ops.exp(xg)))
 
 
 def _tanh_exp_d(x, ops):
-    xc = _clamp(x, ops, -_CUT, _TANH_EXP_TOP)
+    xc = ops.clip(x, -_CUT, _TANH_EXP_TOP)
     e = ops.exp(xc)
     sech2 = 4.0 * ops.sigmoid(2.0 * e) * ops.sigmoid(-2.0 * e)
     tail, h = _tail(xc, ops)
@@ -465,7 +456,7 @@ register(
         summary="LiSHT x tanh(x): a non-negative, even function with symmetric gradients.",
         forward=lambda x, ops: x * ops.tanh(x),
         # sech^2 x = 4 sigma(2x) sigma(-2x); the clamp keeps inf * 0 out of f'(+-inf).
-        derivative=lambda x, ops: _lisht_d(_clamp(x, ops, -_CUT, _CUT), ops),
+        derivative=lambda x, ops: _lisht_d(ops.clip(x, -_CUT, _CUT), ops),
         reference=lambda x: x * mp.tanh(x),
         formula=r"f(x) = x \tanh x",
         derivative_formula=r"f'(x) = \tanh x + x \operatorname{sech}^2 x",
@@ -490,13 +481,13 @@ register(
 
 
 def _serf(x, ops):
-    xs = _floor(x, ops, -_CUT)
+    xs = ops.maximum(x, -_CUT)
     tail, h = _tail(xs, ops)  # erf(softplus(x)) = (2 / sqrt pi) e^x (1 - e^x / 2 + ...)
     return ops.where(tail, _TWO_OVER_SQRT_PI * ((xs * h) * h), xs * ops.erf(ops.softplus(xs)))
 
 
 def _serf_d(x, ops):
-    xc = _clamp(x, ops, -_CUT, _CUT)
+    xc = ops.clip(x, -_CUT, _CUT)
     sp = ops.softplus(xc)
     tail, h = _tail(xc, ops)
     return ops.where(
