@@ -8,7 +8,6 @@ import torch.nn.functional as F
 name = "torch"
 
 abs = torch.abs
-sign = torch.sign
 exp = torch.exp
 expm1 = torch.expm1
 log = torch.log
@@ -26,6 +25,11 @@ isnan = torch.isnan
 zeros_like = torch.zeros_like
 ones_like = torch.ones_like
 moveaxis = torch.movedim
+
+
+def sign(x):
+    # torch.sign(nan) is 0; NumPy's is nan. NaN must propagate on every path.
+    return torch.where(torch.isnan(x), x, torch.sign(x))
 
 
 def shape(x):
