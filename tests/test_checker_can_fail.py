@@ -39,6 +39,7 @@ CASES = {
     "wrong zero-centred claim": dict(zero_centered=False),
     "wrong identity claim": dict(approximates_identity=lambda p: False),
     "wrong reference": dict(reference=lambda x, alpha: x if x > 0 else alpha * mp.expm1(x) * 1.001),
+    "wrong piecewise-linear claim": dict(piecewise_linear=True),
     "wrong worked example": dict(examples=(actlab.Example(-1.0, -0.7, 3),)),
     "NaN derivative at infinity": dict(
         derivative=lambda x, ops, alpha: (

@@ -478,6 +478,25 @@ def _check_smoothness(s, params, act, fail) -> None:
             fail("smoothness", f"kink at {a}: one-sided slopes agree ({dv.tolist()}); not a kink")
         if k_order >= 1 and slope_jump:
             fail("smoothness", f"claimed C^{k_order}, but f' jumps at {a}: {dv.tolist()}")
+    if s.piecewise_linear_for(params):
+        _check_piecewise_linear(params, act, kinks, fail)
+
+
+def _check_piecewise_linear(params, act, kinks, fail) -> None:
+    """The torch path trusts this claim to save a region mask instead of x: f' must be
+    constant strictly between consecutive kinks (and in both tails)."""
+    cuts = sorted({k.at_for(params) for k in kinks})
+    edges = [-1e6] + cuts + [1e6]
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        xs = np.linspace(lo, hi, 203)[1:-1]
+        dv = np.asarray(act.derivative(xs), dtype=np.float64)
+        if np.ptp(dv) > 1e-12 * max(1.0, float(np.max(np.abs(dv)))):
+            fail(
+                "piecewise_linear",
+                f"claimed piecewise linear, but f' varies on ({lo:g}, {hi:g}): "
+                f"from {dv.min():.6g} to {dv.max():.6g}",
+            )
+            return
 
 
 def _check_param_derivatives(s, params, rep) -> None:

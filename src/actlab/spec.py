@@ -170,6 +170,9 @@ class ActivationSpec:
     monotonic: Meta = False
     smoothness: Meta = INF  # -1 discontinuous, 0 continuous with kinks, k for C^k, INF smooth
     kinks: Meta = ()
+    # f' is constant between the kinks (checked): training needs only which piece each input
+    # fell in, so the torch path saves a 1-byte mask instead of the input.
+    piecewise_linear: Meta = False
     zero_centered: Meta = False
     approximates_identity: Meta = False
     references: tuple[Reference, ...] = ()
@@ -209,6 +212,9 @@ class ActivationSpec:
 
     def kinks_for(self, params: Mapping[str, Any]) -> Sequence[Kink]:
         return tuple(_resolve(self.kinks, params))
+
+    def piecewise_linear_for(self, params: Mapping[str, Any]) -> bool:
+        return bool(_resolve(self.piecewise_linear, params))
 
     def zero_centered_for(self, params: Mapping[str, Any]) -> bool:
         return bool(_resolve(self.zero_centered, params))

@@ -26,6 +26,7 @@ GUIDE = "beginners' guide worked example"
 register(
     ActivationSpec(
         name="identity",
+        piecewise_linear=True,
         aliases=("linear",),
         family="linear",
         summary="The identity f(x) = x: the output layer of a regression network.",
@@ -49,6 +50,7 @@ register(
 register(
     ActivationSpec(
         name="binary_step",
+        piecewise_linear=True,
         aliases=("heaviside", "step"),
         family="step",
         summary="The Heaviside step: 1 for x > 0, 0 for x < 0, and `value_at_zero` at 0.",
@@ -186,6 +188,7 @@ RELU_PAPERS = (
 register(
     ActivationSpec(
         name="relu",
+        piecewise_linear=True,
         aliases=("rectifier", "rectified_linear"),
         family="rectifier",
         summary="The rectified linear unit max(0, x): the default hidden-layer activation.",
@@ -309,6 +312,7 @@ PRELU_PAPER = Reference(
 register(
     ActivationSpec(
         name="prelu",
+        piecewise_linear=True,
         aliases=("parametric_relu",),
         family="rectifier",
         summary="The parametric ReLU: a leaky ReLU whose negative slope `weight` is learned.",

@@ -65,6 +65,7 @@ RELU6_PAPERS = (
 register(
     ActivationSpec(
         name="relu6",
+        piecewise_linear=True,
         aliases=("relu_6",),
         family="rectifier",
         summary="ReLU capped at 6: min(max(0, x), 6), torch's ReLU6 = hardtanh(x, 0, 6).",
@@ -94,6 +95,7 @@ register(
 register(
     ActivationSpec(
         name="hardtanh",
+        piecewise_linear=True,
         aliases=("hard_tanh",),
         family="piecewise-linear",
         summary="The identity clipped to [min_val, max_val]: a piecewise-linear tanh.",
@@ -195,6 +197,7 @@ LEAKY_PAPER = Reference(
 register(
     ActivationSpec(
         name="leaky_relu",
+        piecewise_linear=True,
         aliases=("leakyrelu", "lrelu"),
         family="rectifier",
         summary="ReLU with a small fixed slope for x < 0, so negative inputs still get a gradient.",
@@ -282,6 +285,7 @@ RRELU_PAPER = Reference(
 register(
     ActivationSpec(
         name="rrelu",
+        piecewise_linear=True,
         aliases=("randomized_leaky_relu", "randomized_relu"),
         family="rectifier",
         summary="Randomized leaky ReLU: a random slope U(lower, upper) per element in training, a fixed "
@@ -365,6 +369,7 @@ def _threshold(x, ops, threshold, value):
 register(
     ActivationSpec(
         name="threshold",
+        piecewise_linear=True,
         family="piecewise-linear",
         summary="x above a threshold, a constant `value` at or below it (torch's Threshold).",
         forward=_threshold,
@@ -701,6 +706,7 @@ SRELU_PARAMS = (
 register(
     ActivationSpec(
         name="srelu",
+        piecewise_linear=True,
         aliases=("s_shaped_relu",),
         family="piecewise-linear",
         summary="S-shaped ReLU: three linear pieces with learnable knots and outer slopes per channel.",
@@ -872,6 +878,7 @@ def _apl_ident(p):
 register(
     ActivationSpec(
         name="apl",
+        piecewise_linear=True,
         aliases=("adaptive_piecewise_linear",),
         family="piecewise-linear",
         summary="Adaptive piecewise linear unit: ReLU plus `hinges` learnable hinge functions per channel.",

@@ -48,6 +48,7 @@ def _hardshrink(x, ops, lambd):
 register(
     ActivationSpec(
         name="hardshrink",
+        piecewise_linear=True,
         aliases=("hard_shrink", "hard_threshold"),
         family="shrinkage",
         summary="Hard shrinkage: keeps x where |x| > lambda, zero inside [-lambda, lambda].",
@@ -104,6 +105,7 @@ def _softshrink(x, ops, lambd):
 register(
     ActivationSpec(
         name="softshrink",
+        piecewise_linear=True,
         aliases=("soft_shrink", "soft_threshold"),
         family="shrinkage",
         summary="Soft shrinkage: moves x towards 0 by lambda, zero inside [-lambda, lambda].",

@@ -546,6 +546,7 @@ def _ramp_d(x, ops, slope, offset):
 register(
     ActivationSpec(
         name="hardsigmoid",
+        piecewise_linear=True,
         aliases=("hard_sigmoid",),
         family="hard",
         summary="The hard sigmoid clip(slope x + offset, 0, 1); the default is torch's relu6(x + 3) / 6.",
@@ -604,6 +605,7 @@ register(
 register(
     ActivationSpec(
         name="sparse_sigmoid",
+        piecewise_linear=True,
         family="hard",
         summary="The sparse sigmoid clip((x + 1)/2, 0, 1) of JAX and Keras 3: exactly 0 below -1 and 1 above 1.",
         forward=lambda x, ops: _ramp(x, ops, 0.5, 0.5),
