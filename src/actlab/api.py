@@ -11,7 +11,6 @@ are evaluated in float64 and rounded once, like NumPy (autograd flows through th
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import numbers
 from typing import Any, Iterator, Mapping
 
@@ -26,7 +25,9 @@ from .spec import ActivationSpec
 __all__ = ["Activation", "get", "precision", "prepare_params", "set_precision"]
 
 PRECISIONS = ("fast", "exact")
-_PRECISION: contextvars.ContextVar[str] = contextvars.ContextVar("actlab_precision", default="fast")
+# Process-wide (a plain global rather than a ContextVar: torch.compile can trace a dict read but
+# not ContextVar.get, which would break every compiled graph at each activation).
+_PRECISION: dict[str, str] = {"mode": "fast"}
 
 
 def _check_precision(mode: str) -> str:
@@ -40,17 +41,18 @@ def _check_precision(mode: str) -> str:
 
 def set_precision(mode: str) -> None:
     """Set how torch tensors are evaluated from now on: "fast" (default) or "exact"."""
-    _PRECISION.set(_check_precision(mode))
+    _PRECISION["mode"] = _check_precision(mode)
 
 
 @contextlib.contextmanager
 def precision(mode: str) -> Iterator[None]:
     """``with actlab.precision("exact"):`` evaluate torch float32/16/bf16 in float64, rounded once."""
-    token = _PRECISION.set(_check_precision(mode))
+    before = _PRECISION["mode"]
+    _PRECISION["mode"] = _check_precision(mode)
     try:
         yield
     finally:
-        _PRECISION.reset(token)
+        _PRECISION["mode"] = before
 
 
 _NP_OK = (np.float16, np.float32, np.float64)
@@ -163,7 +165,7 @@ class Activation:
         self.params = dict(params)
 
     # ------------------------------------------------------------------ helpers
-    def _run(self, fn, x, *, axis=None, extra=None, what="input"):
+    def _run(self, fn, x, *, axis=None, extra=None, what="input", torch_fn=None, inplace=False):
         s = self.spec
         if _is_tensor(x):
             import torch
@@ -171,7 +173,11 @@ class Activation:
             _check_tensor(x, what)
             ops = _ops.for_array(x)
             dtype = x.dtype
-            if _PRECISION.get() == "exact":
+            if torch_fn is not None:
+                fn = torch_fn
+            if inplace:
+                xc = x  # in place means in the tensor's own storage and dtype
+            elif _PRECISION["mode"] == "exact":
                 xc = x.double()
             else:
                 xc = x.float() if dtype in (torch.float16, torch.bfloat16) else x
@@ -212,10 +218,37 @@ class Activation:
 
     # ------------------------------------------------------------------ public
     def __call__(
-        self, x: Any, *, axis: int = -1, dim: int | None = None, training: bool = False, generator: Any = None
+        self,
+        x: Any,
+        *,
+        axis: int = -1,
+        dim: int | None = None,
+        training: bool = False,
+        generator: Any = None,
+        impl: str = "auto",
+        inplace: bool = False,
     ) -> Any:
+        """f(x). torch tensors take the memory-lean path chosen by ``impl`` (see
+        ``actlab.torch.function``); ``inplace=True`` overwrites a torch tensor where the
+        function has an in-place form."""
         extra = {"training": training, "generator": generator} if self.spec.stochastic else None
-        return self._run(self.spec.forward, x, axis=axis if dim is None else dim, extra=extra)
+        torch_fn = None
+        if _is_tensor(x):
+            from .torch.function import forward_fn
+
+            torch_fn = forward_fn(self.spec, impl, inplace)
+        elif inplace or impl != "auto":
+            raise InputTypeError(
+                f"impl={impl!r}, inplace={inplace!r} apply to torch tensors; got {type(x).__name__}"
+            )
+        return self._run(
+            self.spec.forward,
+            x,
+            axis=axis if dim is None else dim,
+            extra=extra,
+            torch_fn=torch_fn,
+            inplace=inplace,
+        )
 
     def derivative(self, x: Any, *, axis: int = -1, dim: int | None = None) -> Any:
         """Closed-form f'(x). Gated kinds: the partials w.r.t. both halves, concatenated.

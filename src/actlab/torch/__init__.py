@@ -8,9 +8,20 @@
 from __future__ import annotations
 
 from . import functional
+from .function import IMPLS, compiled_enabled, use_compiled
 from .modules import ActivationModule, create, from_config, module_class, module_classes
 
-__all__ = ["ActivationModule", "create", "from_config", "functional", "module_class", "module_classes"]
+__all__ = [
+    "IMPLS",
+    "ActivationModule",
+    "compiled_enabled",
+    "create",
+    "from_config",
+    "functional",
+    "module_class",
+    "module_classes",
+    "use_compiled",
+]
 
 
 def __getattr__(name: str):

@@ -2,7 +2,9 @@
 
 Positional arguments after the input follow the order of the spec's parameters (as torch's
 ``F.elu(input, alpha)``); vector and gated kinds take ``dim`` (default -1); randomized ones take
-``training`` (default False, as ``F.rrelu``) and ``generator``.
+``training`` (default False, as ``F.rrelu``) and ``generator``. Every function takes ``impl``
+("auto", "function", "native", "autograd"; see ``actlab.torch.function``) and, where an in-place
+path exists, ``inplace=True``.
 """
 
 from __future__ import annotations
@@ -22,7 +24,14 @@ def _make(s: ActivationSpec) -> Callable[..., Any]:
     names = [p.name for p in s.params]
 
     def fn(
-        input: Any, *args: Any, dim: int = -1, training: bool = False, generator: Any = None, **params: Any
+        input: Any,
+        *args: Any,
+        dim: int = -1,
+        training: bool = False,
+        generator: Any = None,
+        inplace: bool = False,
+        impl: str = "auto",
+        **params: Any,
     ) -> Any:
         if len(args) > len(names):
             raise ParameterError(
@@ -34,7 +43,7 @@ def _make(s: ActivationSpec) -> Callable[..., Any]:
                 raise ParameterError(f"{s.name}: parameter {n!r} given twice")
             params[n] = v
         act = Activation(s, resolve_params(s, params))
-        return act(input, dim=dim, training=training, generator=generator)
+        return act(input, dim=dim, training=training, generator=generator, impl=impl, inplace=inplace)
 
     fn.__name__ = fn.__qualname__ = s.name
     fn.__doc__ = docstring(s, form="function")

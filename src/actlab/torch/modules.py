@@ -22,6 +22,7 @@ from ..naming import class_name
 from ..registry import all_specs, resolve_params
 from ..registry import spec as get_spec
 from ..spec import ActivationSpec
+from .function import _check_impl, inplace_supported
 
 __all__ = ["ActivationModule", "create", "from_config", "module_class", "module_classes"]
 
@@ -38,6 +39,8 @@ class ActivationModule(nn.Module):
         dim: int = -1,
         init: float | None = None,
         learnable: bool = True,
+        inplace: bool = False,
+        impl: str = "auto",
         device: Any = None,
         dtype: Any = None,
         **params: Any,
@@ -68,6 +71,15 @@ class ActivationModule(nn.Module):
                 )
             params[learn[0].name] = init
         resolved = resolve_params(s, params)
+        self.impl = _check_impl(impl)
+        if inplace and (learn or not inplace_supported(s, resolved) or impl in ("native", "autograd")):
+            raise ParameterError(
+                f"{type(self).__name__} has no in-place form"
+                f"{' with these parameters' if s.params else ''}: in-place needs fixed parameters and "
+                f"a derivative that needs no copy of the input (piecewise-linear functions, or f' from "
+                f"the output as for sigmoid/tanh) with impl='auto' or 'function'"
+            )
+        self.inplace = bool(inplace)
         self._given = dict(params)
         self.num_parameters = num_parameters
         self.dim = dim
@@ -100,7 +112,9 @@ class ActivationModule(nn.Module):
                 if (self.num_parameters == 1 and v.dim() == 2)
                 else (v.reshape(()) if (self.num_parameters == 1 and v.dim() == 1) else v)
             )
-        return Activation(s, params)(input, dim=self.dim, training=self.training)
+        return Activation(s, params)(
+            input, dim=self.dim, training=self.training, impl=self.impl, inplace=self.inplace
+        )
 
     def extra_repr(self) -> str:
         s = self.spec
@@ -114,6 +128,10 @@ class ActivationModule(nn.Module):
             parts.append(f"dim={self.dim}")
         if not self.learnable and self._learn_names:
             parts.append("learnable=False")
+        if self.inplace:
+            parts.append("inplace=True")
+        if self.impl != "auto":
+            parts.append(f"impl={self.impl!r}")
         return ", ".join(parts)
 
     def to_config(self) -> dict[str, Any]:
@@ -125,6 +143,10 @@ class ActivationModule(nn.Module):
             cfg["dim"] = self.dim
         if not self.learnable:
             cfg["learnable"] = False
+        if self.inplace:
+            cfg["inplace"] = True
+        if self.impl != "auto":
+            cfg["impl"] = self.impl
         return cfg
 
     def __reduce__(self):
@@ -198,10 +220,9 @@ def from_config(cfg: Mapping[str, Any]) -> ActivationModule:
     """Inverse of ``to_config``."""
     if not isinstance(cfg, Mapping) or "name" not in cfg:
         raise ParameterError(f"a config is a dict with 'name' and optional 'params', got {cfg!r}")
-    extra = {k: cfg[k] for k in ("num_parameters", "dim", "learnable") if k in cfg}
-    unknown = set(cfg) - {"name", "params", "num_parameters", "dim", "learnable"}
+    keys = ("num_parameters", "dim", "learnable", "inplace", "impl")
+    extra = {k: cfg[k] for k in keys if k in cfg}
+    unknown = set(cfg) - {"name", "params", *keys}
     if unknown:
-        raise ParameterError(
-            f"unknown config keys {sorted(unknown)}; valid: name, params, num_parameters, dim, learnable"
-        )
+        raise ParameterError(f"unknown config keys {sorted(unknown)}; valid: name, params, {', '.join(keys)}")
     return module_class(cfg["name"])(**extra, **dict(cfg.get("params", {})))

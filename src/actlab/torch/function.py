@@ -1,0 +1,431 @@
+"""One memory-lean ``torch.autograd.Function`` for every catalog entry, driven by the spec.
+
+A plain composite such as ``x * tanh(softplus(x))`` keeps every intermediate alive until
+backward. Here forward runs without recording a graph and saves only what the spec's closed-form
+derivative needs (the plan):
+
+- ``constant``: f' is one number (identity, binary_step) — nothing is saved;
+- ``mask``: f is piecewise linear with two slopes (relu, leaky_relu, hardtanh, shrinks, ...) — a
+  1-byte mask of the inputs where f' takes the second slope;
+- ``output``: f' follows from f (sigmoid, tanh, log_sigmoid, exponential) — the output;
+- ``input``: everything else, and whenever learnable parameters need gradients — the input.
+
+Backward evaluates the spec's closed forms (``derivative``, ``vjp`` for vector kinds, the two
+partials for gated kinds, ``param_derivatives`` reduced over broadcast dimensions) with
+differentiable torch ops, so double backward works.
+
+``impl`` chooses the path: ``"auto"`` (default: the masked Function for piecewise-linear
+functions, torch's kernel where torch defines the function identically, the Function
+otherwise), ``"function"``, ``"native"`` (torch's kernel; an error where there is none) and
+``"autograd"`` (plain autograd through the spec's forward, for comparison). With
+``use_compiled(True)`` (or ``ACTLAB_COMPILE=1``) the Function's forward and backward bodies are
+compiled with ``torch.compile``, which fuses each into one pass over memory.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+import numpy as np
+import torch
+
+from ..errors import ParameterError
+from ..spec import ActivationSpec
+from .native import NATIVE, native_kernel
+
+__all__ = ["IMPLS", "Plan", "compiled_enabled", "forward_fn", "inplace_supported", "plan_for", "use_compiled"]
+
+IMPLS = ("auto", "function", "native", "autograd")
+_OPS = None
+
+
+def _ops():
+    global _OPS
+    if _OPS is None:
+        from ..ops import torch as ops_torch
+
+        _OPS = ops_torch
+    return _OPS
+
+
+# --------------------------------------------------------------------------- plans
+@dataclass(frozen=True)
+class Plan:
+    """What forward saves. ``mask`` plans: f' is ``high`` on the union of ``runs`` and ``low``
+    elsewhere; each run is ``(lower, upper)`` with a bound ``(at, closed)`` or None."""
+
+    strategy: str
+    low: float = 0.0
+    high: float = 0.0
+    runs: tuple = field(default=())
+
+
+def _hashable(params: Mapping[str, Any]) -> tuple | None:
+    items = []
+    for k, v in params.items():
+        if isinstance(v, torch.Tensor) or isinstance(v, np.ndarray):
+            return None
+        items.append((k, v))
+    return tuple(items)
+
+
+def plan_for(s: ActivationSpec, params: Mapping[str, Any]) -> Plan:
+    """The saving strategy for ``s`` with these prepared parameters."""
+    key = _hashable(params)
+    if key is None:
+        return _plan_uncached(s, params)
+    key = (id(s), s.name, key)  # specs hold dicts, so they are keyed by identity
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _PLANS[key] = _plan_uncached(s, params)
+    return plan
+
+
+_PLANS: dict[tuple, Plan] = {}
+
+
+def _plan_uncached(s: ActivationSpec, params: Mapping[str, Any]) -> Plan:
+    if s.kind != "elementwise":
+        return Plan("input")
+    numeric = _hashable(params) is not None
+    if numeric and s.piecewise_linear_for(params):
+        plan = _piecewise_plan(s, params)
+        if plan is not None:
+            return plan
+    if numeric and s.derivative_from_output is not None:
+        return Plan("output")
+    return Plan("input")
+
+
+def _piecewise_plan(s: ActivationSpec, params: Mapping[str, Any]) -> Plan | None:
+    from ..api import Activation
+
+    ks = sorted({k.at_for(params) for k in s.kinks_for(params)})
+    # f' on every piece, in order: tail, kink 1, between, kink 2, ..., tail
+    pts = []
+    edges = [ks[0] - 1.0] if ks else [0.0]
+    for i, k in enumerate(ks):
+        pts += [edges[-1], k]
+        edges.append((k + ks[i + 1]) / 2 if i + 1 < len(ks) else k + 1.0)
+    pts.append(edges[-1])
+    vals = [float(v) for v in np.asarray(Activation(s, params).derivative(np.array(pts, dtype=np.float64)))]
+    distinct = sorted(set(vals))
+    if not all(np.isfinite(distinct)):
+        return None
+    if len(distinct) == 1:
+        return Plan("constant", low=distinct[0], high=distinct[0])
+    if len(distinct) != 2:
+        return None
+    best = None
+    for high, low in ((distinct[0], distinct[1]), (distinct[1], distinct[0])):
+        runs = _runs(vals, high, ks)
+        if best is None or len(runs) < len(best.runs):
+            best = Plan("mask", low=low, high=high, runs=runs)
+    return best
+
+
+def _runs(vals: list[float], high: float, ks: list[float]) -> tuple:
+    """Maximal stretches of pieces where f' == high, as intervals of x."""
+    out = []
+    n = len(vals)
+    i = 0
+    while i < n:
+        if vals[i] != high:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and vals[j + 1] == high:
+            j += 1
+        # even positions are open pieces between kinks, odd positions the kinks themselves
+        lower = None if i == 0 else ((ks[(i - 1) // 2], True) if i % 2 else (ks[i // 2 - 1], False))
+        upper = None if j == n - 1 else ((ks[(j - 1) // 2], True) if j % 2 else (ks[j // 2], False))
+        out.append((lower, upper))
+        i = j + 1
+    return tuple(out)
+
+
+def _mask(x: torch.Tensor, runs: tuple) -> torch.Tensor:
+    m = None
+    for lower, upper in runs:
+        c = None
+        if lower is not None:
+            c = x >= lower[0] if lower[1] else x > lower[0]
+        if upper is not None:
+            u = x <= upper[0] if upper[1] else x < upper[0]
+            c = u if c is None else c & u
+        m = c if m is None else m | c
+    return m
+
+
+def _masked_grad(g: torch.Tensor, mask: torch.Tensor, low: float, high: float) -> torch.Tensor:
+    if low == 0.0:
+        gi = torch.where(mask, g, 0.0)
+        return gi if high == 1.0 else gi * high
+    if high == 0.0:
+        gi = torch.where(mask, 0.0, g)
+        return gi if low == 1.0 else gi * low
+    return torch.where(mask, g if high == 1.0 else g * high, g if low == 1.0 else g * low)
+
+
+# --------------------------------------------------------------------------- compile switch
+_COMPILE: dict[str, Any] = {"on": os.environ.get("ACTLAB_COMPILE", "") not in ("", "0"), "failed": None}
+
+
+def use_compiled(flag: bool = True) -> None:
+    """Fuse the Function's forward and backward bodies with ``torch.compile`` (opt-in: the first
+    call per function and shape compiles, ~seconds). Same switch as ``ACTLAB_COMPILE=1``."""
+    _COMPILE["on"] = bool(flag)
+
+
+def compiled_enabled() -> bool:
+    return bool(_COMPILE["on"]) and _COMPILE["failed"] is None
+
+
+def _compiled(body: Callable) -> Callable:
+    return torch.compile(body, dynamic=False)
+
+
+def _call(run: "_Run", which: int, *args: Any) -> Any:
+    """Run the forward (0) or backward (1) body, compiled when the switch is on. Inside a
+    user's torch.compile the bodies are traced as they are (the caller's compiler fuses them)."""
+    body = (_forward_body, _backward_body)[which]
+    if torch.compiler.is_compiling() or not compiled_enabled():
+        return body(run, *args)
+    try:
+        return _compiled_bodies(run)[which](*args)
+    except Exception as e:  # no C compiler, unsupported platform, ...: eager is always correct
+        _COMPILE["failed"] = e
+        warnings.warn(
+            f"actlab: torch.compile is not usable here ({type(e).__name__}: {str(e)[:200]}); "
+            f"falling back to eager kernels. Install a C compiler (gcc) to enable it.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        return body(run, *args)
+
+
+# --------------------------------------------------------------------------- the Function
+@dataclass(frozen=True, eq=False)
+class _Run:
+    """Everything forward/backward need besides tensors (hashable by identity for compile caches)."""
+
+    spec: ActivationSpec
+    plan: Plan
+    fixed: tuple  # (name, value) of number/string parameters
+    tensor_names: tuple  # names of tensor parameters, in the order they are passed
+    leading: tuple  # which tensor parameters carry a leading (hinge) axis
+    axis: int | None
+    native: Callable | None
+    inplace: bool
+
+    def params(self, tensors: tuple) -> dict[str, Any]:
+        p = dict(self.fixed)
+        p.update(zip(self.tensor_names, tensors))
+        return p
+
+    def kw(self, tensors: tuple) -> dict[str, Any]:
+        p = self.params(tensors)
+        if self.axis is not None:
+            p["axis"] = self.axis
+        return p
+
+
+def _forward_body(run: _Run, x: torch.Tensor, *tensors: torch.Tensor):
+    s, plan = run.spec, run.plan
+    if run.native is not None:
+        y = run.native(x, run.axis, **run.params(tensors))
+    else:
+        y = s.forward(x, _ops(), **run.kw(tensors))
+    if plan.strategy == "mask":
+        return y, _mask(x, plan.runs)
+    return y, None
+
+
+def _compiled_bodies(run: _Run) -> tuple[Callable, Callable]:
+    # torch.compile caches per Python function object: keep one pair per (spec, plan, parameters)
+    key = (
+        id(run.spec),
+        run.spec.name,
+        run.plan,
+        run.fixed,
+        run.tensor_names,
+        run.leading,
+        run.axis,
+        run.native is not None,
+        run.inplace,
+    )
+    pair = _COMPILED_BODIES.get(key)
+    if pair is None:
+        pair = _COMPILED_BODIES[key] = (
+            _compiled(functools.partial(_forward_body, run)),
+            _compiled(functools.partial(_backward_body, run)),
+        )
+    return pair
+
+
+_COMPILED_BODIES: dict[tuple, tuple[Callable, Callable]] = {}
+
+
+def _backward_body(run: _Run, g: torch.Tensor, saved: torch.Tensor | None, *tensors: torch.Tensor):
+    s, plan, ops = run.spec, run.plan, _ops()
+    if plan.strategy == "mask":
+        return (_masked_grad(g, saved, plan.low, plan.high),)
+    if plan.strategy == "constant":
+        return (g * plan.low if plan.low != 1.0 else g,)
+    if plan.strategy == "output":
+        return (g * s.derivative_from_output(saved, ops, **run.params(tensors)),)
+    x = saved
+    kw = run.kw(tensors)
+    if s.kind == "vector":
+        gx = s.vjp(x, g, ops, **kw)
+    elif s.kind == "gated":
+        d = s.derivative(x, ops, **kw)
+        da, db = ops.split_half(d, run.axis)
+        gx = ops.concat([da * g, db * g], run.axis)
+    else:
+        gx = g * s.derivative(x, ops, **kw)
+    grads = [gx]
+    p = run.params(tensors)
+    for name, t, lead in zip(run.tensor_names, tensors, run.leading):
+        if not t.requires_grad:
+            grads.append(None)
+            continue
+        dp = s.param_derivatives[name](x, ops, **p) * g
+        grads.append(_reduce_to(dp, tuple(t.shape), lead))
+    return tuple(grads)
+
+
+def _reduce_to(d: torch.Tensor, shape: tuple, leading: bool) -> torch.Tensor:
+    """Sum a gradient over the dimensions its parameter was broadcast along."""
+    if len(shape) == 0:
+        return d.sum()
+    if leading:
+        inner = shape[1:]
+        target = shape[:1] + (1,) * (d.dim() - 1 - len(inner)) + inner
+    else:
+        target = (1,) * (d.dim() - len(shape)) + shape
+    return d.sum_to_size(target).reshape(shape)
+
+
+class _Apply(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, run, *tensors):
+        y, mask = _call(run, 0, x, *tensors)
+        ctx.run = run
+        st = run.plan.strategy
+        if run.inplace:
+            x.copy_(y)
+            ctx.mark_dirty(x)
+            y = x
+        if st == "mask":
+            ctx.save_for_backward(mask, *tensors)
+        elif st == "constant":
+            ctx.save_for_backward(*tensors)
+        elif st == "output":
+            ctx.save_for_backward(y, *tensors)
+        else:
+            ctx.save_for_backward(x, *tensors)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        run = ctx.run
+        saved = ctx.saved_tensors
+        if run.plan.strategy == "constant":
+            first, tensors = None, saved
+        else:
+            first, tensors = saved[0], saved[1:]
+        grads = _call(run, 1, g, first, *tensors)
+        grads = tuple(grads) + (None,) * (1 + len(tensors) - len(grads))
+        return (grads[0], None) + grads[1:]
+
+
+# --------------------------------------------------------------------------- dispatch
+def inplace_supported(s: ActivationSpec, params: Mapping[str, Any]) -> bool:
+    """In-place needs a plan that does not keep the input (mask, constant or output)."""
+    if s.kind != "elementwise" or s.stochastic:
+        return False
+    return plan_for(s, params).strategy in ("mask", "constant", "output")
+
+
+def _check_impl(impl: str) -> str:
+    if impl not in IMPLS:
+        raise ParameterError(f"impl={impl!r} is not one of {IMPLS}")
+    return impl
+
+
+def forward_fn(s: ActivationSpec, impl: str = "auto", inplace: bool = False) -> Callable[..., Any]:
+    """``fn(x, ops, **kw)`` computing ``s`` on a torch tensor along the chosen path."""
+    _check_impl(impl)
+
+    def fn(x: torch.Tensor, ops: Any, **kw: Any) -> torch.Tensor:
+        training = kw.pop("training", False)
+        generator = kw.pop("generator", None)
+        axis = kw.pop("axis", None)
+        params = kw
+        extra = {"training": training, "generator": generator} if s.stochastic else {}
+        ax = {} if axis is None else {"axis": axis}
+        stochastic_training = s.stochastic and training
+        if inplace:
+            _check_inplace(s, params, x, impl, stochastic_training)
+        if impl == "autograd" or (stochastic_training and impl != "native"):
+            # the random slopes are drawn inside forward; autograd keeps them for backward
+            return s.forward(x, ops, **params, **ax, **extra)
+        kernel = native_kernel(s.name, params)
+        if impl == "native":
+            if kernel is None or stochastic_training:
+                have = ", ".join(sorted(NATIVE))
+                raise ParameterError(
+                    f"torch has no kernel identical to {s.name} with {dict(params)}"
+                    f"{' in training mode' if stochastic_training else ''}; use impl='auto' "
+                    f"(native kernels exist for: {have})"
+                )
+            return kernel(x, axis, **params)
+        plan = plan_for(s, params)
+        if (
+            impl == "auto"
+            and kernel is not None
+            and plan.strategy not in ("mask", "constant")
+            and not inplace
+        ):
+            return kernel(x, axis, **params)
+        use_native_values = plan.strategy in ("mask", "constant") and kernel is not None
+        return _apply(s, plan, params, x, axis, kernel if use_native_values else None, inplace)
+
+    return fn
+
+
+def _apply(s, plan, params, x, axis, native, inplace):
+    fixed, names, tensors, leading = [], [], [], []
+    for p in s.params:
+        v = params[p.name]
+        if isinstance(v, torch.Tensor):
+            if v.requires_grad and p.name not in s.param_derivatives:
+                # no closed form for this parameter: let autograd differentiate the forward
+                return s.forward(x, _ops(), **params, **({} if axis is None else {"axis": axis}))
+            names.append(p.name)
+            tensors.append(v)
+            leading.append(bool(p.leading))
+        else:
+            fixed.append((p.name, v))
+    run = _Run(s, plan, tuple(fixed), tuple(names), tuple(leading), axis, native, inplace)
+    return _Apply.apply(x, run, *tensors)
+
+
+def _check_inplace(s, params, x, impl, stochastic_training):
+    if impl in ("autograd", "native") or stochastic_training or not inplace_supported(s, params):
+        raise ParameterError(
+            f"{s.name} has no in-place form here: in-place needs a path that does not keep the input "
+            f"for backward (piecewise-linear functions and those whose derivative follows from the "
+            f"output, with fixed parameters, impl='auto' or 'function'); call it out of place"
+        )
+    if x.requires_grad and x.is_leaf:
+        raise ParameterError(
+            f"in-place {s.name} would overwrite a leaf tensor that requires grad (shape "
+            f"{tuple(x.shape)}); autograd needs its value. Apply it to a computed tensor "
+            f"(e.g. a layer's output) or call it out of place."
+        )

@@ -1,0 +1,96 @@
+"""torch's own kernels for the catalog entries that torch defines identically.
+
+A native kernel is used only where its definition AND its derivative convention at every kink
+equal the spec's for the given parameters (``tests/test_torch_function.py`` checks values and
+gradients against the spec path at the kinks). Composite helpers of ``torch.nn.functional``
+(softsign, tanhshrink, ...) are not kernels and are left out: the generic autograd Function
+beats them. Left out for accuracy (``actlab check`` fails them): silu, mish and hardswish give
+NaN at -inf where the limit is 0; gelu's kernel loses all digits in its left tail (exact form:
+x/2 (1 + erf(x/sqrt 2)) cancels, relative error 1e-2 at x = -8 in float64 and -0.0 at x = -10;
+the tanh form underflows to -0.0 from x = -8).
+
+log_sigmoid's kernel is exact but saves a second full-size buffer for backward, so the
+Function (which saves only the output) is used instead.
+
+Each entry maps a canonical name to ``(kernel, accepts)``: ``kernel(x, dim, **params)`` and
+``accepts(params) -> bool`` (False where a parameter value has no native equivalent).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Mapping
+
+import torch
+import torch.nn.functional as F
+
+__all__ = ["NATIVE", "native_kernel"]
+
+Kernel = Callable[..., torch.Tensor]
+_any: Callable[[Mapping[str, Any]], bool] = lambda p: True
+_numbers = lambda *names: lambda p: all(isinstance(p[n], (int, float)) for n in names)
+
+
+def _both(a, b):
+    return lambda p: a(p) and b(p)
+
+
+NATIVE: dict[str, tuple[Kernel, Callable[[Mapping[str, Any]], bool]]] = {
+    "identity": (lambda x, dim: x.view_as(x), _any),
+    "sigmoid": (lambda x, dim: torch.sigmoid(x), _any),
+    "tanh": (lambda x, dim: torch.tanh(x), _any),
+    "relu": (lambda x, dim, grad_at_zero: torch.relu(x), lambda p: p["grad_at_zero"] == 0),
+    # slope 0 would give 0 * -inf = NaN at -inf where the limit is 0
+    "leaky_relu": (
+        lambda x, dim, negative_slope: F.leaky_relu(x, negative_slope),
+        _both(_numbers("negative_slope"), lambda p: p["negative_slope"] != 0),
+    ),
+    # elu's kernel takes the left slope alpha at 0; the spec's convention is the right slope 1,
+    # so the two agree only for alpha = 1 (the C^1 case).
+    "elu": (lambda x, dim, alpha: F.elu(x, alpha), lambda p: p["alpha"] == 1.0),
+    "selu": (lambda x, dim: F.selu(x), _any),
+    "celu": (lambda x, dim, alpha: F.celu(x, alpha), _numbers("alpha")),
+    # threshold = inf (the exact softplus) has no native equivalent: torch's kernel overflows.
+    "softplus": (
+        lambda x, dim, beta, threshold: F.softplus(x, beta, threshold),
+        _both(_numbers("beta"), lambda p: math.isfinite(p["threshold"])),
+    ),
+    "hardtanh": (lambda x, dim, min_val, max_val: F.hardtanh(x, min_val, max_val), _any),
+    "relu6": (lambda x, dim: F.relu6(x), _any),
+    "hardsigmoid": (
+        lambda x, dim, slope, offset: F.hardsigmoid(x),
+        lambda p: p["slope"] == 1.0 / 6.0 and p["offset"] == 0.5,
+    ),
+    "hardshrink": (lambda x, dim, lambd: F.hardshrink(x, lambd), _numbers("lambd")),
+    "softshrink": (lambda x, dim, lambd: F.softshrink(x, lambd), _numbers("lambd")),
+    "threshold": (lambda x, dim, threshold, value: F.threshold(x, threshold, value), _any),
+    "prelu": (lambda x, dim, weight: F.prelu(x, _as_weight(weight, x)), _any),
+    "rrelu": (
+        lambda x, dim, lower, upper, eval_slope: F.rrelu(x, lower, upper, training=False),
+        lambda p: p["eval_slope"] == "mean",
+    ),
+    "glu": (lambda x, dim: F.glu(x, dim), _any),
+    "softmax": (lambda x, dim: torch.softmax(x, dim), _any),
+    "log_softmax": (lambda x, dim: torch.log_softmax(x, dim), _any),
+    "softmin": (lambda x, dim: torch.softmax(-x, dim), _any),
+}
+
+
+def _as_weight(w: Any, x: torch.Tensor) -> torch.Tensor:
+    # F.prelu wants a 1-D weight (1 or C values); prepared per-channel values are (C, 1, ...).
+    if not isinstance(w, torch.Tensor):
+        return torch.full((1,), float(w), dtype=x.dtype, device=x.device)
+    return w.reshape(-1)
+
+
+def native_kernel(name: str, params: Mapping[str, Any]) -> Kernel | None:
+    """torch's kernel for ``name`` with these (prepared) parameters, or None."""
+    entry = NATIVE.get(name)
+    if entry is None:
+        return None
+    kernel, accepts = entry
+    try:
+        ok = accepts(params)
+    except (TypeError, RuntimeError):  # tensor-valued parameters where a number is needed
+        ok = False
+    return kernel if ok else None
