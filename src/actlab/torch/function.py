@@ -24,8 +24,8 @@ compiled with ``torch.compile``, which fuses each into one pass over memory.
 
 from __future__ import annotations
 
-import functools
 import os
+import types
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
@@ -34,22 +34,17 @@ import numpy as np
 import torch
 
 from ..errors import ParameterError
+from ..ops import torch as _ops_torch
 from ..spec import ActivationSpec
 from .native import NATIVE, native_kernel
 
 __all__ = ["IMPLS", "Plan", "compiled_enabled", "forward_fn", "inplace_supported", "plan_for", "use_compiled"]
 
 IMPLS = ("auto", "function", "native", "autograd")
-_OPS = None
 
 
 def _ops():
-    global _OPS
-    if _OPS is None:
-        from ..ops import torch as ops_torch
-
-        _OPS = ops_torch
-    return _OPS
+    return _ops_torch
 
 
 # --------------------------------------------------------------------------- plans
@@ -185,14 +180,22 @@ def compiled_enabled() -> bool:
     return bool(_COMPILE["on"]) and _COMPILE["failed"] is None
 
 
-def _compiled(body: Callable) -> Callable:
-    return torch.compile(body, dynamic=False)
+def _compiled(body: Callable, run: "_Run", tag: str) -> Callable:
+    # torch.compile keeps its cache (and its recompile limit of 8) per code object of the
+    # function it is given; each (function, parameters) pair gets its own copy of a small
+    # binding function so none evicts another.
+    def bound(*args):
+        return body(run, *args)
+
+    code = bound.__code__.replace(co_name=f"actlab_{run.spec.name}_{tag}")
+    fresh = types.FunctionType(code, bound.__globals__, code.co_name, None, bound.__closure__)
+    return torch.compile(fresh, dynamic=False)
 
 
 def _call(run: "_Run", which: int, *args: Any) -> Any:
     """Run the forward (0) or backward (1) body, compiled when the switch is on. Inside a
     user's torch.compile the bodies are traced as they are (the caller's compiler fuses them)."""
-    body = (_forward_body, _backward_body)[which]
+    body = (_forward_body, _backward_body, _inference_body)[which]
     if torch.compiler.is_compiling() or not compiled_enabled():
         return body(run, *args)
     try:
@@ -245,7 +248,7 @@ def _forward_body(run: _Run, x: torch.Tensor, *tensors: torch.Tensor):
     return y, None
 
 
-def _compiled_bodies(run: _Run) -> tuple[Callable, Callable]:
+def _compiled_bodies(run: _Run) -> tuple[Callable, ...]:
     # torch.compile caches per Python function object: keep one pair per (spec, plan, parameters)
     key = (
         id(run.spec),
@@ -261,13 +264,18 @@ def _compiled_bodies(run: _Run) -> tuple[Callable, Callable]:
     pair = _COMPILED_BODIES.get(key)
     if pair is None:
         pair = _COMPILED_BODIES[key] = (
-            _compiled(functools.partial(_forward_body, run)),
-            _compiled(functools.partial(_backward_body, run)),
+            _compiled(_forward_body, run, "forward"),
+            _compiled(_backward_body, run, "backward"),
+            _compiled(_inference_body, run, "inference"),
         )
     return pair
 
 
-_COMPILED_BODIES: dict[tuple, tuple[Callable, Callable]] = {}
+_COMPILED_BODIES: dict[tuple, tuple[Callable, ...]] = {}
+
+
+def _inference_body(run: _Run, x: torch.Tensor, *tensors: torch.Tensor) -> torch.Tensor:
+    return run.spec.forward(x, _ops(), **run.kw(tensors))
 
 
 def _backward_body(run: _Run, g: torch.Tensor, saved: torch.Tensor | None, *tensors: torch.Tensor):
@@ -385,6 +393,14 @@ def forward_fn(s: ActivationSpec, impl: str = "auto", inplace: bool = False) -> 
                     f"(native kernels exist for: {have})"
                 )
             return kernel(x, axis, **params)
+        needs_grad = torch.is_grad_enabled() and (
+            x.requires_grad or any(isinstance(v, torch.Tensor) and v.requires_grad for v in params.values())
+        )
+        if not needs_grad and not inplace:
+            # nothing to save: torch's kernel where it is used, else the spec's forward
+            if kernel is not None and impl == "auto":
+                return kernel(x, axis, **params)
+            return _apply(s, Plan("none"), params, x, axis, None, False, inference=True)
         plan = plan_for(s, params)
         if (
             impl == "auto"
@@ -399,7 +415,7 @@ def forward_fn(s: ActivationSpec, impl: str = "auto", inplace: bool = False) -> 
     return fn
 
 
-def _apply(s, plan, params, x, axis, native, inplace):
+def _apply(s, plan, params, x, axis, native, inplace, inference=False):
     fixed, names, tensors, leading = [], [], [], []
     for p in s.params:
         v = params[p.name]
@@ -413,6 +429,8 @@ def _apply(s, plan, params, x, axis, native, inplace):
         else:
             fixed.append((p.name, v))
     run = _Run(s, plan, tuple(fixed), tuple(names), tuple(leading), axis, native, inplace)
+    if inference:
+        return _call(run, 2, x, *tensors)
     return _Apply.apply(x, run, *tensors)
 
 

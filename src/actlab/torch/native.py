@@ -24,7 +24,7 @@ from typing import Any, Callable, Mapping
 import torch
 import torch.nn.functional as F
 
-__all__ = ["NATIVE", "native_kernel"]
+__all__ = ["NATIVE", "TORCH_KERNELS", "native_kernel"]
 
 Kernel = Callable[..., torch.Tensor]
 _any: Callable[[Mapping[str, Any]], bool] = lambda p: True
@@ -73,6 +73,23 @@ NATIVE: dict[str, tuple[Kernel, Callable[[Mapping[str, Any]], bool]]] = {
     "softmax": (lambda x, dim: torch.softmax(x, dim), _any),
     "log_softmax": (lambda x, dim: torch.log_softmax(x, dim), _any),
     "softmin": (lambda x, dim: torch.softmax(-x, dim), _any),
+}
+
+
+# Every torch kernel for a catalog function, used or not: what benchmarks compare against.
+TORCH_KERNELS: dict[str, tuple[Kernel, Callable[[Mapping[str, Any]], bool]]] = {
+    **NATIVE,
+    "gelu": (lambda x, dim, approximate: F.gelu(x, approximate=approximate), _any),
+    "silu": (lambda x, dim: F.silu(x), _any),
+    "mish": (lambda x, dim: F.mish(x), _any),
+    "hardswish": (lambda x, dim: F.hardswish(x), _any),
+    "log_sigmoid": (lambda x, dim: F.logsigmoid(x), _any),
+    "elu": (lambda x, dim, alpha: F.elu(x, alpha), _numbers("alpha")),
+    "softplus": (lambda x, dim, beta, threshold: F.softplus(x, beta, threshold), _numbers("beta")),
+    "leaky_relu": (
+        lambda x, dim, negative_slope: F.leaky_relu(x, negative_slope),
+        _numbers("negative_slope"),
+    ),
 }
 
 

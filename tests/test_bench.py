@@ -1,0 +1,83 @@
+"""``actlab bench`` measures what it says; the numbers themselves live in docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from actlab.cli import main
+
+
+def test_bench_cli_json_has_every_column_and_consistent_ratios(capsys):
+    assert (
+        main(
+            [
+                "bench",
+                "relu",
+                "softsign",
+                "--numel",
+                "64K",
+                "--repeats",
+                "2",
+                "--no-compile",
+                "--format",
+                "json",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert out["numel"] == 65536 and out["threads"] == 2 and out["roofline_gbps"] > 0
+    rows = {r["name"]: r for r in out["rows"]}
+    assert set(rows) == {"relu", "softsign"}
+    assert set(rows["relu"]["train_ms"]) == {"actlab", "torch", "naive"}
+    assert set(rows["softsign"]["train_ms"]) == {"actlab", "naive"}  # torch has no softsign kernel
+    for r in rows.values():
+        assert all(v > 0 for v in r["train_ms"].values())
+        assert all(v > 0 for v in r["forward_ms"].values())
+    # saved bytes per element are measured, not assumed: relu keeps a 1-byte mask, torch its
+    # 4-byte output; softsign keeps its float32 input where the composite keeps several tensors
+    assert rows["relu"]["saved_bytes_per_element"]["actlab"] == pytest.approx(1.0)
+    assert rows["relu"]["saved_bytes_per_element"]["torch"] == pytest.approx(4.0)
+    assert rows["softsign"]["saved_bytes_per_element"]["actlab"] == pytest.approx(4.0)
+    assert rows["softsign"]["saved_bytes_per_element"]["naive"] > 8.0
+
+
+def test_bench_csv_and_table(capsys, tmp_path):
+    md = tmp_path / "b.md"
+    assert (
+        main(
+            [
+                "bench",
+                "sigmoid",
+                "--numel",
+                "4096",
+                "--repeats",
+                "1",
+                "--no-compile",
+                "--format",
+                "csv",
+                "--quiet",
+                "--markdown",
+                str(md),
+            ]
+        )
+        == 0
+    )
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["impl"] for r in rows} == {"actlab", "torch", "naive"}
+    text = md.read_text()
+    assert "| sigmoid |" in text and "Command: `actlab bench" in text
+
+
+def test_bench_errors(capsys):
+    assert main(["bench", "relu", "--numel", "1000", "--no-compile"]) == 2
+    assert "multiple of 2048" in capsys.readouterr().err
+    assert main(["bench", "reluu", "--numel", "4096"]) == 2
+    assert "relu" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["bench", "--numel", "lots"])
