@@ -115,12 +115,12 @@ def _piecewise_plan(s: ActivationSpec, params: Mapping[str, Any]) -> Plan | None
         return Plan("constant", low=distinct[0], high=distinct[0])
     if len(distinct) != 2:
         return None
-    best = None
+    # fewest comparisons first; then low = 0 (backward is then a single multiply)
+    options = []
     for high, low in ((distinct[0], distinct[1]), (distinct[1], distinct[0])):
         runs = _runs(vals, high, ks)
-        if best is None or len(runs) < len(best.runs):
-            best = Plan("mask", low=low, high=high, runs=runs)
-    return best
+        options.append((len(runs), low != 0.0, Plan("mask", low=low, high=high, runs=runs)))
+    return min(options, key=lambda o: o[:2])[2]
 
 
 def _runs(vals: list[float], high: float, ks: list[float]) -> tuple:
@@ -157,13 +157,14 @@ def _mask(x: torch.Tensor, runs: tuple) -> torch.Tensor:
 
 
 def _masked_grad(g: torch.Tensor, mask: torch.Tensor, low: float, high: float) -> torch.Tensor:
+    # Multiplying by the mask, not torch.where: on CPU, where with a bool condition runs ~10x
+    # slower than a multiply in eager mode.
     if low == 0.0:
-        gi = torch.where(mask, g, 0.0)
+        gi = g * mask
         return gi if high == 1.0 else gi * high
-    if high == 0.0:
-        gi = torch.where(mask, 0.0, g)
-        return gi if low == 1.0 else gi * low
-    return torch.where(mask, g if high == 1.0 else g * high, g if low == 1.0 else g * low)
+    # lerp is exact at both ends (weight 0 gives low, 1 gives high), unlike m*(high-low)+low
+    ends = torch.tensor([low, high], dtype=g.dtype, device=g.device)
+    return g * torch.lerp(ends[0], ends[1], mask.to(g.dtype))
 
 
 # --------------------------------------------------------------------------- compile switch
