@@ -1,0 +1,31 @@
+"""The lab: measure what is claimed about activations, on real data, with honest statistics.
+
+Plain functions that return dataclasses (usable from notebooks and tests); the command line
+only parses and prints. Modules:
+
+- :mod:`actlab.lab.data` -- datasets: scikit-learn's ``digits`` (embedded), Fashion-MNIST and
+  MNIST from checksummed IDX files, synthetic spirals and a teacher network.
+- :mod:`actlab.lab.models` -- MLP and a small 4-weight-layer CNN with any activation and init.
+- :mod:`actlab.lab.monitors` -- forward-hook monitors: dead and saturated units, mean/variance.
+- :mod:`actlab.lab.stats` -- bootstrap confidence intervals.
+- :mod:`actlab.lab.train` -- one deterministic training trial (``TrialConfig`` -> ``TrialResult``).
+- :mod:`actlab.lab.sweep`, :mod:`actlab.lab.runners` -- grids of trials, a resumable SQLite
+  store, local / process-pool / Dask / Ray runners.
+- :mod:`actlab.lab.compare` -- ``actlab compare``: train a set of activations and report.
+- :mod:`actlab.lab.report` -- self-contained HTML, JSON and CSV helpers.
+
+Submodules are imported on first use so that ``import actlab.lab`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__all__ = ["compare", "data", "models", "monitors", "report", "runners", "stats", "sweep", "train"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'actlab.lab' has no attribute {name!r}")

@@ -1,0 +1,803 @@
+"""``actlab compare``: train the same model with several activations and compare them honestly.
+
+:func:`compare` runs activations x seeds (optionally choosing each activation's learning rate
+from a grid first), through any runner, into a resumable store, and summarises every
+activation with bootstrap confidence intervals over seeds. :func:`write_compare_report` writes
+``report.html`` (self-contained), ``results.json`` and ``results.csv``.
+
+The defaults are the README's main job: 10 activations x 3 seeds, scikit-learn's digits, a
+2 x 128 MLP, 30 epochs of SGD (lr 0.05, momentum 0.9, batch 64, no regularisation), two local
+worker processes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..errors import ParameterError
+from .data import load_dataset
+from .runners import LazyRunner, Runner, max_workers
+from .stats import bootstrap_ci, coverage_note, curve_ci
+from .sweep import ResultStore, run_sweep
+from .train import LR_RULES, LrChoice, TrialConfig, TrialResult, choose_lr_from, lr_probe_configs
+
+__all__ = [
+    "ActivationSummary",
+    "CompareResult",
+    "DEFAULT_ACTIVATIONS",
+    "compare",
+    "default_epochs",
+    "default_target_error",
+    "summarise",
+    "write_compare_report",
+]
+
+DEFAULT_ACTIVATIONS = (
+    "relu",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "gelu",
+    "silu",
+    "mish",
+    "tanh",
+    "sigmoid",
+    "softplus",
+)
+
+# defaults per (dataset, model): enough epochs for the curves to flatten on digits within the
+# main job's one-minute budget; fewer where an epoch is 40x larger
+_EPOCHS = {"digits": 30, "spirals": 30, "teacher": 30, "fashion-mnist": 10, "mnist": 10}
+# a training error every default activation can reach, so epochs-to-target separates them
+_TARGET = {"digits": 0.01, "spirals": 0.05, "teacher": 0.05, "fashion-mnist": 0.15, "mnist": 0.02}
+
+CI3 = tuple[float, float, float]
+
+
+def default_epochs(dataset: str) -> int:
+    return _EPOCHS.get(dataset, 20)
+
+
+def default_target_error(dataset: str) -> float:
+    return _TARGET.get(dataset, 0.05)
+
+
+@dataclass
+class ActivationSummary:
+    """One activation over its seeds; every (estimate, low, high) is a bootstrap CI over seeds."""
+
+    activation: str
+    params: dict
+    label: str
+    lr: float
+    seeds: list[int]
+    n_diverged: int
+    final_test_accuracy: CI3
+    final_train_loss: CI3
+    final_train_error: CI3
+    epochs_to_target: CI3
+    n_reached_target: int
+    seconds_to_target: CI3
+    dead_fraction: CI3
+    saturated_fraction: CI3
+    seconds_per_epoch: float
+    curves: dict[str, dict[str, list[float]]] = field(repr=False, default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class CompareResult:
+    """Everything :func:`compare` measured; :func:`write_compare_report` renders it."""
+
+    settings: dict[str, Any]
+    summaries: list[ActivationSummary]
+    results: list[TrialResult]
+    lr_choices: list[LrChoice]
+    environment: dict[str, Any]
+    wall_seconds: float
+    interrupted: bool
+    n_trials: int
+    dataset_source: str
+    store_path: str | None = None
+    n_from_store: int = 0
+
+    @property
+    def n_done(self) -> int:
+        return len(self.results)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "settings": self.settings,
+            "environment": self.environment,
+            "wall_seconds": self.wall_seconds,
+            "interrupted": self.interrupted,
+            "n_trials": self.n_trials,
+            "n_done": self.n_done,
+            "dataset_source": self.dataset_source,
+            "store_path": self.store_path,
+            "n_from_store": self.n_from_store,
+            "lr_choices": [asdict(c) for c in self.lr_choices],
+            "summaries": [s.to_dict() for s in self.summaries],
+            "trials": [r.to_dict() for r in self.results],
+        }
+
+
+def _parse_activation(a: Any) -> tuple[str, dict]:
+    from ..registry import spec
+
+    if isinstance(a, str):
+        name, params = a, {}
+    elif isinstance(a, tuple) and len(a) == 2 and isinstance(a[0], str) and isinstance(a[1], dict):
+        name, params = a[0], dict(a[1])
+    else:
+        raise ParameterError(f"an activation is a name or a (name, params dict) pair, got {a!r}")
+    s = spec(name)  # unknown names raise with close matches
+    if s.kind != "elementwise":
+        raise ParameterError(
+            f"{s.name} is a {s.kind} activation; compare trains hidden layers with elementwise activations"
+        )
+    return s.name, params
+
+
+def _label(name: str, params: dict) -> str:
+    return name + (f"({', '.join(f'{k}={v}' for k, v in sorted(params.items()))})" if params else "")
+
+
+def _seeds(seeds: int | Sequence[int]) -> list[int]:
+    if isinstance(seeds, bool):
+        raise ParameterError(f"seeds is a count or a list of seeds, got {seeds!r}")
+    if isinstance(seeds, int):
+        if seeds < 1:
+            raise ParameterError(f"seeds must be >= 1, got {seeds}")
+        return list(range(seeds))
+    out = [int(s) for s in seeds]
+    if not out or len(set(out)) != len(out):
+        raise ParameterError(f"seeds must be a non-empty list of distinct integers, got {seeds!r}")
+    return out
+
+
+def compare(
+    activations: Sequence[str | tuple[str, dict]] | None = None,
+    *,
+    dataset: str = "digits",
+    model: str = "mlp",
+    seeds: int | Sequence[int] = 3,
+    epochs: int | None = None,
+    lr: float = 0.05,
+    lr_grid: Sequence[float] | None = None,
+    lr_rule: str = "final_loss",
+    probe_epochs: int | None = None,
+    batch_size: int = 64,
+    optimizer: str = "sgd",
+    momentum: float = 0.9,
+    init: str = "default",
+    width: int = 128,
+    depth: int = 2,
+    n_train: int | None = None,
+    n_test: int | None = None,
+    target_error: float | None = None,
+    data_dir: str | None = None,
+    runner: str | Runner = "local",
+    workers: int | None = None,
+    address: str | None = None,
+    store: str | Path | None = None,
+    progress: bool = False,
+    level: float = 0.95,
+    n_boot: int = 10000,
+) -> CompareResult:
+    """Train ``model`` on ``dataset`` with each activation and ``seeds`` seeds; summarise.
+
+    Args:
+        activations: names or (name, params) pairs; default :data:`DEFAULT_ACTIVATIONS`.
+        seeds: a count (seeds 0..n-1) or explicit seeds. 5 or more give CIs that mean what
+            they say (see :func:`actlab.lab.stats.coverage_note`).
+        epochs: default per dataset (:func:`default_epochs`).
+        lr: the learning rate of every activation, unless ``lr_grid`` is given: then each
+            activation gets the grid's best by ``lr_rule`` from short probe runs on a separate
+            seed (:func:`actlab.lab.train.choose_lr`).
+        target_error: training error for epochs/seconds-to-target (default per dataset).
+        runner, workers, address: see :func:`actlab.lab.runners.make_runner`; ``local`` uses
+            min(2, cores) workers by default here.
+        store: SQLite file for finished trials; re-running with the same store resumes.
+        progress: tqdm bars on stderr (terminal only).
+
+    A Ctrl-C stops the runs; the result then has ``interrupted=True`` and summarises the trials
+    finished so far (all of them kept in ``store``).
+    """
+    t0 = time.perf_counter()
+    acts = [_parse_activation(a) for a in (activations if activations is not None else DEFAULT_ACTIVATIONS)]
+    if not acts:
+        raise ParameterError("no activations to compare")
+    labels = [_label(n, p) for n, p in acts]
+    if len(set(labels)) != len(labels):
+        raise ParameterError(f"activations listed twice: {labels}")
+    seed_list = _seeds(seeds)
+    if lr_rule not in LR_RULES:
+        raise ParameterError(f"unknown lr rule {lr_rule!r}; valid: {', '.join(LR_RULES)}")
+    data = load_dataset(
+        dataset, data_dir=data_dir, n_train=n_train, n_test=n_test
+    )  # fail early, before workers
+    ds = data.name
+    ep = epochs if epochs is not None else default_epochs(ds)
+    tgt = target_error if target_error is not None else default_target_error(ds)
+    if workers is None and isinstance(runner, str) and runner == "local":
+        workers = min(2, max_workers())
+    base = dict(
+        dataset=ds,
+        model=model,
+        epochs=ep,
+        batch_size=batch_size,
+        optimizer=optimizer,
+        momentum=momentum,
+        init=init,
+        width=width,
+        depth=depth,
+        n_train=n_train,
+        n_test=n_test,
+        target_error=tgt,
+        data_dir=str(data_dir) if data_dir is not None else None,
+    )
+    grid = [float(x) for x in lr_grid] if lr_grid else None
+    if grid is not None and any(not (x > 0 and math.isfinite(x)) for x in grid):
+        raise ParameterError(f"learning rates must be positive numbers, got {list(lr_grid or [])}")
+
+    own_runner = isinstance(runner, str)
+    run_obj: Runner | None = None
+    st = ResultStore(store) if store is not None else None
+    interrupted = False
+    choices: list[LrChoice] = []
+    results: list[TrialResult] = []
+    n_trials = len(acts) * len(seed_list)
+    n_from_store = 0
+    try:
+        run_obj = LazyRunner(runner, workers, address=address) if own_runner else runner  # type: ignore[arg-type]
+        lrs = {lab: float(lr) for lab in labels}
+        if grid is not None:
+            protos = {
+                lab: TrialConfig(activation=n, params=p, seed=seed_list[0], lr=grid[0], **base)
+                for lab, (n, p) in zip(labels, acts)
+            }
+            probes = {lab: lr_probe_configs(c, grid, probe_epochs=probe_epochs) for lab, c in protos.items()}
+            flat = [c for cs in probes.values() for c in cs]
+            n_trials += len(flat)
+            sw = run_sweep(flat, store=st, runner=run_obj, progress=progress, desc="lr probes")
+            n_from_store += sw.n_skipped
+            by_key = {r.config.key(): r for r in sw.results}
+            if sw.interrupted:
+                interrupted = True
+            else:
+                for lab, cs in probes.items():
+                    ch = choose_lr_from(protos[lab], [by_key[c.key()] for c in cs], rule=lr_rule)
+                    choices.append(ch)
+                    lrs[lab] = ch.lr
+        if not interrupted:
+            trials = [
+                TrialConfig(activation=n, params=p, seed=s, lr=lrs[lab], **base)
+                for lab, (n, p) in zip(labels, acts)
+                for s in seed_list
+            ]
+            sw = run_sweep(trials, store=st, runner=run_obj, progress=progress, desc="trials")
+            n_from_store += sw.n_skipped
+            results = sw.results
+            interrupted = sw.interrupted
+    finally:
+        if run_obj is not None and own_runner:
+            try:
+                run_obj.close()
+            except Exception:  # noqa: BLE001 - a stopped pool may fail to close cleanly; results are kept
+                pass
+        if st is not None:
+            st.close()
+
+    from .report import environment_info
+
+    summaries = summarise(results, acts, labels, level=level, n_boot=n_boot)
+    settings = dict(
+        activations=labels,
+        dataset=ds,
+        model=model,
+        seeds=seed_list,
+        epochs=ep,
+        lr=None if grid else lr,
+        lr_grid=grid,
+        lr_rule=lr_rule if grid else None,
+        probe_epochs=(choices[0].probe_epochs if choices else None),
+        batch_size=batch_size,
+        optimizer=optimizer,
+        momentum=momentum,
+        init=init,
+        width=width,
+        depth=depth,
+        n_train=len(data.y_train),
+        n_test=len(data.y_test),
+        target_error=tgt,
+        level=level,
+        n_boot=n_boot,
+        runner=(run_obj.describe() if run_obj is not None else str(runner)),
+    )
+    return CompareResult(
+        settings=settings,
+        summaries=summaries,
+        results=results,
+        lr_choices=choices,
+        environment=environment_info(),
+        wall_seconds=time.perf_counter() - t0,
+        interrupted=interrupted,
+        n_trials=n_trials,
+        dataset_source=data.source,
+        store_path=str(st.path) if st is not None else None,
+        n_from_store=n_from_store,
+    )
+
+
+def summarise(
+    results: Sequence[TrialResult],
+    acts: Sequence[tuple[str, dict]],
+    labels: Sequence[str],
+    *,
+    level: float = 0.95,
+    n_boot: int = 10000,
+) -> list[ActivationSummary]:
+    """Per-activation summaries (bootstrap CIs over seeds) of finished trials."""
+    out = []
+    for lab, (name, params) in zip(labels, acts):
+        rs = sorted(
+            (r for r in results if r.config.activation == name and r.config.params == params),
+            key=lambda r: r.config.seed,
+        )
+        if not rs:
+            continue
+
+        def ci(vals: Sequence[float | None], _seed: int = 0) -> CI3:
+            v = [math.nan if x is None else float(x) for x in vals]
+            return bootstrap_ci(v, level=level, n_boot=n_boot, seed=_seed)
+
+        curves = {}
+        for key in ("train_loss", "train_error", "test_accuracy"):
+            est, lo, hi = curve_ci([getattr(r, key) for r in rs], level=level, n_boot=2000)
+            curves[key] = {"mean": est.tolist(), "low": lo.tolist(), "high": hi.tolist()}
+        secs = [s for r in rs for s in r.epoch_seconds]
+        out.append(
+            ActivationSummary(
+                activation=name,
+                params=params,
+                label=lab,
+                lr=rs[0].config.lr,
+                seeds=[r.config.seed for r in rs],
+                n_diverged=sum(r.diverged for r in rs),
+                final_test_accuracy=ci([r.final_test_accuracy for r in rs], 1),
+                final_train_loss=ci([r.train_loss[-1] if r.train_loss else math.nan for r in rs], 2),
+                final_train_error=ci([r.train_error[-1] if r.train_error else math.nan for r in rs], 3),
+                epochs_to_target=ci([r.epochs_to_target for r in rs], 4),
+                n_reached_target=sum(r.epochs_to_target is not None for r in rs),
+                seconds_to_target=ci([r.seconds_to_target for r in rs], 5),
+                dead_fraction=ci([r.dead_fraction for r in rs], 6),
+                saturated_fraction=ci([r.saturated_fraction for r in rs], 7),
+                seconds_per_epoch=float(np.mean(secs)) if secs else math.nan,
+                curves=curves,
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- report
+def _fmt_ci(c: CI3, pct: bool = False, digits: int = 3) -> str:
+    e, lo, hi = c
+    if math.isnan(e):
+        return "–"
+    f = (lambda x: f"{100 * x:.1f}%") if pct else (lambda x: f"{x:.{digits}g}")
+    if math.isnan(lo):
+        return f(e)
+    return f"{f(e)} [{f(lo)}, {f(hi)}]"
+
+
+def _colors(n: int) -> list[Any]:
+    import matplotlib
+
+    cmap = matplotlib.colormaps["tab10" if n <= 10 else "tab20"]
+    return [cmap(i % cmap.N) for i in range(n)]
+
+
+def _plot_functions(res: CompareResult) -> str:
+    import matplotlib.pyplot as plt
+
+    from ..plot import curves
+    from ..registry import spec
+    from .report import figure_html
+
+    fig, (af, ad) = plt.subplots(1, 2, figsize=(11, 4), constrained_layout=True)
+    for s, col in zip(res.summaries, _colors(len(res.summaries))):
+        # an even number of points keeps x = 0 (the usual kink) off the grid, so the NaN inserted
+        # below falls between the two sides of the jump
+        x, f, d = curves(s.activation, -4.0, 4.0, 800, **s.params)
+        sp = spec(s.activation)
+        p = {**sp.defaults(), **s.params}
+        for kink in sp.kinks_for(p):  # break the lines at kinks: a jump is not a steep segment
+            i = int(np.searchsorted(x, kink.at_for(p)))
+            if 0 < i < len(x):
+                x, f, d = (np.insert(v, i, np.nan) for v in (x, f, d))
+        af.plot(x, f, color=col, lw=1.6, label=s.label)
+        ad.plot(x, d, color=col, lw=1.6, label=s.label)
+    for ax, t in ((af, "f(x)"), (ad, "f'(x)")):
+        ax.axhline(0, color="0.6", lw=0.7)
+        ax.axvline(0, color="0.6", lw=0.7)
+        ax.grid(alpha=0.3)
+        ax.set_title(t)
+        ax.set_xlabel("x")
+    af.set_ylim(-2.0, 4.0)
+    ad.set_ylim(-0.25, 1.85)
+    ad.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=9, frameon=False)
+    return figure_html(fig, alt="activation functions and their derivatives")
+
+
+def _plot_curves(res: CompareResult) -> str:
+    import matplotlib.pyplot as plt
+
+    from .report import figure_html
+
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.4), constrained_layout=True)
+    specs = (
+        ("train_loss", "training loss (cross-entropy, log scale)", True),
+        ("train_error", "training error (log scale; 0 at the bottom)", True),
+        ("test_accuracy", "test accuracy", False),
+    )
+    for ax, (key, title, logy) in zip(axes, specs):
+        for s, col in zip(res.summaries, _colors(len(res.summaries))):
+            c = s.curves.get(key)
+            if not c:
+                continue
+            m, lo, hi = (np.asarray(c[k], dtype=float) for k in ("mean", "low", "high"))
+            ep = np.arange(1, len(m) + 1)
+            ax.plot(ep, m, color=col, lw=1.5, label=s.label)
+            ax.fill_between(ep, lo, hi, color=col, alpha=0.15, lw=0)
+        if logy and key == "train_error":
+            # symlog: log above one misclassified sample, linear below, so an error of 0 is drawn as 0
+            ax.set_yscale("symlog", linthresh=1.0 / max(res.settings.get("n_train") or 1, 1), linscale=0.4)
+            ax.set_ylim(0.0, 1.0)
+            ax.set_yticks([0.0, 1e-3, 1e-2, 1e-1, 1.0], ["0", "0.001", "0.01", "0.1", "1"])
+        elif logy:
+            ax.set_yscale("log")
+        if key == "train_error" and res.settings.get("target_error") is not None:
+            ax.axhline(res.settings["target_error"], color="k", ls="--", lw=0.9, label="target")
+        if key == "test_accuracy":
+            finals = [s.curves[key]["mean"][-1] for s in res.summaries if s.curves.get(key)]
+            if finals:
+                ax.set_ylim(max(0.0, min(finals) - 0.15), 1.0)
+        ax.set_title(title)
+        ax.set_xlabel("epoch")
+        ax.grid(alpha=0.3, which="both")
+    axes[2].legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=9, frameon=False)
+    n = len(res.settings.get("seeds", []))
+    fig.suptitle(
+        f"mean over {n} seeds; bands: {res.settings.get('level', 0.95):.0%} bootstrap CI per epoch",
+        fontsize=10,
+    )
+    return figure_html(fig, alt="training curves with confidence bands")
+
+
+def _dot_plot(
+    res: CompareResult, attr: str, per_trial: Any, title: str, xlabel: str, pct: bool = False
+) -> str:
+    import matplotlib.pyplot as plt
+
+    from .report import figure_html
+
+    have = sorted(
+        (s for s in res.summaries if not math.isnan(getattr(s, attr)[0])), key=lambda s: getattr(s, attr)[0]
+    )
+    missing = [s for s in res.summaries if math.isnan(getattr(s, attr)[0])]
+    order = missing + have  # rows without a value at the bottom, said so in words
+    fig, ax = plt.subplots(figsize=(8, 0.45 * max(len(order), 1) + 1.4), constrained_layout=True)
+    cols = dict(zip([s.label for s in res.summaries], _colors(len(res.summaries))))
+    k = 100.0 if pct else 1.0
+    for i, s in enumerate(order):
+        e, lo, hi = getattr(s, attr)
+        if math.isnan(e):
+            ax.text(0.5, i, "no value (e.g. target never reached)", transform=ax.get_yaxis_transform(),
+                    ha="center", va="center", fontsize=9, color="0.3")  # fmt: skip
+            continue
+        if not math.isnan(lo):
+            ax.plot([k * lo, k * hi], [i, i], color=cols[s.label], lw=3, alpha=0.55, solid_capstyle="butt")
+        ax.plot([k * e], [i], "o", color=cols[s.label], ms=7)
+        pts = [
+            v
+            for v in (
+                per_trial(r)
+                for r in res.results
+                if r.config.activation == s.activation and r.config.params == s.params
+            )
+            if v is not None and not math.isnan(v)
+        ]
+        seen: dict[float, int] = {}
+        for v in pts:  # equal values (whole epochs) are stacked, so every seed stays visible
+            j = seen.get(v, 0)
+            seen[v] = j + 1
+            ax.plot([k * v], [i + 0.2 + 0.1 * j], "|", color="0.25", ms=6)
+    ax.set_yticks(range(len(order)), [s.label for s in order])
+    ax.set_ylim(-0.6, len(order) - 0.1)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3, axis="x")
+    return figure_html(fig, alt=title)
+
+
+def _plot_dead(res: CompareResult) -> str:
+    import matplotlib.pyplot as plt
+
+    from .report import figure_html
+
+    sums = res.summaries
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.75 * len(sums) + 2), 3.8), constrained_layout=True)
+    x = np.arange(len(sums))
+    for off, attr, col, name in (
+        (-0.2, "dead_fraction", "#c0392b", "dead"),
+        (0.2, "saturated_fraction", "#2c7fb8", "saturated"),
+    ):
+        est = np.array([100 * getattr(s, attr)[0] for s in sums])
+        lo = np.array([100 * getattr(s, attr)[1] for s in sums])
+        hi = np.array([100 * getattr(s, attr)[2] for s in sums])
+        ax.bar(x + off, est, width=0.38, color=col, alpha=0.8, label=f"{name} units")
+        ok = ~np.isnan(lo)
+        ax.errorbar(
+            (x + off)[ok],
+            est[ok],
+            yerr=[est[ok] - lo[ok], hi[ok] - est[ok]],
+            fmt="none",
+            ecolor="k",
+            lw=1,
+            capsize=3,
+        )
+    ax.set_xticks(x, [s.label for s in sums], rotation=30, ha="right")
+    ax.set_ylabel("% of hidden units (trained net)")
+    top = max(
+        [
+            100
+            * max(
+                s.dead_fraction[2] if not math.isnan(s.dead_fraction[2]) else s.dead_fraction[0],
+                s.saturated_fraction[2]
+                if not math.isnan(s.saturated_fraction[2])
+                else s.saturated_fraction[0],
+            )
+            for s in sums
+        ]
+        + [1.0]
+    )
+    ax.set_ylim(0, max(2.0, 1.15 * top))
+    ax.legend(fontsize=9)
+    ax.grid(alpha=0.3, axis="y")
+    ax.set_title(
+        "dead: no sample gives f(x)≠0 and f'(x)≠0 · saturated: |f'(x)| < 0.01 on > 99% of samples", fontsize=9
+    )
+    return figure_html(fig, alt="dead and saturated unit fractions")
+
+
+def _summary_rows(res: CompareResult) -> list[list[Any]]:
+    rows = []
+    for s in sorted(
+        res.summaries,
+        key=lambda s: -s.final_test_accuracy[0] if not math.isnan(s.final_test_accuracy[0]) else math.inf,
+    ):
+        n = len(s.seeds)
+        rows.append(
+            [
+                s.label,
+                f"{s.lr:g}",
+                n,
+                _fmt_ci(s.final_test_accuracy, pct=True),
+                _fmt_ci(s.final_train_loss),
+                (_fmt_ci(s.epochs_to_target) if s.n_reached_target else "not reached")
+                + f" ({s.n_reached_target}/{n})",
+                _fmt_ci(s.seconds_to_target),
+                _fmt_ci(s.dead_fraction, pct=True),
+                _fmt_ci(s.saturated_fraction, pct=True),
+                s.n_diverged,
+                f"{s.seconds_per_epoch:.3f}",
+            ]
+        )
+    return rows
+
+
+_SUMMARY_HEADERS = [
+    "activation",
+    "lr",
+    "seeds",
+    "final test accuracy [CI]",
+    "final train loss [CI]",
+    "epochs to target [CI] (reached)",
+    "seconds to target [CI]",
+    "dead units [CI]",
+    "saturated units [CI]",
+    "diverged",
+    "s / epoch",
+]
+
+_CSV_HEADERS = [
+    "activation",
+    "params",
+    "dataset",
+    "model",
+    "seed",
+    "lr",
+    "epochs_run",
+    "final_test_accuracy",
+    "final_train_loss",
+    "final_train_error",
+    "epochs_to_target",
+    "seconds_to_target",
+    "dead_fraction",
+    "saturated_fraction",
+    "diverged",
+    "train_seconds",
+    "wall_seconds",
+    "n_parameters",
+]
+
+
+def _csv_rows(res: CompareResult) -> list[list[Any]]:
+    rows = []
+    for r in res.results:
+        c = r.config
+        rows.append(
+            [
+                c.activation,
+                json.dumps(c.params, sort_keys=True),
+                c.dataset,
+                c.model,
+                c.seed,
+                c.lr,
+                len(r.train_loss),
+                r.final_test_accuracy,
+                r.train_loss[-1] if r.train_loss else math.nan,
+                r.train_error[-1] if r.train_error else math.nan,
+                r.epochs_to_target if r.epochs_to_target else "",
+                r.seconds_to_target if r.seconds_to_target is not None else "",
+                r.dead_fraction,
+                r.saturated_fraction,
+                int(r.diverged),
+                round(sum(r.epoch_seconds), 4),
+                round(r.wall_seconds, 4),
+                r.n_parameters,
+            ]
+        )
+    return rows
+
+
+def _meta(res: CompareResult) -> dict[str, Any]:
+    env = res.environment
+    return {
+        "packages": env.get("packages"),
+        "torch_threads_per_trial": env.get("torch_threads_per_trial", 1),
+        "torch_threads_main": env.get("torch_threads_main"),
+        "seeds": res.settings.get("seeds"),
+        "wall_seconds": round(res.wall_seconds, 2),
+        "python": env.get("python"),
+        "platform": env.get("platform"),
+        "cpu_count": env.get("cpu_count"),
+        "command": env.get("command"),
+        "time_utc": env.get("time_utc"),
+        "runner": res.settings.get("runner"),
+        "dataset_source": res.dataset_source,
+        "trials_done": f"{res.n_done}/{res.n_trials}",
+    }
+
+
+def write_compare_report(result: CompareResult, out_dir: str | Path) -> dict[str, Path]:
+    """Write ``report.html``, ``results.json`` and ``results.csv`` into ``out_dir``; return their paths."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from .report import esc, html_page, jsonable, table_html, write_csv, write_json, write_text
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    res = result
+    st = res.settings
+    meta = _meta(res)
+    n_seeds = len(st.get("seeds", []))
+    lr_text = (
+        f"learning rate per activation from {esc(st['lr_grid'])} by <b>{esc(st['lr_rule'])}</b> on "
+        f"{esc(st['probe_epochs'])}-epoch probe runs with a separate seed"
+        if st.get("lr_grid")
+        else f"learning rate {esc(st['lr'])} for every activation"
+    )
+    intro = (
+        f"<p>{esc(st['model'].upper())} (width {esc(st['width'])}, depth {esc(st['depth'])}, init "
+        f"{esc(st['init'])}) on <b>{esc(st['dataset'])}</b> ({esc(st['n_train'])} training / "
+        f"{esc(st['n_test'])} test samples, from {esc(res.dataset_source)}), {esc(st['epochs'])} epochs of "
+        f"{esc(st['optimizer'])} "
+        f"(momentum {esc(st['momentum'])}, batch {esc(st['batch_size'])}, no regularisation), {lr_text}. "
+        f"Seeds: {esc(', '.join(map(str, st['seeds'])))}. Wall time {res.wall_seconds:.1f} s with "
+        f"{esc(st['runner'])}"
+        + (
+            f" ({res.n_from_store} trials read back from the store of an earlier run)"
+            if res.n_from_store
+            else ""
+        )
+        + ".</p>"
+        f'<p class="note">Intervals are {st["level"]:.0%} bootstrap confidence intervals over seeds '
+        f"(expanded percentile; Hesterberg 2015). {esc(coverage_note(n_seeds, st['level']))} Training "
+        "loss and error are running averages over each epoch's mini-batches; test accuracy is measured "
+        "after each epoch. Epochs to target: first epoch whose training error is at most "
+        f"{esc(st['target_error'])}; its interval is over the seeds that reached it. Seconds depend on "
+        "this machine's load and on each activation's implementation; epochs are the comparable measure. "
+        "These are results of "
+        "one small model on one dataset; they say how these activations behave here, not in general.</p>"
+    )
+    if res.interrupted:
+        intro += (
+            f'<p class="note"><b>Interrupted</b>: {res.n_done} of {res.n_trials} trials finished; the '
+            "summaries below use those only. Re-run the same command to finish the rest.</p>"
+        )
+    sections = [("Setup", intro)]
+    if res.summaries:
+        sections += [
+            ("Summary", table_html(_SUMMARY_HEADERS, _summary_rows(res))),
+            ("Activation functions", _plot_functions(res)),
+            ("Training curves", _plot_curves(res)),
+            (
+                "Final test accuracy",
+                _dot_plot(
+                    res,
+                    "final_test_accuracy",
+                    lambda r: r.final_test_accuracy,
+                    f"final test accuracy: dot = mean, bar = CI, ticks = seeds "
+                    f"(one test image = {100 / max(st['n_test'], 1):.2g} percentage points)",
+                    "test accuracy (%)",
+                    pct=True,
+                ),
+            ),
+            (
+                "Epochs to target",
+                _dot_plot(
+                    res,
+                    "epochs_to_target",
+                    lambda r: r.epochs_to_target,
+                    f"epochs to training error ≤ {st['target_error']} (seeds that reached it)",
+                    "epochs",
+                ),
+            ),
+            ("Dead and saturated units", _plot_dead(res)),
+        ]
+    if res.lr_choices:
+        rows = [
+            [c.activation if not c.params else _label(c.activation, c.params), f"{c.lr:g}"]
+            + [c.scores.get(x, math.nan) for x in st["lr_grid"]]
+            for c in res.lr_choices
+        ]
+        sections.append(
+            (
+                "Learning-rate choice",
+                table_html(
+                    ["activation", "chosen"] + [f"score @ {x:g}" for x in st["lr_grid"]],
+                    rows,
+                    caption=f"rule: {st['lr_rule']} (lower is better)",
+                ),
+            )
+        )
+    html_text = html_page(
+        f"actlab compare: {len(res.summaries)} activations on {st['dataset']}",
+        sections,
+        {**meta, "settings": st},
+    )
+    paths = {
+        "html": write_text(out / "report.html", html_text),
+        "json": write_json(out / "results.json", {"meta": meta, **res.to_dict()}),
+        "csv": write_csv(
+            out / "results.csv",
+            _csv_rows(res),
+            _CSV_HEADERS,
+            comments=[
+                f"{k}: {v if isinstance(v, str) else json.dumps(jsonable(v))}" for k, v in meta.items()
+            ],
+        ),
+    }
+    return paths

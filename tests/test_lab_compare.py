@@ -1,0 +1,148 @@
+"""``actlab compare``: the three output files, escaping, numbers that match the trials, real data."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from actlab.cli import main
+from actlab.lab.compare import compare, write_compare_report
+from actlab.lab.report import esc, html_page, table_html
+
+FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
+
+
+def _strict_json(path: Path):
+    def bad(c):
+        raise AssertionError(f"non-standard JSON constant {c} in {path}")
+
+    return json.loads(path.read_text(), parse_constant=bad)
+
+
+def test_compare_cli_writes_three_files_with_escaped_text(tmp_path, monkeypatch, capsys):
+    # the command line is shown in the report: make it carry markup that must not survive
+    evil = "<script>alert(1)</script>"
+    monkeypatch.setattr(sys, "argv", ["actlab", "compare", "--note", evil])
+    out = tmp_path / "o"
+    rc = main(
+        [
+            "compare",
+            "--activations",
+            "relu,tanh,elu:alpha=0.5",
+            "--dataset",
+            "spirals",
+            "--seeds",
+            "2",
+            "--epochs",
+            "3",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+            "--quiet",
+        ]
+    )
+    assert rc == 0
+    text = capsys.readouterr().out
+    assert "elu(alpha=0.5)" in text and "wrote" in text
+    html = (out / "report.html").read_text()
+    assert evil not in html and esc(evil) in html
+    assert html.count("<script") == 0  # self-contained, no scripts at all
+    assert html.count("data:image/png;base64,") == 5  # f/f', curves, accuracy, epochs-to-target, dead units
+    assert "http://" not in html and "https://" not in html  # nothing to fetch
+    data = _strict_json(out / "results.json")
+    meta = data["meta"]
+    assert meta["packages"]["torch"] and meta["torch_threads_per_trial"] == 1
+    assert meta["seeds"] == [0, 1] and meta["wall_seconds"] > 0
+    assert len(data["trials"]) == 6 and len(data["summaries"]) == 3
+    rows = [r for r in (out / "results.csv").read_text().splitlines()]
+    comments = [r for r in rows if r.startswith("#")]
+    assert any(r.startswith("# packages:") and "torch" in r for r in comments)
+    assert any(r.startswith("# seeds: [0, 1]") for r in comments)
+    assert any(r.startswith("# wall_seconds:") for r in comments)
+    assert any(r.startswith("# torch_threads_per_trial: 1") for r in comments)
+    table = list(csv.DictReader(r for r in rows if not r.startswith("#")))
+    assert len(table) == 6 and {r["activation"] for r in table} == {"relu", "tanh", "elu"}
+    # the summary's estimate is the mean of the per-trial values, recomputed here from the CSV
+    for s in data["summaries"]:
+        vals = [float(r["final_test_accuracy"]) for r in table if r["activation"] == s["activation"]]
+        assert s["final_test_accuracy"][0] == pytest.approx(np.mean(vals))
+        lo, hi = s["final_test_accuracy"][1:]
+        assert min(vals) - 1e-12 <= lo <= hi <= max(vals) + 1e-12
+
+
+def test_compare_resumes_from_its_store(tmp_path):
+    db = tmp_path / "r.sqlite"
+    kw = dict(dataset="spirals", seeds=2, epochs=2, workers=1, store=db)
+    a = compare(["relu", "tanh"], **kw)
+    b = compare(["relu", "tanh", "sigmoid"], **kw)
+    assert a.n_done == 4 and b.n_done == 6
+    assert [r.train_loss for r in b.results[:4]] == [r.train_loss for r in a.results]
+    assert b.summaries[0].label == "relu" and len(b.summaries) == 3
+
+
+def test_lr_grid_choice_is_reported(tmp_path):
+    res = compare(
+        ["relu", "tanh"],
+        dataset="spirals",
+        seeds=2,
+        epochs=4,
+        lr_grid=[1e-4, 0.3],
+        probe_epochs=2,
+        workers=1,
+        momentum=0.0,
+    )
+    chosen = {c.activation: c.lr for c in res.lr_choices}
+    assert chosen == {"relu": 0.3, "tanh": 0.3}
+    assert all(s.lr == 0.3 for s in res.summaries)
+    assert res.n_trials == 2 * 2 + 2 * 2 and res.settings["lr_grid"] == [1e-4, 0.3]
+    paths = write_compare_report(res, tmp_path)
+    assert "Learning-rate choice" in paths["html"].read_text()
+
+
+def test_compare_errors(tmp_path, capsys):
+    assert main(["compare", "--activations", "relu,not_a_function", "--out", str(tmp_path), "--quiet"]) == 2
+    assert "not_a_function" in capsys.readouterr().err
+    assert main(["compare", "--activations", "softmax", "--out", str(tmp_path), "--quiet"]) == 2
+    assert "elementwise" in capsys.readouterr().err
+    assert main(["compare", "--lr-grid", "0.1,x", "--out", str(tmp_path), "--quiet"]) == 2
+
+
+def test_html_helpers_escape_everything():
+    t = table_html(["<a>", "b"], [["<b>x</b>", 1.5], ["&", math.nan]], caption="<i>")
+    assert "<b>x</b>" not in t and "&lt;b&gt;x&lt;/b&gt;" in t and "&amp;" in t and "&lt;i&gt;" in t
+    page = html_page("<title>", [("<h>", "<p>ok</p>")], {"k": "<v>"})
+    assert "<title><title>" not in page and "&lt;title&gt;" in page and "&lt;v&gt;" in page
+    assert "<p>ok</p>" in page  # section bodies are the caller's HTML
+
+
+def test_compare_on_real_fashion_mnist(tmp_path):
+    if not FASHION_DIR.is_dir():
+        if os.environ.get("ACTLAB_REQUIRE_DATA"):
+            pytest.fail(
+                f"{FASHION_DIR} missing but ACTLAB_REQUIRE_DATA is set: apt-get install dataset-fashion-mnist"
+            )
+        pytest.skip("Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)")
+    res = compare(
+        ["relu", "tanh"],
+        dataset="fashion-mnist",
+        seeds=1,
+        epochs=2,
+        n_train=1000,
+        n_test=500,
+        width=64,
+        workers=1,
+    )
+    assert res.dataset_source == str(FASHION_DIR)
+    for s in res.summaries:
+        # chance is 10%; a 2x64 MLP on 1000 real images gets well above it in 2 epochs
+        assert s.final_test_accuracy[0] > 0.6, s
+    paths = write_compare_report(res, tmp_path)
+    assert "fashion-mnist" in paths["html"].read_text()

@@ -1,0 +1,303 @@
+"""Models, inits, monitors, bootstrap statistics and training trials."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+import actlab.torch as at
+from actlab.errors import ParameterError
+from actlab.lab import models as M
+from actlab.lab.monitors import ActivationMonitor
+from actlab.lab.stats import bootstrap_ci, bootstrap_ratio_ci, coverage_note, curve_ci
+from actlab.lab.train import _SGD, TrialConfig, TrialResult, _Adam, choose_lr, train_trial
+
+
+# --------------------------------------------------------------------------- models and inits
+def test_mlp_and_cnn_shapes_and_activation_modules():
+    mlp = M.build_model("mlp", "elu", in_shape=(1, 8, 8), n_classes=10, width=32, depth=3)
+    assert mlp(torch.randn(5, 1, 8, 8)).shape == (5, 10)
+    acts = [m for m in mlp.modules() if isinstance(m, at.ActivationModule)]
+    assert len(acts) == 3 and all(a.spec.name == "elu" for a in acts)
+    assert len({id(a) for a in acts}) == 3
+    cnn = M.build_model("cnn", ("leaky_relu", {"negative_slope": 0.2}), in_shape=(1, 28, 28), n_classes=10)
+    assert cnn(torch.randn(2, 1, 28, 28)).shape == (2, 10)
+    weights = [m for m in cnn.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+    assert [type(w).__name__ for w in weights] == ["Conv2d", "Conv2d", "Conv2d", "Linear"]  # 4 weight layers
+    assert [w.out_channels for w in weights[:3]] == [32, 32, 64]
+    small = M.build_model("cnn", "relu", in_shape=(1, 8, 8), n_classes=10, width=16)
+    assert small(torch.randn(3, 1, 8, 8)).shape == (3, 10)
+
+
+def test_learnable_activation_not_shared_between_layers():
+    m = M.build_model("mlp", at.create("prelu"), in_shape=(4,), n_classes=2, width=8, depth=2)
+    p = [a.weight for a in m.modules() if isinstance(a, at.ActivationModule)]
+    assert len(p) == 2 and p[0] is not p[1]
+
+
+def test_build_is_seeded_and_leaves_global_rng_alone():
+    torch.manual_seed(123)
+    before = torch.rand(3)
+    torch.manual_seed(123)
+    a = M.build_model("mlp", "relu", in_shape=(10,), n_classes=3, seed=7)
+    after = torch.rand(3)
+    assert torch.equal(before, after)
+    b = M.build_model("mlp", "relu", in_shape=(10,), n_classes=3, seed=7)
+    c = M.build_model("mlp", "relu", in_shape=(10,), n_classes=3, seed=8)
+    assert torch.equal(a.fc1.weight, b.fc1.weight) and not torch.equal(a.fc1.weight, c.fc1.weight)
+
+
+@pytest.mark.parametrize(
+    "init,act,expected_std",
+    [
+        ("he", "relu", lambda fi, fo: math.sqrt(2 / fi)),
+        ("xavier", "tanh", lambda fi, fo: math.sqrt(2 / (fi + fo))),
+        ("lecun", "selu", lambda fi, fo: math.sqrt(1 / fi)),
+        # E[relu(z)^2] = 1/2 for z ~ N(0,1), so actlab's gain is sqrt(2): He's init
+        ("actlab", "relu", lambda fi, fo: math.sqrt(2) / math.sqrt(fi)),
+        # E[selu(z)^2] = 1 by construction of SELU's constants: LeCun's init
+        ("actlab", "selu", lambda fi, fo: 1 / math.sqrt(fi)),
+    ],
+)
+def test_init_scales(init, act, expected_std):
+    m = M.build_model("mlp", act, in_shape=(400,), n_classes=10, width=300, depth=1, init=init)
+    w = m.fc1.weight
+    fo, fi = w.shape
+    assert abs(float(w.detach().std()) / expected_std(fi, fo) - 1) < 0.02
+    assert float(m.fc1.bias.detach().abs().max()) == 0.0
+
+
+def test_init_errors():
+    with pytest.raises(ParameterError, match="valid: default, he"):
+        M.build_model("mlp", "relu", in_shape=(4,), n_classes=2, init="kaiming")
+    with pytest.raises(ParameterError, match="not a catalog activation"):
+        M.build_model("mlp", nn.ReLU, in_shape=(4,), n_classes=2, init="actlab")
+    with pytest.raises(ParameterError, match="valid: mlp, cnn"):
+        M.build_model("rnn", "relu", in_shape=(4,), n_classes=2)
+    with pytest.raises(ParameterError, match=r"\(C, H, W\)"):
+        M.build_model("cnn", "relu", in_shape=(64,), n_classes=2)
+    with pytest.raises(ParameterError, match="factory"):
+        M.make_activation(lambda: 3)
+
+
+# --------------------------------------------------------------------------- monitors
+def _mlp(act="relu", width=64):
+    return M.build_model("mlp", act, in_shape=(20,), n_classes=3, width=width, depth=2, seed=0)
+
+
+def test_monitor_detects_dead_layer():
+    m = _mlp("relu")
+    with torch.no_grad():
+        m.fc1.bias.fill_(-100.0)  # every pre-activation of layer 1 is about -100: all units dead
+    x = torch.randn(512, 20)
+    with ActivationMonitor(m) as mon:
+        m(x)
+    s = {layer.name: layer for layer in mon.summary()}
+    assert s["act1"].dead_fraction == 1.0 and s["act1"].mean == 0.0
+    # layer 2 sees only zeros + its own bias: a unit is alive iff its bias is positive
+    alive = int((m.fc2.bias > 0).sum())
+    assert s["act2"].dead_fraction == pytest.approx(1 - alive / 64)
+    assert s["act1"].n_units == 64 and s["act1"].n_samples == 512
+    dead, sat = mon.totals()
+    assert sat >= dead > 0.5
+
+
+def test_monitor_healthy_layer_and_epochs():
+    m = _mlp("relu")
+    with ActivationMonitor(m) as mon:
+        m(torch.randn(256, 20))
+        assert mon.summary()[0].dead_fraction < 0.2
+        mon.start_epoch()
+        assert mon.summary() == []
+    # hooks are gone after the context
+    assert all(len(x._forward_hooks) == 0 for x in m.modules())
+
+
+def test_monitor_detects_saturated_sigmoid():
+    m = _mlp("sigmoid")
+    with torch.no_grad():
+        m.fc1.bias.fill_(20.0)  # sigmoid'(~20) ~ 2e-9: saturated, yet not dead (f != 0)
+        m.fc1.weight.mul_(0.01)
+    with ActivationMonitor(m, threshold=0.01) as mon:
+        m(torch.randn(300, 20))
+    s = {layer.name: layer for layer in mon.summary()}
+    assert s["act1"].saturated_fraction == 1.0 and s["act1"].dead_fraction == 0.0
+    assert s["act1"].mean == pytest.approx(1.0, abs=1e-6)
+    assert s["act2"].saturated_fraction < 0.5
+
+
+def test_monitor_moments_of_relu_under_standard_normal():
+    # closed forms for z ~ N(0,1): E[relu z] = 1/sqrt(2 pi), Var = 1/2 - 1/(2 pi)
+    m = nn.Sequential(at.create("relu"))
+    g = torch.Generator().manual_seed(0)
+    with ActivationMonitor(m) as mon:
+        for _ in range(4):
+            m(torch.randn(50_000, 1, generator=g, dtype=torch.float64))
+    (s,) = mon.summary()
+    assert s.mean == pytest.approx(1 / math.sqrt(2 * math.pi), abs=3e-3)
+    assert s.var == pytest.approx(0.5 - 1 / (2 * math.pi), abs=3e-3)
+    assert s.n_samples == 200_000 and s.dead_fraction == 0.0
+
+
+def test_monitor_torch_native_inplace_and_conv():
+    # torch's own nn.ReLU(inplace=True): the input is overwritten, the monitor must still see x
+    m = nn.Sequential(nn.Linear(5, 8), nn.ReLU(inplace=True))
+    with torch.no_grad():
+        m[0].bias.copy_(torch.tensor([-50.0] * 4 + [50.0] * 4))
+    with ActivationMonitor(m) as mon:
+        m(torch.randn(100, 5))
+    assert mon.summary()[0].dead_fraction == 0.5
+    conv = nn.Sequential(nn.Conv2d(1, 6, 3), at.create("relu"))
+    with torch.no_grad():
+        conv[0].bias.copy_(torch.tensor([-100.0, 0, 0, 0, 0, 0]))
+    with ActivationMonitor(conv) as mon:
+        conv(torch.randn(4, 1, 6, 6))
+    (s,) = mon.summary()
+    assert s.n_units == 6 and s.dead_fraction == pytest.approx(1 / 6)
+    with pytest.raises(ParameterError, match="no elementwise activation"):
+        ActivationMonitor(nn.Linear(2, 2))
+
+
+# --------------------------------------------------------------------------- bootstrap
+def _coverage(n, method, reps=400, n_boot=2000):
+    rng = np.random.default_rng(1234 + n)
+    hit = 0
+    for r in range(reps):
+        x = rng.normal(3.0, 2.0, size=n)
+        _, lo, hi = bootstrap_ci(x, n_boot=n_boot, seed=r, method=method)
+        hit += lo <= 3.0 <= hi
+    return hit / reps
+
+
+def test_bootstrap_coverage_near_nominal():
+    # 400 repeats: the binomial sd of a 95% coverage is 0.011; the band is ~3 sd wide
+    cov = _coverage(12, "expanded")
+    assert 0.915 <= cov <= 0.985, cov
+
+
+def test_plain_percentile_undercovers_at_small_n():
+    # the reason for the expanded default: at n = 5 the plain interval is clearly too narrow
+    plain, expanded = _coverage(5, "percentile"), _coverage(5, "expanded")
+    assert plain < 0.88 and expanded > plain + 0.04, (plain, expanded)
+
+
+def test_bootstrap_edge_cases():
+    est, lo, hi = bootstrap_ci([2.0, 2.0, 2.0, 2.0])
+    assert (est, lo, hi) == (2.0, 2.0, 2.0)
+    est, lo, hi = bootstrap_ci([5.0, float("nan")])
+    assert est == 5.0 and math.isnan(lo) and math.isnan(hi)
+    assert all(math.isnan(v) for v in bootstrap_ci([]))
+    est, lo, hi = bootstrap_ci([1, 2, 3, 4, 10], stat=np.median)
+    assert est == 3 and lo <= 3 <= hi
+    with pytest.raises(ParameterError, match="level"):
+        bootstrap_ci([1, 2], level=95)
+    assert "75%" in coverage_note(3) and "92%" in coverage_note(5) and "Hesterberg" in coverage_note(12)
+
+
+def test_ratio_ci():
+    b = np.array([3.0, 4.0, 5.0, 6.0, 7.0])
+    est, lo, hi = bootstrap_ratio_ci(2 * b, b, paired=True)
+    assert est == pytest.approx(2.0) and lo == pytest.approx(2.0) and hi == pytest.approx(2.0)
+    rng = np.random.default_rng(0)
+    a = rng.normal(30, 3, size=8)
+    c = rng.normal(5, 0.5, size=8)
+    est, lo, hi = bootstrap_ratio_ci(a, c)
+    assert lo < a.mean() / c.mean() < hi and lo > 4 and hi < 8
+    with pytest.raises(ParameterError, match="equal length"):
+        bootstrap_ratio_ci([1, 2], [1], paired=True)
+
+
+def test_curve_ci_ragged():
+    est, lo, hi = curve_ci([[1.0, 2.0, 3.0], [3.0, 4.0], [2.0, 3.0, 5.0]], n_boot=500)
+    assert est.tolist() == [2.0, 3.0, 4.0]
+    assert lo[0] <= 2.0 <= hi[0] and lo[2] <= 4 <= hi[2]
+
+
+# --------------------------------------------------------------------------- optimizers
+def _grads_model():
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Linear(6, 5), nn.Tanh(), nn.Linear(5, 2))
+
+
+@pytest.mark.parametrize("kind", ["sgd", "sgd_momentum", "adam"])
+def test_own_optimizers_match_torch_optim(kind):
+    a, b = _grads_model(), _grads_model()
+    if kind == "adam":
+        ours, ref = _Adam(a.parameters(), 0.01), torch.optim.Adam(b.parameters(), lr=0.01)
+    else:
+        mom = 0.9 if kind == "sgd_momentum" else 0.0
+        ours, ref = _SGD(a.parameters(), 0.1, mom), torch.optim.SGD(b.parameters(), lr=0.1, momentum=mom)
+    x = torch.randn(16, 6, generator=torch.Generator().manual_seed(1))
+    for _ in range(4):
+        for model, opt in ((a, ours), (b, ref)):
+            opt.zero_grad()
+            model(x).square().mean().backward()
+            opt.step()
+    for p, q in zip(a.parameters(), b.parameters()):
+        torch.testing.assert_close(p, q, rtol=1e-6, atol=1e-7)
+
+
+# --------------------------------------------------------------------------- trials
+def _cfg(**kw):
+    base = dict(activation="relu", dataset="spirals", n_train=256, n_test=128, epochs=4, lr=0.1, momentum=0.9)
+    base.update(kw)
+    return TrialConfig(**base)
+
+
+def test_training_is_deterministic_per_seed():
+    threads = torch.get_num_threads()
+    a = train_trial(_cfg(seed=3, target_error=0.5))
+    b = train_trial(_cfg(seed=3, target_error=0.5))
+    c = train_trial(_cfg(seed=4, target_error=0.5))
+    assert torch.get_num_threads() == threads  # restored after the trial
+    assert a.train_loss == b.train_loss and a.test_accuracy == b.test_accuracy
+    assert a.layer_stats == b.layer_stats
+    assert a.train_loss != c.train_loss
+    assert len(a.train_loss) == len(a.epoch_seconds) == 4 and not a.diverged
+    # epochs-to-target is the first epoch at or below the target, by the test's own reading
+    first = next((i + 1 for i, e in enumerate(a.train_error) if e <= 0.5), None)
+    assert a.epochs_to_target == first
+    if first is not None:
+        assert a.seconds_to_target == pytest.approx(sum(a.epoch_seconds[:first]))
+
+
+def test_trial_learns_and_roundtrips():
+    r = train_trial(_cfg(activation="tanh", dataset="digits", n_train=None, n_test=None, epochs=3, lr=0.05))
+    assert r.final_test_accuracy > 0.85  # chance is 0.1
+    assert r.train_loss[-1] < r.train_loss[0]
+    assert 0 <= r.dead_fraction <= r.saturated_fraction <= 1
+    assert [s["name"] for s in r.layer_stats] == ["act1", "act2"]
+    back = TrialResult.from_dict(r.to_dict())
+    assert back == r
+    assert TrialConfig.from_dict(r.config.to_dict()).key() == r.config.key()
+
+
+def test_divergence_is_reported_not_hidden():
+    r = train_trial(_cfg(lr=1e3, epochs=5))
+    assert r.diverged and len(r.train_loss) < 5 and not math.isfinite(r.train_loss[-1])
+    assert math.isnan(r.dead_fraction) and r.layer_stats == []
+
+
+def test_config_validation():
+    with pytest.raises(ParameterError, match="lr"):
+        _cfg(lr=-1)
+    with pytest.raises(ParameterError, match="optimizer"):
+        _cfg(optimizer="lbfgs")
+    with pytest.raises(ParameterError, match="target_error"):
+        _cfg(target_error=5)
+    assert _cfg().key() != _cfg(seed=1).key() and _cfg().key() == _cfg().key()
+
+
+def test_choose_lr_picks_the_rate_that_trains():
+    cfg = _cfg(epochs=8, momentum=0.0)
+    ch = choose_lr(cfg, [1e-4, 0.3], probe_epochs=3)
+    assert ch.lr == 0.3 and ch.scores[0.3] < ch.scores[1e-4]
+    assert ch.probe_seed not in (cfg.seed,) and ch.probe_epochs == 3
+    diverging = choose_lr(cfg, [0.3, 1e3], probe_epochs=2)
+    assert diverging.lr == 0.3 and diverging.scores[1e3] == math.inf
+    with pytest.raises(ParameterError, match="target_error"):
+        choose_lr(cfg, [0.1], rule="epochs_to_target")
