@@ -5,6 +5,7 @@ from __future__ import annotations
 from .api import Activation, get, precision, set_precision
 from .errors import (
     ActlabError,
+    ExportError,
     InputTypeError,
     ParameterError,
     ShapeError,
@@ -21,6 +22,7 @@ __all__ = [
     "ActivationSpec",
     "ActlabError",
     "Example",
+    "ExportError",
     "InputTypeError",
     "Interval",
     "Kink",

@@ -9,6 +9,7 @@ __all__ = [
     "InputTypeError",
     "ShapeError",
     "SpecError",
+    "ExportError",
 ]
 
 
@@ -37,3 +38,8 @@ class ShapeError(ActlabError, ValueError):
 
 class SpecError(ActlabError, ValueError):
     """A malformed activation spec (raised at registration time)."""
+
+
+class ExportError(ActlabError, RuntimeError):
+    """A module that cannot be exported as asked (e.g. a randomized activation in training mode
+    to ONNX); the message says which mode or form exports."""

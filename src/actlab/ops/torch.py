@@ -36,13 +36,28 @@ def shape(x):
     return tuple(x.shape)
 
 
+def _exporting() -> bool:
+    return torch.compiler.is_exporting()
+
+
+def _softplus_for_export(x):
+    # torch.export/ONNX lower logaddexp and logsigmoid to log(exp(x) + 1) and log(sigmoid(x)),
+    # which overflow (softplus(100) = inf) or lose the tail (log_sigmoid(-20) = -inf); this form
+    # lowers to Max/Abs/Exp/Log and stays finite (absolute error <= 1 ulp of 1 in the log term).
+    return torch.clamp_min(x, 0) + torch.log1p(torch.exp(-torch.abs(x)))
+
+
 def log_sigmoid(x):
+    if _exporting():
+        return -_softplus_for_export(-x)
     return F.logsigmoid(x)
 
 
 def softplus(x):
     # logaddexp(x, 0): stable in both tails, and its autograd gives sigmoid(x) exactly at 0
     # (a max/abs composition would give the wrong one-sided value there).
+    if _exporting():
+        return _softplus_for_export(x)
     return torch.logaddexp(x, torch.zeros_like(x))
 
 

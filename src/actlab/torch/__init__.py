@@ -3,6 +3,7 @@
 >>> import actlab.torch as at
 >>> at.Mish(); at.PReLU(num_parameters=64); at.create("srelu", num_parameters=16)
 >>> at.functional.mish(x)
+>>> at.replace_activations(model, "relu", "mish")
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 from . import functional
 from .function import IMPLS, compiled_enabled, use_compiled
 from .modules import ActivationModule, create, from_config, module_class, module_classes
+from .surgery import TORCH_EQUIVALENTS, replace_activations
 
 __all__ = [
     "IMPLS",
+    "TORCH_EQUIVALENTS",
     "ActivationModule",
     "compiled_enabled",
     "create",
@@ -20,6 +23,7 @@ __all__ = [
     "functional",
     "module_class",
     "module_classes",
+    "replace_activations",
     "use_compiled",
 ]
 

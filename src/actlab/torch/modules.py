@@ -10,6 +10,7 @@ arguments; learned values travel in ``state_dict``.
 from __future__ import annotations
 
 import functools
+import inspect
 from typing import Any, Callable, Mapping
 
 import torch
@@ -17,7 +18,7 @@ from torch import nn
 
 from ..api import Activation
 from ..docs import docstring
-from ..errors import ParameterError, ShapeError
+from ..errors import ExportError, ParameterError, ShapeError
 from ..naming import class_name
 from ..registry import all_specs, resolve_params
 from ..registry import spec as get_spec
@@ -104,6 +105,14 @@ class ActivationModule(nn.Module):
                 f"{type(self).__name__}(num_parameters={self.num_parameters}) reads channels from dim 1 "
                 f"of its input, but got shape {tuple(input.shape)}; expected (N, {self.num_parameters}, ...)"
             )
+        if s.stochastic and self.training and _in_onnx_export():
+            # ONNX has no counterpart of the per-element random draw; torch's exporter would fail
+            # deep in its op translation with no hint of the cause or the fix.
+            raise ExportError(
+                f"{type(self).__name__} samples random values in training mode, which ONNX cannot "
+                f"express; call model.eval() before torch.onnx.export (in eval mode {s.name} is "
+                f"deterministic and exports)"
+            )
         params = dict(self._fixed)
         for n in self._learn_names:
             v = getattr(self, n)
@@ -154,6 +163,16 @@ class ActivationModule(nn.Module):
         return (_rebuild, (self.to_config(), self.state_dict(), self.training))
 
 
+def _in_onnx_export() -> bool:
+    # torch.onnx.is_in_onnx_export() is folded to False while dynamo traces, which is how
+    # torch.onnx.export retries after a failed non-strict export; read the flag it reads too.
+    try:
+        from torch.onnx._internal.exporter import _flags
+    except ImportError:  # another torch layout: the public query is all there is
+        return torch.onnx.is_in_onnx_export()
+    return torch.onnx.is_in_onnx_export() or bool(getattr(_flags, "_is_onnx_exporting", False))
+
+
 def _rebuild(cfg: Mapping[str, Any], state: Mapping[str, Any], training: bool) -> ActivationModule:
     m = from_config(cfg)
     m.load_state_dict(state, assign=True)  # keep the saved dtype/device of learned values
@@ -193,12 +212,36 @@ class _Lambda(nn.Module):
         return getattr(self.fn, "__name__", repr(self.fn))
 
 
-def create(what: Any, **params: Any) -> nn.Module:
-    """A module from a name (``"srelu"``), a module class, a module instance or a callable."""
+def create(what: Any = None, *, inplace: bool | None = None, **params: Any) -> nn.Module:
+    """A module from a name, class, instance or callable, as timm's activation factory accepts.
+
+    - a name (``"srelu"``, any alias): the actlab module, built with ``params``;
+    - an ``nn.Module`` class: ``cls(**params)``;
+    - a module instance: returned as is (parameters are refused: it is already built);
+    - an ``actlab.get(...)`` activation: the actlab module with the same parameters;
+    - any other callable (``torch.tanh``, a lambda): wrapped in a module, ``params`` bound by keyword;
+    - ``None``: ``nn.Identity()``, so a config can switch an activation off.
+
+    ``inplace`` is a hint, as in timm: passed on to classes that take it (``nn.ReLU``), dropped
+    for those that do not.
+    """
+    if what is None:
+        if params:
+            raise ParameterError(f"create(None) gives nn.Identity, which takes no parameters; got {params}")
+        return nn.Identity()
+    if isinstance(what, Activation):
+        d = what.spec.defaults()
+        given = {k: v for k, v in what.params.items() if not _same_value(v, d.get(k))}
+        return module_class(what.spec.name)(**given, **params)
     if isinstance(what, str):
-        return module_class(what)(**params)
-    if isinstance(what, type) and issubclass(what, nn.Module):
-        return what(**params)
+        return _with_inplace(module_class(what), params, inplace)
+    if isinstance(what, type):
+        if not issubclass(what, nn.Module):
+            raise ParameterError(
+                f"create() got the class {what.__name__}, which is not an nn.Module; give an activation "
+                f"name, an nn.Module class or instance, or a function"
+            )
+        return _with_inplace(what, params, inplace)
     if isinstance(what, nn.Module):
         if params:
             raise ParameterError(
@@ -211,9 +254,35 @@ def create(what: Any, **params: Any) -> nn.Module:
             return _Lambda(functools.partial(what, **params))
         return _Lambda(what)
     raise ParameterError(
-        f"create() takes an activation name, an nn.Module class or instance, or a "
-        f"callable; got {type(what).__name__} {what!r}"
+        f"create() takes an activation name, an nn.Module class or instance, a callable or None; "
+        f"got {type(what).__name__} {what!r}"
     )
+
+
+def _with_inplace(cls: type[nn.Module], params: dict[str, Any], inplace: bool | None) -> nn.Module:
+    if inplace is None:
+        return cls(**params)
+    try:
+        accepts = "inplace" in inspect.signature(cls).parameters
+    except (TypeError, ValueError):  # no introspectable signature: do not guess
+        accepts = False
+    if not accepts:
+        return cls(**params)
+    if inplace and issubclass(cls, ActivationModule):
+        try:
+            return cls(inplace=True, **params)
+        except ParameterError:
+            # no in-place form for this function: the hint falls back to out of place (a
+            # different mistake in params raises again below)
+            return cls(**params)
+    return cls(inplace=inplace, **params)
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # arrays compare elementwise: treat as given
+        return False
 
 
 def from_config(cfg: Mapping[str, Any]) -> ActivationModule:

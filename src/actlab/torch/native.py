@@ -65,8 +65,10 @@ NATIVE: dict[str, tuple[Kernel, Callable[[Mapping[str, Any]], bool]]] = {
     "softshrink": (lambda x, dim, lambd: F.softshrink(x, lambd), _numbers("lambd")),
     "threshold": (lambda x, dim, threshold, value: F.threshold(x, threshold, value), _any),
     "prelu": (lambda x, dim, weight: F.prelu(x, _as_weight(weight, x)), _any),
+    # eval-mode rrelu is leaky_relu with slope (lower + upper) / 2; F.rrelu lowers to
+    # rrelu_with_noise, which ONNX cannot express
     "rrelu": (
-        lambda x, dim, lower, upper, eval_slope: F.rrelu(x, lower, upper, training=False),
+        lambda x, dim, lower, upper, eval_slope: F.leaky_relu(x, (lower + upper) / 2),
         lambda p: p["eval_slope"] == "mean",
     ),
     "glu": (lambda x, dim: F.glu(x, dim), _any),
