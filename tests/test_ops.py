@@ -1,14 +1,27 @@
-"""Every ops module provides the same primitives, and they agree numerically."""
+"""Every ops module provides the same primitives, and they agree numerically (float64, NaN included).
+
+Covered: NumPy (the reference), torch, JAX and keras.ops (on the Keras backend of this process;
+the other backend is covered end to end by tests/test_parity.py).
+"""
 
 from __future__ import annotations
 
-import numpy as np
-import pytest
-import torch
+import os
 
-from actlab.ops import PRIMITIVES
-from actlab.ops import numpy as onp
-from actlab.ops import torch as otorch
+os.environ.setdefault("KERAS_BACKEND", "torch")  # before keras is first imported (xdist imports all modules)
+
+import contextlib  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+from actlab.ops import PRIMITIVES, for_array  # noqa: E402
+from actlab.ops import numpy as onp  # noqa: E402
+from actlab.ops import torch as otorch  # noqa: E402
+
+# Keras's torch backend converts with np.array(x), which NumPy 2 warns about
+pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:DeprecationWarning")
 
 X = np.array([-700.0, -30.0, -1.5, -1e-8, 0.0, 1e-8, 0.7, 2.0, 30.0, 700.0, np.nan])
 UNARY = (
@@ -16,36 +29,161 @@ UNARY = (
 ).split()
 
 
-@pytest.mark.parametrize("mod", [onp, otorch], ids=["numpy", "torch"])
+class Lib:
+    """An ops module with the conversions to and from its array type."""
+
+    def __init__(self, name, mod, to, back, context=contextlib.nullcontext, rng=None):
+        self.name, self.mod, self.to, self.back, self.context, self.rng = name, mod, to, back, context, rng
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def _libs() -> list:
+    libs = [
+        pytest.param(
+            Lib("torch", otorch, torch.tensor, lambda y: y.to(torch.float64).numpy(), rng=torch.Generator()),
+            id="torch",
+        )
+    ]
+    try:
+        import jax
+
+        from actlab.ops import jax as ojax
+
+        libs.append(
+            pytest.param(
+                Lib(
+                    "jax",
+                    ojax,
+                    jax.numpy.asarray,
+                    lambda y: np.asarray(y, dtype=np.float64),
+                    lambda: jax.enable_x64(True),
+                    rng=jax.random.key(0),
+                ),
+                id="jax",
+            )
+        )
+    except ImportError:  # optional extra; CI installs it
+        libs.append(pytest.param(None, id="jax", marks=pytest.mark.skip(reason="jax is not installed")))
+    try:
+        import keras
+
+        from actlab.ops import keras as okeras
+
+        ctx = contextlib.nullcontext
+        if keras.backend.backend() == "jax":
+            import jax
+
+            ctx = lambda: jax.enable_x64(True)  # noqa: E731
+        libs.append(
+            pytest.param(
+                Lib(
+                    "keras",
+                    okeras,
+                    keras.ops.convert_to_tensor,
+                    lambda y: np.asarray(keras.ops.convert_to_numpy(y), dtype=np.float64),
+                    ctx,
+                    rng=keras.random.SeedGenerator(0),
+                ),
+                id=f"keras-{keras.backend.backend()}",
+            )
+        )
+    except ImportError:  # optional extra; CI installs it
+        libs.append(pytest.param(None, id="keras", marks=pytest.mark.skip(reason="keras is not installed")))
+    return libs
+
+
+LIBS = _libs()
+
+
+@pytest.mark.parametrize("mod", [onp, otorch] + [p.values[0].mod for p in LIBS[1:] if p.values[0]])
 def test_every_primitive_is_provided(mod):
     missing = [n for n in PRIMITIVES if not hasattr(mod, n)]
     assert not missing, f"{mod.__name__} lacks {missing}"
 
 
+@pytest.mark.parametrize("lib", LIBS)
 @pytest.mark.parametrize("name", UNARY)
-def test_unary_primitives_agree(name):
+def test_unary_primitives_agree(lib, name):
     x = np.abs(X) if name == "sqrt" else X
     with np.errstate(invalid="ignore"):  # NaN input is part of the test
         a = np.asarray(getattr(onp, name)(x), dtype=np.float64)
-    b = getattr(otorch, name)(torch.tensor(x)).to(torch.float64).numpy()
-    np.testing.assert_allclose(a, b, rtol=1e-14, atol=0, equal_nan=True)
+    with lib.context():
+        y = getattr(lib.mod, name)(lib.to(x))
+        b = lib.back(y)
+    # float64 throughout; XLA's erfc differs from SciPy's by up to ~4 ulp (9.5e-16 on [-20, 20])
+    np.testing.assert_allclose(b, a, rtol=1e-14, atol=0, equal_nan=True)
 
 
-def test_log_and_log1p_agree():
+@pytest.mark.parametrize("lib", LIBS)
+def test_log_and_log1p_agree(lib):
     x = np.array([1e-300, 1e-8, 0.5, 3.0, 1e300])
-    for name in ("log", "log1p"):
-        np.testing.assert_allclose(
-            getattr(onp, name)(x), getattr(otorch, name)(torch.tensor(x)).numpy(), rtol=1e-15
-        )
+    with lib.context():
+        for name in ("log", "log1p"):
+            np.testing.assert_allclose(
+                lib.back(getattr(lib.mod, name)(lib.to(x))), getattr(onp, name)(x), rtol=1e-15
+            )
 
 
-def test_axis_primitives_agree():
+@pytest.mark.parametrize("lib", LIBS)
+def test_axis_primitives_agree(lib):
     x = np.random.default_rng(0).normal(size=(3, 4))
-    t = torch.tensor(x)
-    for name in ("sum", "amax", "cumsum", "sort_desc"):
-        np.testing.assert_allclose(getattr(onp, name)(x, 1), getattr(otorch, name)(t, 1).numpy(), rtol=1e-15)
-    np.testing.assert_array_equal(onp.arange_along(x, 1), otorch.arange_along(t, 1).numpy())
-    for a, b in zip(onp.split_half(x, 1), otorch.split_half(t, 1)):
-        np.testing.assert_array_equal(a, b.numpy())
-    np.testing.assert_allclose(onp.logaddexp(x, 0.0), otorch.logaddexp(t, 0.0).numpy(), rtol=1e-15)
-    np.testing.assert_array_equal(onp.clip(x, -0.5, 0.5), otorch.clip(t, -0.5, 0.5).numpy())
+    m = lib.mod
+    with lib.context():
+        t = lib.to(x)
+        for name in ("sum", "amax", "cumsum", "sort_desc"):
+            np.testing.assert_allclose(lib.back(getattr(m, name)(t, 1)), getattr(onp, name)(x, 1), rtol=1e-15)
+        np.testing.assert_array_equal(lib.back(m.arange_along(t, 1)), onp.arange_along(x, 1))
+        for a, b in zip(onp.split_half(x, 1), m.split_half(t, 1)):
+            np.testing.assert_array_equal(lib.back(b), a)
+        np.testing.assert_array_equal(lib.back(m.concat(m.split_half(t, 1), 1)), x)
+        np.testing.assert_allclose(lib.back(m.logaddexp(t, 0.0)), onp.logaddexp(x, 0.0), rtol=1e-15)
+        np.testing.assert_array_equal(lib.back(m.clip(t, -0.5, 0.5)), onp.clip(x, -0.5, 0.5))
+        idx = np.argsort(x, axis=1)
+        np.testing.assert_array_equal(
+            lib.back(m.take_along_axis(t, lib.to(idx), 1)), onp.take_along_axis(x, idx, 1)
+        )
+        np.testing.assert_array_equal(lib.back(m.moveaxis(t, 0, 1)), onp.moveaxis(x, 0, 1))
+        assert tuple(m.shape(t)) == onp.shape(x)
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_binary_primitives_keep_float64_and_nan(lib):
+    # A Python number next to a float64 array must not demote the result to float32 (keras.ops'
+    # maximum and logaddexp do on the torch backend; ops.keras works around it).
+    x = np.array([-1.5, 1e-17 + 0.1, 0.1 + 2e-17, np.nan, -np.inf, np.inf])
+    m = lib.mod
+    with lib.context(), np.errstate(invalid="ignore"):
+        t = lib.to(x)
+        for name in ("maximum", "minimum"):
+            for other, want_other in ((0.1, 0.1), (lib.to(x[::-1].copy()), x[::-1])):
+                want = getattr(onp, name)(x, want_other)
+                np.testing.assert_array_equal(lib.back(getattr(m, name)(t, other)), want)
+        np.testing.assert_array_equal(lib.back(m.where(t > 0, t, 0.1)), np.where(x > 0, x, 0.1))
+        np.testing.assert_array_equal(lib.back(m.full_like(t, 0.1)), np.full_like(x, 0.1))
+        np.testing.assert_allclose(lib.back(m.logaddexp(t, t)), np.logaddexp(x, x), rtol=1e-15)
+        np.testing.assert_allclose(lib.back(m.softplus(t)), onp.softplus(x), rtol=1e-15)
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_uniform_like_draws_in_range_with_the_input_dtype(lib):
+    x = np.zeros((200,))
+    with lib.context():
+        u = lib.back(lib.mod.uniform_like(lib.to(x), 0.125, 1.0 / 3.0, lib.rng))
+    assert u.shape == x.shape
+    assert ((u >= 0.125) & (u <= 1.0 / 3.0)).all()
+    assert np.unique(u).size > 150  # random, not a constant
+
+
+def test_for_array_picks_the_library():
+    assert for_array(np.ones(2)) is onp
+    assert for_array(1.0) is onp
+    assert for_array(torch.ones(2)) is otorch
+    jax = pytest.importorskip("jax")
+    from actlab.ops import jax as ojax
+
+    assert for_array(jax.numpy.ones(2)) is ojax
+    seen = []
+    jax.jit(lambda v: seen.append(for_array(v)) or v)(jax.numpy.ones(2))  # tracers too
+    assert seen == [ojax]

@@ -22,7 +22,8 @@ _TAIL = 40.0
 # GELU's left tail x < -12: Phi(x) = phi(x)/|x| * sum_k (-1)^k (2k-1)!! / x^(2k), asymptotic; 16 terms
 # leave < 1e-16 relative at |x| = 12 (the first omitted term bounds the error).
 _GELU_SERIES_AT = 12.0
-_GELU_SERIES = tuple((-1) ** k * math.prod(range(1, 2 * k, 2)) for k in range(16))
+# floats (exact: 29!! < 2^53): as Python ints the larger ones overflow int32 constants under JAX
+_GELU_SERIES = tuple(float((-1) ** k * math.prod(range(1, 2 * k, 2))) for k in range(16))
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _GELU_K = 0.044715

@@ -1,7 +1,7 @@
 """One tiny namespace of array primitives per array library.
 
-Catalog code is written against these names only, so one definition serves NumPy, torch (and
-later JAX and keras.ops). Every module here exports the same names; ``tests/test_ops.py``
+Catalog code is written against these names only, so one definition serves NumPy, torch, JAX
+and keras.ops. Every module here exports the same names; ``tests/test_ops.py``
 checks that they agree.
 """
 
@@ -19,12 +19,20 @@ PRIMITIVES = (
 
 
 def for_array(x):
-    """The ops module for the array type of ``x`` (NumPy for everything that is not a tensor)."""
+    """The ops module for the array type of ``x`` (NumPy for everything that is not a tensor).
+
+    JAX arrays and tracers select ``ops.jax``. Keras has no array type of its own (on the torch
+    backend its tensors are torch tensors), so Keras code selects ``ops.keras`` explicitly.
+    """
     mod = type(x).__module__
     if mod.startswith("torch"):
         from . import torch as ops_torch
 
         return ops_torch
+    if mod.startswith(("jax", "jaxlib")):
+        from . import jax as ops_jax
+
+        return ops_jax
     from . import numpy as ops_numpy
 
     return ops_numpy

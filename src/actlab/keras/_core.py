@@ -1,0 +1,533 @@
+"""Keras 3 functions, callable objects and layers generated from specs (no per-function code).
+
+Every evaluation goes through ``apply``: ``forward`` written against ``actlab.ops.keras``
+(``keras.ops`` only, so any backend), wrapped in ``keras.ops.custom_gradient`` whose gradient is
+the spec's closed form — the input's (``derivative``; gated: both partials; vector: ``vjp``) and
+the learnable parameters' (``param_derivatives``). So the derivative at a kink is the spec's
+documented convention on every backend, not whatever the backend's autodiff makes of a masked
+``where``. Two cases use the backend's autodiff instead, each for a reason: a randomized
+activation in training (the closed form describes the evaluation slope; autodiff of the sampled
+forward is the derivative of the function actually applied) and symbolic ``KerasTensor`` inputs
+(only shapes are computed there).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+from typing import Any, Callable, Mapping
+
+import keras
+import numpy as np
+from keras import ops as K
+
+from ..errors import InputTypeError, ParameterError, ShapeError
+from ..naming import class_name
+from ..ops import keras as kops
+from ..registry import all_specs, resolve_params
+from ..registry import spec as get_spec
+from ..spec import ActivationSpec
+
+__all__ = [
+    "ActivationCall",
+    "ActivationFunction",
+    "ActivationLayer",
+    "apply",
+    "create",
+    "function",
+    "get",
+    "layer_class",
+    "layer_classes",
+]
+
+PACKAGE = "actlab"
+_FLOATS = ("float16", "bfloat16", "float32", "float64")
+_LOW = ("float16", "bfloat16")
+
+
+def _kw_axis(s: ActivationSpec, axis: int | None) -> dict[str, int]:
+    return {} if s.kind == "elementwise" else {"axis": axis}
+
+
+def _reduce_to(g: Any, shape: tuple[int, ...], lead: int) -> Any:
+    """Sum a broadcast gradient ``g`` down to a parameter's ``shape``.
+
+    Parameters broadcast against the input by trailing alignment; a ``lead`` (APL's hinge) axis
+    sits in front of both and is kept.
+    """
+    extra = len(g.shape) - len(shape)
+    if extra:
+        g = K.sum(g, axis=tuple(range(lead, lead + extra)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if axes:
+        g = K.sum(g, axis=axes, keepdims=True)
+    return K.reshape(g, shape)
+
+
+def _input_grad(s: ActivationSpec, x: Any, up: Any, p: Mapping[str, Any], axis: int | None) -> Any:
+    if s.kind == "elementwise":
+        return s.derivative(x, kops, **p) * up
+    if s.kind == "gated":
+        da, db = kops.split_half(s.derivative(x, kops, axis=axis, **p), axis)
+        return kops.concat([da * up, db * up], axis)
+    return s.vjp(x, up, kops, axis=axis, **p)
+
+
+def _param_grad(s: ActivationSpec, name: str, x: Any, up: Any, v: Any, p: Mapping[str, Any]) -> Any:
+    dp = s.param_derivatives[name](x, kops, **p)
+    lead = 1 if s.param(name).leading else 0
+    g = dp * (K.expand_dims(up, 0) if lead else up)
+    return _reduce_to(g, tuple(v.shape), lead)
+
+
+def _check_input(s: ActivationSpec, x: Any) -> Any:
+    if isinstance(x, (bool, np.bool_)):
+        raise InputTypeError(
+            f"{s.name}: input is a bool ({x!r}); activations take real floating-point numbers"
+        )
+    if not keras.utils.is_keras_tensor(x):
+        x = K.convert_to_tensor(x)
+    dt = K.dtype(x) if not keras.utils.is_keras_tensor(x) else x.dtype
+    if dt not in _FLOATS:
+        raise InputTypeError(
+            f"{s.name}: input has dtype {dt}; accepted are float16, bfloat16, float32 and float64. "
+            f"Convert with keras.ops.cast(x, 'float32')."
+        )
+    return x
+
+
+def _constants(s: ActivationSpec, params: Mapping[str, Any], dtype: str) -> dict[str, Any]:
+    """Constant parameters as catalog code expects them: per-hinge numbers as an indexable tuple
+    (APL reads a[s]), per-channel arrays as backend tensors broadcasting by trailing alignment."""
+    out = dict(params)
+    for p in s.params:
+        if p.name not in params:
+            continue
+        v = params[p.name]
+        if p.leading and isinstance(v, numbers.Real):
+            out[p.name] = tuple([float(v)] * int(params[p.leading]))
+        elif isinstance(v, np.ndarray):
+            out[p.name] = K.convert_to_tensor(v, dtype=dtype)
+    return out
+
+
+def apply(
+    s: ActivationSpec,
+    params: Mapping[str, Any],
+    x: Any,
+    *,
+    learned: Mapping[str, Any] | None = None,
+    axis: int = -1,
+    training: bool = False,
+    seed: Any = None,
+) -> Any:
+    """f(x) for resolved constant ``params`` and ``learned`` parameter tensors (layer weights).
+
+    ``learned`` values broadcast against ``x`` by trailing alignment and get closed-form
+    gradients summed back to their shapes.
+    """
+    x = _check_input(s, x)
+    symbolic = keras.utils.is_keras_tensor(x)
+    if symbolic and not learned:
+        # A direct call on a functional-API input: one graph node that runs this function (and
+        # its closed-form gradient) when the model runs, instead of a node per primitive.
+        return ActivationCall(s.name, {k: _jsonable(v) for k, v in params.items()}, axis, training)(x)
+    dtype = x.dtype if symbolic else K.dtype(x)
+    ax: int | None = None
+    if s.kind != "elementwise":
+        nd = len(x.shape)
+        if nd == 0:
+            raise ShapeError(f"{s.name} acts along an axis; got a scalar. Pass a tensor of shape (..., n).")
+        if not isinstance(axis, int) or not -nd <= axis < nd:
+            raise ShapeError(f"{s.name}: axis {axis!r} is out of range for an input with {nd} dimensions")
+        ax = axis % nd
+        n = x.shape[ax]
+        if s.kind == "gated" and n is not None and n % 2:
+            raise ShapeError(
+                f"{s.name} splits its input in two halves along axis {ax}, which has odd size {n}; "
+                f"the size must be even"
+            )
+    kw = _kw_axis(s, ax)
+    low = dtype in _LOW
+    # float16/bfloat16 are evaluated in float32 and rounded once, as actlab's torch path does.
+    xc = K.cast(x, "float32") if low else x
+    wdtype = "float32" if low else dtype
+    dyn = {k: K.cast(v, wdtype) for k, v in (learned or {}).items()}
+    const = _constants(s, {k: v for k, v in params.items() if k not in dyn}, wdtype)
+    if s.stochastic and training:
+        y = s.forward(xc, kops, **kw, **const, **dyn, training=True, generator=seed)
+    elif symbolic or not (
+        all(n in s.param_derivatives for n in dyn) and (s.kind == "elementwise" or not dyn)
+    ):
+        # Symbolic tensors (with learned weights: only when a layer is traced) need shapes only;
+        # learnable parameters without a closed form (none in the catalog today) fall back to the
+        # backend's autodiff.
+        y = s.forward(xc, kops, **kw, **const, **dyn)
+    else:
+        names = tuple(dyn)
+
+        @K.custom_gradient
+        def f(x, *vals):
+            p = {**const, **dict(zip(names, vals))}
+            y = s.forward(x, kops, **kw, **p)
+
+            # torch calls grad(*inputs, upstream=g); JAX and TensorFlow call grad(g).
+            def grad(*args, upstream=None):
+                if upstream is None:
+                    (upstream,) = args
+                gx = _input_grad(s, x, upstream, p, ax)
+                return (gx, *(_param_grad(s, n, x, upstream, v, p) for n, v in zip(names, vals)))
+
+            return y, grad
+
+        y = f(xc, *dyn.values())
+    return K.cast(y, dtype) if low else y
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _check_scalars(s: ActivationSpec, params: Mapping[str, Any], what: str) -> None:
+    for k, v in params.items():
+        if not (isinstance(v, (numbers.Real, str)) or v is None or isinstance(v, (list, tuple, np.ndarray))):
+            raise ParameterError(
+                f"{s.name}: {what} {k} must be a number (or a list of numbers), got "
+                f"{type(v).__name__}; tensors cannot be saved in a Keras config"
+            )
+
+
+class ActivationFunction:
+    """A configured actlab activation as a Keras activation: ``Dense(64, activation=get("elu",
+    alpha=0.5))``. Serializable (``get_config``/``from_config``, registered as
+    ``"actlab>ActivationFunction"``), so models using it save to ``.keras`` and load back.
+
+    Parameters are constants here; for learnable ones use the layer classes (``actlab.keras.PReLU``).
+    A randomized activation (rrelu) is evaluated in evaluation mode unless called with
+    ``training=True`` (the layer ``actlab.keras.RReLU`` follows Keras's ``training`` flag).
+    """
+
+    def __init__(self, name: str, params: Mapping[str, Any] | None = None, axis: int = -1):
+        s = get_spec(name)
+        given = dict(params or {})
+        _check_scalars(s, given, "parameter")
+        self.spec = s
+        self.params = resolve_params(s, given)
+        self._given = {k: _jsonable(v) for k, v in given.items()}
+        self.axis = axis
+        # Keras and people read __name__ off activation callables (summaries, error messages).
+        self.__name__ = s.name
+
+    def __call__(self, x: Any, training: bool = False, seed: Any = None) -> Any:
+        return apply(self.spec, self.params, x, axis=self.axis, training=training, seed=seed)
+
+    def get_config(self) -> dict[str, Any]:
+        cfg: dict[str, Any] = {"name": self.spec.name, "params": dict(self._given)}
+        if self.spec.kind != "elementwise":
+            cfg["axis"] = self.axis
+        return cfg
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> ActivationFunction:
+        return cls(**config)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ActivationFunction) and self.get_config() == other.get_config()
+
+    def __hash__(self) -> int:
+        return hash((self.spec.name, self.axis, repr(sorted(self._given.items()))))
+
+    def __repr__(self) -> str:
+        extra = "".join(f", {k}={v!r}" for k, v in self._given.items())
+        ax = f", axis={self.axis}" if self.spec.kind != "elementwise" and self.axis != -1 else ""
+        return f"actlab.keras.get({self.spec.name!r}{extra}{ax})"
+
+
+keras.saving.register_keras_serializable(package=PACKAGE)(ActivationFunction)
+
+
+class ActivationCall(keras.Operation):
+    """The graph node of an actlab function called directly on a symbolic ``KerasTensor`` (a
+    functional-API input): one node that evaluates the function, closed-form gradient included,
+    when the model runs; serializable like the layers."""
+
+    __module__ = "actlab.keras"
+
+    def __init__(self, name: str, params: Mapping[str, Any], axis: int = -1, training: bool = False):
+        super().__init__()
+        self.act = ActivationFunction(name, params, axis)
+        self.training = bool(training)
+
+    def call(self, x: Any) -> Any:
+        return self.act(x, training=self.training)
+
+    def compute_output_spec(self, x: Any) -> Any:
+        shape = list(x.shape)
+        if self.act.spec.kind == "gated":
+            ax = self.act.axis % len(shape)
+            shape[ax] = None if shape[ax] is None else shape[ax] // 2
+        return keras.KerasTensor(tuple(shape), dtype=x.dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        cfg = self.act.get_config()
+        if self.training:
+            cfg["training"] = True
+        return cfg
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> ActivationCall:
+        return cls(**config)
+
+
+keras.saving.register_keras_serializable(package=PACKAGE)(ActivationCall)
+
+
+def get(name: str, *, axis: int = -1, **params: Any) -> ActivationFunction:
+    """The activation ``name`` (canonical or alias) as a serializable Keras activation callable.
+
+    Unknown names raise ``UnknownActivationError`` with close matches; parameters are checked
+    against the spec (``ParameterError``). Keras *strings* keep meaning Keras's built-ins:
+    ``Activation("gelu")`` is Keras's GELU, ``Activation(actlab.keras.get("gelu"))`` is actlab's.
+    """
+    return ActivationFunction(name, params, axis=axis)
+
+
+@functools.lru_cache(maxsize=None)
+def function(name: str) -> Callable[..., Any]:
+    """The registered functional form of ``name``: ``f(x, *params, axis=-1, training=False,
+    seed=None, **params)``, usable directly as ``Dense(64, activation=actlab.keras.mish)``."""
+    s = get_spec(name)
+    names = [p.name for p in s.params]
+
+    def fn(x: Any, *args: Any, axis: int = -1, training: bool = False, seed: Any = None, **params: Any):
+        if len(args) > len(names):
+            raise ParameterError(
+                f"{s.name} takes at most {len(names)} parameters after the input "
+                f"({', '.join(names) or 'none'}), got {len(args)}"
+            )
+        for n, v in zip(names, args):
+            if n in params:
+                raise ParameterError(f"{s.name}: parameter {n!r} given twice")
+            params[n] = v
+        return apply(s, resolve_params(s, params), x, axis=axis, training=training, seed=seed)
+
+    fn.__name__ = fn.__qualname__ = s.name
+    fn.__module__ = "actlab.keras"
+    fn.__doc__ = _function_doc(s)
+    return keras.saving.register_keras_serializable(package=PACKAGE, name=s.name)(fn)
+
+
+# ----------------------------------------------------------------------------- layers
+# Keras's own Layer keyword arguments; anything else must be an activation parameter.
+_LAYER_KWARGS = {
+    "name",
+    "dtype",
+    "trainable",
+    "autocast",
+    "activity_regularizer",
+    "input_shape",
+    "input_dim",
+    "batch_input_shape",
+    "batch_size",
+}
+
+
+class ActivationLayer(keras.layers.Layer):
+    """Base of every generated actlab Keras layer (``spec`` is set on each subclass).
+
+    Learnable parameters become trainable weights. As in ``keras.layers.PReLU``, ``shared_axes``
+    picks their shape: ``None`` gives one value per element of ``input_shape[1:]``; the listed
+    axes (1-based, batch excluded) share one value, e.g. ``shared_axes=[1, 2]`` for per-channel
+    values after an NHWC convolution; ``"all"`` gives one value for the whole layer (torch's
+    ``num_parameters=1``). Parameters the spec declares scalar (StarReLU's) are always scalars.
+    Fixed parameters are constants in ``get_config``. Vector and gated kinds take ``axis``;
+    randomized ones (RReLU) follow Keras's ``training`` flag and take a ``seed``.
+    """
+
+    spec: ActivationSpec
+
+    def __init__(self, *, shared_axes: Any = None, axis: int = -1, seed: int | None = None, **kwargs: Any):
+        s = self.spec
+        pnames = {p.name for p in s.params}
+        given = {k: kwargs.pop(k) for k in list(kwargs) if k in pnames}
+        unknown = {k: kwargs[k] for k in kwargs if k not in _LAYER_KWARGS}
+        if unknown:
+            resolve_params(s, {**given, **unknown})  # raises ParameterError naming close matches
+        super().__init__(**kwargs)
+        _check_scalars(s, given, "initial value of")
+        self._given = {k: _jsonable(v) for k, v in given.items()}
+        resolved = resolve_params(s, given)
+        learn = [p for p in s.params if p.learnable]
+        for p in learn:
+            if not isinstance(resolved[p.name], numbers.Real):
+                raise ParameterError(
+                    f"{type(self).__name__}: {p.name} is learnable; give its initial value as one "
+                    f"number (the weight's shape follows shared_axes), got {resolved[p.name]!r}"
+                )
+        self._fixed = {p.name: resolved[p.name] for p in s.params if not p.learnable}
+        self._init = {p.name: float(resolved[p.name]) for p in learn}
+        self._learn = [p.name for p in learn]
+        self.shared_axes = _check_shared_axes(type(self).__name__, shared_axes)
+        if s.kind != "elementwise" and not isinstance(axis, int):
+            raise ParameterError(f"{type(self).__name__}: axis must be an integer, got {axis!r}")
+        self.axis = axis
+        self.seed = seed
+        if s.stochastic:
+            # a layer-owned generator keeps the random draws traceable under jit (JAX backend)
+            self.seed_generator = keras.random.SeedGenerator(seed)
+        self.supports_masking = True
+
+    def build(self, input_shape: Any) -> None:
+        s = self.spec
+        shape = _param_shape(type(self).__name__, tuple(input_shape), self.shared_axes)
+        for p in s.params:
+            if not p.learnable:
+                continue
+            pshape = shape if p.per_channel else ()
+            if p.leading:
+                pshape = (int(self._fixed[p.leading]),) + tuple(pshape)
+            w = self.add_weight(
+                name=p.name,
+                shape=tuple(pshape),
+                initializer=keras.initializers.Constant(self._init[p.name]),
+                trainable=True,
+            )
+            setattr(self, p.name, w)
+
+    def call(self, inputs: Any, training: Any = None) -> Any:
+        learned = {n: getattr(self, n) for n in self._learn}
+        return apply(
+            self.spec,
+            self._fixed,
+            inputs,
+            learned={n: K.convert_to_tensor(v) for n, v in learned.items()},
+            axis=self.axis,
+            training=bool(training) and self.spec.stochastic,
+            seed=getattr(self, "seed_generator", None),
+        )
+
+    def compute_output_shape(self, input_shape: Any) -> tuple:
+        shape = list(input_shape)
+        if self.spec.kind == "gated":
+            ax = self.axis % len(shape)
+            if shape[ax] is not None:
+                shape[ax] //= 2
+        return tuple(shape)
+
+    def get_config(self) -> dict[str, Any]:
+        cfg = super().get_config()
+        cfg.update(self._given)
+        if self._learn and self.shared_axes is not None:
+            cfg["shared_axes"] = self.shared_axes
+        if self.spec.kind != "elementwise":
+            cfg["axis"] = self.axis
+        if self.spec.stochastic:
+            cfg["seed"] = self.seed
+        return cfg
+
+
+def _check_shared_axes(owner: str, shared_axes: Any) -> Any:
+    if shared_axes is None or shared_axes == "all":
+        return shared_axes
+    axes = (
+        [shared_axes] if isinstance(shared_axes, int) and not isinstance(shared_axes, bool) else shared_axes
+    )
+    if not isinstance(axes, (list, tuple)) or not all(
+        isinstance(a, int) and not isinstance(a, bool) and a >= 1 for a in axes
+    ):
+        raise ParameterError(
+            f"{owner}: shared_axes must be None, 'all', or a list of input axes >= 1 (the batch axis 0 "
+            f"is always shared), got {shared_axes!r}"
+        )
+    return list(axes)
+
+
+def _param_shape(owner: str, input_shape: tuple, shared_axes: Any) -> tuple[int, ...]:
+    if shared_axes == "all":
+        return ()
+    shape = list(input_shape[1:])
+    for a in shared_axes or ():
+        if a > len(shape):
+            raise ShapeError(
+                f"{owner}: shared axis {a} does not exist in an input of shape {input_shape} "
+                f"(valid: 1..{len(shape)})"
+            )
+        shape[a - 1] = 1
+    if any(n is None for n in shape):
+        raise ShapeError(
+            f"{owner}: the input shape {input_shape} has an unknown size on an axis that is not "
+            f"shared; a parameter per element needs it. Share that axis (shared_axes=[...]) or use "
+            f"shared_axes='all'."
+        )
+    return tuple(shape)
+
+
+@functools.lru_cache(maxsize=None)
+def layer_class(name: str) -> type[ActivationLayer]:
+    """The generated, registered Keras layer class for ``name`` (canonical or alias)."""
+    s = get_spec(name)
+    cls = type(
+        class_name(s.name),
+        (ActivationLayer,),
+        {"spec": s, "__doc__": _layer_doc(s), "__module__": "actlab.keras"},
+    )
+    return keras.saving.register_keras_serializable(package=PACKAGE)(cls)
+
+
+def layer_classes() -> dict[str, type[ActivationLayer]]:
+    return {class_name(s.name): layer_class(s.name) for s in all_specs()}
+
+
+def create(name: str, **kwargs: Any) -> ActivationLayer:
+    """A layer from a name: ``create("srelu", shared_axes=[1, 2])``."""
+    return layer_class(name)(**kwargs)
+
+
+# ----------------------------------------------------------------------------- docstrings
+def _head(s: ActivationSpec) -> str:
+    from ..docs import docstring
+
+    # The spec-derived part (formulas, properties, kinks, note) is shared with the torch forms.
+    return docstring(s, form="function").split("\nArgs:")[0].rstrip()
+
+
+def _param_lines(s: ActivationSpec, learn_note: str) -> list[str]:
+    out = []
+    for p in s.params:
+        rng = (
+            f" Valid: {p.bounds}." if p.bounds is not None else (f" One of {p.choices}." if p.choices else "")
+        )
+        default = "inf" if isinstance(p.default, float) and math.isinf(p.default) else repr(p.default)
+        out.append(
+            f"    {p.name}: {p.doc or p.name} (default {default}).{rng}{learn_note if p.learnable else ''}"
+        )
+    return out
+
+
+def _function_doc(s: ActivationSpec) -> str:
+    args = ["Args:", "    x: a floating-point tensor of the active Keras backend."]
+    args += _param_lines(s, " A constant here; learnable in the layer form.")
+    if s.kind != "elementwise":
+        args.append("    axis: the axis the function acts along (default -1).")
+    if s.stochastic:
+        args.append("    training: sample the random slopes (seed: an int or keras.random.SeedGenerator).")
+    ex = ["Example:", f"    >>> keras.layers.Dense(64, activation=actlab.keras.{s.name})"]
+    return "\n".join([_head(s), "", *args, "", *ex])
+
+
+def _layer_doc(s: ActivationSpec) -> str:
+    args = ["Args:"]
+    args += _param_lines(s, " Learnable: the initial value of a trainable weight.")
+    if any(p.learnable and p.per_channel for p in s.params):
+        args.append("    shared_axes: axes sharing one learned value (as keras.layers.PReLU), or 'all'.")
+    if s.kind != "elementwise":
+        args.append("    axis: the axis the function acts along (default -1).")
+    if s.stochastic:
+        args.append("    seed: seed of the layer's random generator (training draws).")
+    ex = ["Example:", f"    >>> model.add(actlab.keras.{class_name(s.name)}())"]
+    return "\n".join([_head(s), "", *args, "", *ex])
