@@ -534,11 +534,6 @@ def _check_param_derivatives(s, params, rep) -> None:
 def check_autograd(s: ActivationSpec, params: Mapping[str, Any], rep: Report) -> None:
     """Closed-form derivatives (input and learnable parameters) equal torch autograd of forward,
     at every test point including the kinks, in float64; NaN where one is NaN is a failure."""
-    import torch
-
-    from . import ops as _ops
-    from .api import prepare_params
-
     act = get(s.name, **params)
     if s.kind == "elementwise":
         xs = points(s, params)
@@ -550,36 +545,47 @@ def check_autograd(s: ActivationSpec, params: Mapping[str, Any], rep: Report) ->
 
         xs = None
     inputs = [xs] if xs is not None else [np.array(v) for v in VECTORS]
-    for arr in inputs:
-        x = torch.tensor(arr, dtype=torch.float64, requires_grad=True)
-        learn = {
-            p.name: torch.tensor(float(params[p.name]), dtype=torch.float64, requires_grad=True)
-            for p in s.params
-            if p.learnable and isinstance(params[p.name], (int, float))
-        }
-        y = get(s.name, **{**params, **learn})(x)
-        g = torch.linspace(-1.0, 2.0, y.numel(), dtype=torch.float64).reshape(y.shape)
-        grads = torch.autograd.grad(y, [x, *learn.values()], g, allow_unused=True)
-        with torch.no_grad():
-            if s.kind == "vector":
-                want = act.vjp(x.detach(), g)
-            elif s.kind == "gated":
-                half = y.numel()
-                gg = torch.cat([g, g])
-                want = act.derivative(x.detach()) * gg
-                del half
-            else:
-                want = act.derivative(x.detach()) * g
-        _compare_grads(s, params, rep, "autograd d/dx", arr, grads[0], want)
-        tops = _ops.for_array(x)
-        for (pname, _), got in zip(learn.items(), grads[1:]):
-            xd = x.detach()
-            pp = prepare_params(s, act.params, xd, tops)
-            dp = s.param_derivatives[pname](xd, tops, **pp)
-            want_p = (dp * g).sum()
-            _compare_grads(
-                s, params, rep, f"autograd d/d{pname}", np.array([0.0]), got.reshape(1), want_p.reshape(1)
-            )
+    # "autograd": torch autograd through forward (catches forwards whose gradient is NaN or
+    # wrong, e.g. a single where); "auto": the default training path (the memory-lean Function,
+    # whose backward uses the closed forms through a saved mask or output).
+    for impl in ("autograd", "auto"):
+        for arr in inputs:
+            _autograd_once(s, params, rep, act, arr, impl)
+
+
+def _autograd_once(s, params, rep, act, arr, impl) -> None:
+    import torch
+
+    from . import ops as _ops
+    from .api import prepare_params
+
+    x = torch.tensor(arr, dtype=torch.float64, requires_grad=True)
+    learn = {
+        p.name: torch.tensor(float(params[p.name]), dtype=torch.float64, requires_grad=True)
+        for p in s.params
+        if p.learnable and isinstance(params[p.name], (int, float))
+    }
+    y = get(s.name, **{**params, **learn})(x, impl=impl)
+    g = torch.linspace(-1.0, 2.0, y.numel(), dtype=torch.float64).reshape(y.shape)
+    grads = torch.autograd.grad(y, [x, *learn.values()], g, allow_unused=True)
+    with torch.no_grad():
+        if s.kind == "vector":
+            want = act.vjp(x.detach(), g)
+        elif s.kind == "gated":
+            want = act.derivative(x.detach()) * torch.cat([g, g])
+        else:
+            want = act.derivative(x.detach()) * g
+    tag = "autograd" if impl == "autograd" else "default path"
+    _compare_grads(s, params, rep, f"{tag} d/dx", arr, grads[0], want)
+    tops = _ops.for_array(x)
+    for (pname, _), got in zip(learn.items(), grads[1:]):
+        xd = x.detach()
+        pp = prepare_params(s, act.params, xd, tops)
+        dp = s.param_derivatives[pname](xd, tops, **pp)
+        want_p = (dp * g).sum()
+        _compare_grads(
+            s, params, rep, f"{tag} d/d{pname}", np.array([0.0]), got.reshape(1), want_p.reshape(1)
+        )
 
 
 def _compare_grads(s, params, rep, label, xs, got, want) -> None:
