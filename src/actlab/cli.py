@@ -145,6 +145,200 @@ def _cmd_docs(a: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_activations(text: str) -> list:
+    """``relu,elu:alpha=0.5,leaky_relu:negative_slope=0.2`` -> names and (name, params) pairs."""
+    out: list = []
+    for item in filter(None, (t.strip() for t in text.split(","))):
+        name, *kvs = item.split(":")
+        params = {}
+        for kv in kvs:
+            k, sep, v = kv.partition("=")
+            if not sep:
+                raise ActlabError(
+                    f"activation parameter {kv!r} in {item!r} is not key=value (e.g. elu:alpha=0.5)"
+                )
+            params[k.strip()] = float(v)
+        out.append((name.strip(), params) if params else name.strip())
+    return out
+
+
+def _floats(text: str) -> list[float]:
+    try:
+        return [float(t) for t in text.split(",") if t.strip()]
+    except ValueError as e:
+        raise ActlabError(f"expected comma-separated numbers, e.g. 0.01,0.03,0.1; got {text!r}") from e
+
+
+def _cmd_compare(a: argparse.Namespace) -> int:
+    from .lab.compare import DEFAULT_ACTIVATIONS, _fmt_ci, compare, write_compare_report
+    from .lab.data import load_dataset
+
+    out = Path(a.out)
+    store = out / "results.sqlite"
+    if a.fresh and store.exists():
+        store.unlink()
+    if a.download:
+        load_dataset(a.dataset, data_dir=a.data_dir, download=True)
+    acts = _parse_activations(a.activations) if a.activations else list(DEFAULT_ACTIVATIONS)
+    try:
+        res = compare(
+            acts,
+            dataset=a.dataset,
+            model=a.model,
+            seeds=a.seeds,
+            epochs=a.epochs,
+            lr=a.lr,
+            lr_grid=_floats(a.lr_grid) if a.lr_grid else None,
+            lr_rule=a.lr_rule,
+            probe_epochs=a.probe_epochs,
+            batch_size=a.batch_size,
+            optimizer=a.optimizer,
+            momentum=a.momentum,
+            init=a.init,
+            width=a.width,
+            depth=a.depth,
+            n_train=a.n_train,
+            n_test=a.n_test,
+            target_error=a.target_error,
+            data_dir=a.data_dir,
+            runner=a.runner,
+            workers=a.workers,
+            address=a.address,
+            store=store,
+            progress=not a.quiet,
+        )
+    except KeyboardInterrupt:
+        print(
+            f"\ninterrupted; finished trials are kept in {store}; re-run the same command to resume",
+            file=sys.stderr,
+        )
+        return 130
+    if res.interrupted:
+        print(
+            f"\ninterrupted: {res.n_done} of {res.n_trials} trials finished and kept in {store}; "
+            "re-run the same command to resume",
+            file=sys.stderr,
+        )
+        return 130
+    paths = write_compare_report(res, out)
+    w = max(len(s.label) for s in res.summaries)
+    print(
+        f"{'activation':<{w}}  {'lr':>6}  {'test accuracy [95% CI]':<26}  {'epochs to target':<22}  "
+        "dead    saturated"
+    )
+    for s in sorted(res.summaries, key=lambda s: -s.final_test_accuracy[0]):
+        ett = _fmt_ci(s.epochs_to_target) if s.n_reached_target else "not reached"
+        print(
+            f"{s.label:<{w}}  {s.lr:>6g}  {_fmt_ci(s.final_test_accuracy, pct=True):<26}  "
+            f"{ett + f' ({s.n_reached_target}/{len(s.seeds)})':<22}  {100 * s.dead_fraction[0]:5.1f}%  "
+            f"{100 * s.saturated_fraction[0]:5.1f}%"
+        )
+    print(
+        f"\n{res.n_done} trials ({len(res.summaries)} activations x {len(res.settings['seeds'])} seeds) on "
+        f"{res.settings['dataset']} in {res.wall_seconds:.1f} s with {res.settings['runner']}"
+        + (f" ({res.n_from_store} read back from {store})" if res.n_from_store else "")
+    )
+    print("wrote " + ", ".join(str(p) for p in paths.values()))
+    return 0
+
+
+def _cmd_claims(a: argparse.Namespace) -> int:
+    from .lab.claims import run_claims
+
+    keys = [k for k in a.only.split(",") if k.strip()] if a.only else None
+    workers = a.workers if a.workers is not None else (1 if a.quick else 2)
+    if workers < 1:
+        raise ActlabError(f"--workers must be a positive integer, got {workers}")
+    # one worker: trials run in this process (no pool start-up, which matters for --quick)
+    runner = "local" if workers > 1 else None
+    # the command as it reproduces this run (recorded in the reports)
+    flags = [("--only", a.only), ("--dataset", a.dataset), ("--data-dir", a.data_dir), ("--out", a.out)]
+    flags += [("--markdown", a.markdown), ("--workers", a.workers)]
+    command = " ".join(
+        ["actlab claims"] + (["--quick"] if a.quick else []) + [f"{k} {v}" for k, v in flags if v is not None]
+    )
+
+    def show(r) -> None:
+        print(f"{r.verdict:<12}  {r.key:<18}  {r.seconds:6.1f} s  {r.statement}", flush=True)
+
+    t0 = time.perf_counter()
+    try:
+        results = run_claims(
+            keys,
+            quick=a.quick,
+            dataset=a.dataset,
+            data_dir=a.data_dir,
+            out_dir=a.out,
+            runner=runner,
+            workers=workers,
+            command=command,
+            markdown=a.markdown,
+            on_result=show,
+            progress=not a.quiet,
+        )
+    except KeyboardInterrupt:
+        print(f"\ninterrupted; the claims finished so far are reported in {a.out}", file=sys.stderr)
+        return 130
+    counts = {v: sum(r.verdict == v for r in results) for v in ("held", "not held", "inconclusive")}
+    print(
+        f"\n{len(results)} claim(s) in {time.perf_counter() - t0:.1f} s"
+        + (" (quick mode)" if a.quick else "")
+        + ": "
+        + ", ".join(f"{n} {v}" for v, n in counts.items())
+    )
+    print(
+        f"wrote {Path(a.out) / 'report.html'}, results.json, results.csv, claims.md"
+        + (f", {a.markdown}" if a.markdown else "")
+    )
+    return 0
+
+
+def _numel(text: str) -> int:
+    """'16M', '64K', '1048576' -> a count (K and M are powers of two)."""
+    t = text.strip().upper()
+    mult = {"K": 2**10, "M": 2**20, "G": 2**30}.get(t[-1:], 1)
+    try:
+        return int(float(t[:-1] if mult > 1 else t) * mult)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--numel {text!r}: give a count such as 16M, 64K or 1048576"
+        ) from None
+
+
+def _cmd_bench(a: argparse.Namespace) -> int:
+    import os
+
+    # large fresh outputs otherwise pay ~50 ms of page faults each; must precede torch's import
+    os.environ.setdefault("THP_MEM_ALLOC_ENABLE", "1")
+    from .torch.bench import bench, format_csv, format_table, markdown
+
+    def progress(name: str) -> None:
+        if not a.quiet:
+            print(f"  {name} ...", file=sys.stderr, flush=True)
+
+    res = bench(
+        a.names or None,
+        numel=a.numel,
+        dtype=a.dtype,
+        threads=a.threads,
+        repeats=a.repeats,
+        compiled=not a.no_compile,
+        progress=progress,
+    )
+    if a.format == "json":
+        print(json.dumps(res.to_dict(), indent=2))
+    elif a.format == "csv":
+        print(format_csv(res), end="")
+    else:
+        print(format_table(res))
+    if a.markdown:
+        cmd = "actlab bench " + " ".join(sys.argv[2:]) if a.cmdline is None else a.cmdline
+        Path(a.markdown).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.markdown).write_text(markdown(res, cmd))
+        print(f"wrote {a.markdown}", file=sys.stderr)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="actlab", description="Activation functions, defined once and exactly.")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -179,10 +373,99 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--xmax", type=float, default=5.0)
     q.set_defaults(fn=_cmd_plot)
 
+    q = sub.add_parser("bench", help="torch speed and memory vs torch's kernels and naive composites")
+    q.add_argument("names", nargs="*", help="activations (default: all)")
+    q.add_argument("--numel", type=_numel, default=16 * 2**20, help="elements per tensor (default 16M)")
+    q.add_argument("--dtype", default="float32", choices=("float32", "float64", "bfloat16"))
+    q.add_argument("--threads", type=int, default=2)
+    q.add_argument("--repeats", type=int, default=7, help="timed runs per measurement (median)")
+    q.add_argument("--no-compile", action="store_true", help="skip the actlab+compile column")
+    q.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    q.add_argument("--markdown", default=None, metavar="PATH", help="also write a markdown table")
+    q.add_argument("--quiet", action="store_true")
+    q.set_defaults(fn=_cmd_bench, cmdline=None)
+
     q = sub.add_parser("docs", help="write docs/activations.md from the specs")
     q.add_argument("-o", "--output", default="docs/activations.md")
     q.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
     q.set_defaults(fn=_cmd_docs)
+
+    q = sub.add_parser(
+        "compare",
+        help="train a model with several activations over seeds; write report.html, results.json/csv",
+        description="Train the same model with each activation and several seeds, and report curves, final "
+        "accuracy, epochs to a target training error and dead/saturated units with bootstrap 95% CIs. "
+        "With no arguments: 10 activations x 3 seeds on scikit-learn's digits with a 2x128 MLP.",
+    )
+    q.add_argument(
+        "--activations",
+        default=None,
+        metavar="LIST",
+        help="comma-separated names, parameters as name:key=value (default: 10 common ones)",
+    )
+    q.add_argument(
+        "--dataset", default="digits", help="digits (default), fashion-mnist, mnist, spirals, teacher"
+    )
+    q.add_argument("--model", default="mlp", choices=("mlp", "cnn"))
+    q.add_argument("--seeds", type=int, default=3, help="number of seeds (default 3; 5+ for trustworthy CIs)")
+    q.add_argument("--epochs", type=int, default=None, help="default: 30 on digits, 10 on (fashion-)mnist")
+    q.add_argument("--lr", type=float, default=0.05, help="learning rate of every activation (default 0.05)")
+    q.add_argument(
+        "--lr-grid",
+        default=None,
+        metavar="LIST",
+        help="choose each activation's learning rate from these, e.g. 0.01,0.03,0.1",
+    )
+    q.add_argument("--lr-rule", default="final_loss", choices=("final_loss", "epochs_to_target"))
+    q.add_argument(
+        "--probe-epochs", type=int, default=None, help="epochs of each lr probe (default: epochs/4)"
+    )
+    q.add_argument("--batch-size", type=int, default=64)
+    q.add_argument("--optimizer", default="sgd", choices=("sgd", "adam"))
+    q.add_argument("--momentum", type=float, default=0.9)
+    q.add_argument("--init", default="default", choices=("default", "he", "xavier", "lecun", "actlab"))
+    q.add_argument("--width", type=int, default=128)
+    q.add_argument("--depth", type=int, default=2, help="hidden layers of the MLP")
+    q.add_argument("--n-train", type=int, default=None, help="use a random subset of the training set")
+    q.add_argument("--n-test", type=int, default=None, help="use a random subset of the test set")
+    q.add_argument("--target-error", type=float, default=None, help="training error for epochs-to-target")
+    q.add_argument("--data-dir", default=None, help="directory with the IDX files of fashion-mnist/mnist")
+    q.add_argument(
+        "--download", action="store_true", help="download fashion-mnist/mnist if missing (network)"
+    )
+    q.add_argument("--runner", default="local", choices=("local", "dask", "ray"))
+    q.add_argument("--workers", type=int, default=None, help="parallel trials (default: min(2, cores))")
+    q.add_argument("--address", default=None, help="scheduler address of a running dask/ray cluster")
+    q.add_argument("--out", default="actlab-compare", metavar="DIR", help="output directory")
+    q.add_argument("--fresh", action="store_true", help="ignore finished trials stored in DIR")
+    q.add_argument("--quiet", action="store_true", help="no progress bar")
+    q.set_defaults(fn=_cmd_compare)
+
+    q = sub.add_parser(
+        "claims",
+        help="check published claims about activations; write report.html, results.json/csv",
+        description="Run one experiment per claim (ReLU vs tanh speed, vanishing sigmoid gradients, ELU "
+        "means, SELU's fixed point, He vs Xavier, dying ReLU, output activations) and report each verdict "
+        "(held / not held / inconclusive) with its numbers and bootstrap 95% CIs.",
+    )
+    q.add_argument(
+        "--quick", action="store_true", help="small experiments (well under a minute; digits by default)"
+    )
+    q.add_argument("--only", default=None, metavar="KEYS", help="comma-separated claim keys or numbers 1-7")
+    q.add_argument(
+        "--dataset",
+        default=None,
+        help="fashion-mnist, mnist or digits (default: fashion-mnist if found, else digits; "
+        "digits with --quick)",
+    )
+    q.add_argument("--data-dir", default=None, help="directory with the IDX files of fashion-mnist/mnist")
+    q.add_argument("--out", default="actlab-claims", metavar="DIR", help="output directory")
+    q.add_argument("--markdown", default=None, metavar="PATH", help="also write the Markdown report here")
+    q.add_argument(
+        "--workers", type=int, default=None, help="parallel trials (default: 1 with --quick, else 2)"
+    )
+    q.add_argument("--quiet", action="store_true", help="no progress bar")
+    q.set_defaults(fn=_cmd_claims)
     return p
 
 
