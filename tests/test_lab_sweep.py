@@ -158,7 +158,8 @@ def test_ctrl_c_keeps_finished_rows(tmp_path):
         "--seeds",
         "5",
         "--epochs",
-        "3",
+        # ~1 s per trial: long enough that the sweep cannot finish before the signal arrives
+        "150",
         "--workers",
         "2",
         "--out",
@@ -183,7 +184,7 @@ def test_ctrl_c_keeps_finished_rows(tmp_path):
     # resuming finishes the rest only
     from actlab.lab.compare import compare
 
-    res = compare(["relu", "tanh", "elu"], dataset="spirals", seeds=5, epochs=3, store=db, workers=1)
+    res = compare(["relu", "tanh", "elu"], dataset="spirals", seeds=5, epochs=150, store=db, workers=2)
     assert res.n_done == 15 and _rows(db) == 15
 
 

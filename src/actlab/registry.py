@@ -12,7 +12,16 @@ import numpy as np
 from .errors import ParameterError, SpecError, UnknownActivationError
 from .spec import KINDS, ActivationSpec
 
-__all__ = ["register", "spec", "list_activations", "normalize", "resolve_params", "all_specs"]
+__all__ = [
+    "register",
+    "spec",
+    "list_activations",
+    "normalize",
+    "resolve_params",
+    "bind_params",
+    "python_names",
+    "all_specs",
+]
 
 _SPECS: dict[str, ActivationSpec] = {}
 _ALIASES: dict[str, str] = {}
@@ -174,4 +183,31 @@ def resolve_params(s: ActivationSpec, given: Mapping[str, Any]) -> dict[str, Any
             msg = s.constraint(out)
             if msg:
                 raise ParameterError(f"{s.name}: {msg}")
+    return out
+
+
+def bind_params(s: ActivationSpec, args: tuple, params: dict[str, Any]) -> dict[str, Any]:
+    """Resolve parameters given positionally after the input (in the spec's order, as torch's
+    ``F.elu(input, alpha)``) and by keyword; the functional forms of every adapter use this."""
+    names = [p.name for p in s.params]
+    if len(args) > len(names):
+        raise ParameterError(
+            f"{s.name} takes at most {len(names)} parameters after the input "
+            f"({', '.join(names) or 'none'}), got {len(args)}"
+        )
+    params = dict(params)
+    for n, v in zip(names, args):
+        if n in params:
+            raise ParameterError(f"{s.name}: parameter {n!r} given twice")
+        params[n] = v
+    return resolve_params(s, params)
+
+
+def python_names(s: ActivationSpec) -> list[str]:
+    """The canonical name and every alias that is a Python identifier (module attributes)."""
+    out = [s.name]
+    for a in s.aliases:
+        key = a.lower().replace("-", "_")
+        if key.isidentifier() and key not in out:
+            out.append(key)
     return out

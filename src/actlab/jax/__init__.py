@@ -24,6 +24,7 @@ except ImportError as _e:  # pragma: no cover - exercised in a subprocess by the
 
 from ..docs import docstring as _docstring
 from ..registry import all_specs as _all_specs
+from ..registry import python_names
 from ..spec import ActivationSpec as _Spec
 from ._core import JaxActivation, apply, get, make_function
 
@@ -57,10 +58,8 @@ def _populate() -> None:
         f.__doc__ = _doc(s)
         g[s.name] = f
         __all__.append(s.name)
-        for a in s.aliases:
-            key = a.lower().replace("-", "_")
-            if key.isidentifier() and key not in g:
-                g[key] = f
+        for key in python_names(s)[1:]:
+            g.setdefault(key, f)
 
 
 _populate()

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..errors import InputTypeError, ParameterError, ShapeError
 from ..ops import jax as ops
-from ..registry import resolve_params
+from ..registry import bind_params, resolve_params
 from ..registry import spec as get_spec
 from ..spec import ActivationSpec
 
@@ -240,19 +240,9 @@ def get(name: str, **params: Any) -> JaxActivation:
 
 def make_function(s: ActivationSpec) -> Callable[..., jax.Array]:
     """The functional form ``f(x, *params, axis=-1, training=False, key=None, **params)``."""
-    names = [p.name for p in s.params]
 
     def fn(x: Any, *args: Any, axis: int = -1, training: bool = False, key: Any = None, **params: Any):
-        if len(args) > len(names):
-            raise ParameterError(
-                f"{s.name} takes at most {len(names)} parameters after the input "
-                f"({', '.join(names) or 'none'}), got {len(args)}"
-            )
-        for n, v in zip(names, args):
-            if n in params:
-                raise ParameterError(f"{s.name}: parameter {n!r} given twice")
-            params[n] = v
-        return apply(s, resolve_params(s, params), x, axis=axis, training=training, key=key)
+        return apply(s, bind_params(s, args, params), x, axis=axis, training=training, key=key)
 
     fn.__name__ = fn.__qualname__ = s.name
     fn.__module__ = "actlab.jax"

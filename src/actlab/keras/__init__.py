@@ -43,6 +43,7 @@ if int(_keras.__version__.split(".")[0]) < 3:  # pragma: no cover - Keras 2 is n
     )
 
 from ..registry import all_specs as _all_specs
+from ..registry import python_names
 from ._core import (
     ActivationCall,
     ActivationFunction,
@@ -75,10 +76,8 @@ def _populate() -> None:
         f = function(s.name)
         g[s.name] = f
         __all__.append(s.name)
-        for a in s.aliases:
-            key = a.lower().replace("-", "_")
-            if key.isidentifier() and key not in g:
-                g[key] = f
+        for key in python_names(s)[1:]:
+            g.setdefault(key, f)
     for cname, cls in layer_classes().items():
         g[cname] = cls
         __all__.append(cname)

@@ -25,7 +25,7 @@ from keras import ops as K
 from ..errors import InputTypeError, ParameterError, ShapeError
 from ..naming import class_name
 from ..ops import keras as kops
-from ..registry import all_specs, resolve_params
+from ..registry import all_specs, bind_params, resolve_params
 from ..registry import spec as get_spec
 from ..spec import ActivationSpec
 
@@ -302,19 +302,9 @@ def function(name: str) -> Callable[..., Any]:
     """The registered functional form of ``name``: ``f(x, *params, axis=-1, training=False,
     seed=None, **params)``, usable directly as ``Dense(64, activation=actlab.keras.mish)``."""
     s = get_spec(name)
-    names = [p.name for p in s.params]
 
     def fn(x: Any, *args: Any, axis: int = -1, training: bool = False, seed: Any = None, **params: Any):
-        if len(args) > len(names):
-            raise ParameterError(
-                f"{s.name} takes at most {len(names)} parameters after the input "
-                f"({', '.join(names) or 'none'}), got {len(args)}"
-            )
-        for n, v in zip(names, args):
-            if n in params:
-                raise ParameterError(f"{s.name}: parameter {n!r} given twice")
-            params[n] = v
-        return apply(s, resolve_params(s, params), x, axis=axis, training=training, seed=seed)
+        return apply(s, bind_params(s, args, params), x, axis=axis, training=training, seed=seed)
 
     fn.__name__ = fn.__qualname__ = s.name
     fn.__module__ = "actlab.keras"

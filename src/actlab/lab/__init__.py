@@ -13,6 +13,8 @@ only parses and prints. Modules:
   store, local / process-pool / Dask / Ray runners.
 - :mod:`actlab.lab.compare` -- ``actlab compare``: train a set of activations and report.
 - :mod:`actlab.lab.report` -- self-contained HTML, JSON and CSV helpers.
+- :mod:`actlab.lab.propagation` -- signal propagation at init through depth, per activation and init.
+- :mod:`actlab.lab.claims` -- ``actlab claims``: one experiment and pre-registered verdict per claim.
 
 Submodules are imported on first use so that ``import actlab.lab`` stays cheap.
 """
@@ -22,7 +24,19 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["compare", "data", "models", "monitors", "report", "runners", "stats", "sweep", "train"]
+__all__ = [
+    "claims",
+    "compare",
+    "data",
+    "models",
+    "monitors",
+    "propagation",
+    "report",
+    "runners",
+    "stats",
+    "sweep",
+    "train",
+]
 
 
 def __getattr__(name: str) -> Any:

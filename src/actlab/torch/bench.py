@@ -249,7 +249,7 @@ def bench(
     dtype: str = "float32",
     threads: int = 2,
     repeats: int = 7,
-    warmup: int = 2,
+    warmup: int = 3,
     compiled: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> BenchResult:

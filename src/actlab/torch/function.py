@@ -197,7 +197,10 @@ def _call(run: "_Run", which: int, *args: Any) -> Any:
     """Run the forward (0) or backward (1) body, compiled when the switch is on. Inside a
     user's torch.compile the bodies are traced as they are (the caller's compiler fuses them)."""
     body = (_forward_body, _backward_body, _inference_body)[which]
-    if torch.compiler.is_compiling() or not compiled_enabled():
+    # Masked plans stay eager: inductor's CPU code stores the bool mask element by element,
+    # which measured 5-9x slower than eager's comparison (docs/benchmarks.md).
+    masked = run.plan.strategy in ("mask", "constant")
+    if torch.compiler.is_compiling() or not compiled_enabled() or masked:
         return body(run, *args)
     try:
         return _compiled_bodies(run)[which](*args)

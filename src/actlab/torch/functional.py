@@ -13,15 +13,13 @@ from typing import Any, Callable
 
 from ..api import Activation
 from ..docs import docstring
-from ..errors import ParameterError
-from ..registry import all_specs, resolve_params
+from ..registry import all_specs, bind_params, python_names
 from ..spec import ActivationSpec
 
 __all__: list[str] = []
 
 
 def _make(s: ActivationSpec) -> Callable[..., Any]:
-    names = [p.name for p in s.params]
 
     def fn(
         input: Any,
@@ -33,16 +31,7 @@ def _make(s: ActivationSpec) -> Callable[..., Any]:
         impl: str = "auto",
         **params: Any,
     ) -> Any:
-        if len(args) > len(names):
-            raise ParameterError(
-                f"{s.name} takes at most {len(names)} parameters after the input "
-                f"({', '.join(names) or 'none'}), got {len(args)}"
-            )
-        for n, v in zip(names, args):
-            if n in params:
-                raise ParameterError(f"{s.name}: parameter {n!r} given twice")
-            params[n] = v
-        act = Activation(s, resolve_params(s, params))
+        act = Activation(s, bind_params(s, args, params))
         return act(input, dim=dim, training=training, generator=generator, impl=impl, inplace=inplace)
 
     fn.__name__ = fn.__qualname__ = s.name
@@ -56,10 +45,8 @@ def _populate() -> None:
         f = _make(s)
         g[s.name] = f
         __all__.append(s.name)
-        for a in s.aliases:
-            key = a.lower().replace("-", "_")
-            if key.isidentifier() and key not in g:
-                g[key] = f
+        for key in python_names(s)[1:]:
+            g.setdefault(key, f)
 
 
 _populate()
