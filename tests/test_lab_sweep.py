@@ -166,7 +166,15 @@ def test_ctrl_c_keeps_finished_rows(tmp_path):
         str(out),
         "--quiet",
     ]
-    proc = subprocess.Popen(cmd, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # pytest-xdist workers ignore SIGINT and children inherit that; give the CLI the default
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.default_int_handler),
+    )
     db = str(out / "results.sqlite")
     try:
         _wait_rows(db, 2, proc)
