@@ -186,8 +186,6 @@ def _saved_bytes(f: Callable, x: torch.Tensor, params: list[torch.Tensor]) -> fl
 
 def _path(s: ActivationSpec) -> str:
     d = s.defaults()
-    if s.stochastic:
-        d = {**d}
     if native_kernel(s.name, d) is not None and plan_for(s, d).strategy not in ("mask", "constant"):
         return "torch kernel"
     if s.learnable:

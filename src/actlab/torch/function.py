@@ -384,18 +384,17 @@ def forward_fn(s: ActivationSpec, impl: str = "auto", inplace: bool = False) -> 
         stochastic_training = s.stochastic and training
         if inplace:
             _check_inplace(s, params, x, impl, stochastic_training)
+        kernel = native_kernel(s.name, params)
         if torch.compiler.is_compiling() and impl != "native" and not stochastic_training:
             # inside torch.compile / torch.export the caller's compiler sees plain ops (the kernel
             # eager mode would use, else the spec's forward), fuses them and chooses what to
             # save; plans (NumPy) and the Function stay outside traces
-            kernel = native_kernel(s.name, params) if impl == "auto" else None
-            if kernel is not None:
+            if kernel is not None and impl == "auto":
                 return kernel(x, axis, **params)
             return s.forward(x, ops, **params, **ax, **extra)
         if impl == "autograd" or (stochastic_training and impl != "native"):
             # the random slopes are drawn inside forward; autograd keeps them for backward
             return s.forward(x, ops, **params, **ax, **extra)
-        kernel = native_kernel(s.name, params)
         if impl == "native":
             if kernel is None or stochastic_training:
                 have = ", ".join(sorted(NATIVE))

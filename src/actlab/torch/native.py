@@ -86,12 +86,10 @@ TORCH_KERNELS: dict[str, tuple[Kernel, Callable[[Mapping[str, Any]], bool]]] = {
     "mish": (lambda x, dim: F.mish(x), _any),
     "hardswish": (lambda x, dim: F.hardswish(x), _any),
     "log_sigmoid": (lambda x, dim: F.logsigmoid(x), _any),
-    "elu": (lambda x, dim, alpha: F.elu(x, alpha), _numbers("alpha")),
-    "softplus": (lambda x, dim, beta, threshold: F.softplus(x, beta, threshold), _numbers("beta")),
-    "leaky_relu": (
-        lambda x, dim, negative_slope: F.leaky_relu(x, negative_slope),
-        _numbers("negative_slope"),
-    ),
+    # the same kernels as above, compared also at the parameters actlab does not hand to them
+    "elu": (NATIVE["elu"][0], _numbers("alpha")),
+    "softplus": (NATIVE["softplus"][0], _numbers("beta")),
+    "leaky_relu": (NATIVE["leaky_relu"][0], _numbers("negative_slope")),
 }
 
 
