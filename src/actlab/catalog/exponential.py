@@ -382,7 +382,7 @@ register(
         summary="The exponential e^x, e.g. for positive rate parameters in an output layer.",
         forward=lambda x, ops: ops.exp(x),
         derivative=lambda x, ops: ops.exp(x),
-        derivative_from_output=lambda y, ops: y * 1.0,
+        derivative_from_output=lambda y, ops: y,
         reference=lambda x: mp.exp(x),
         formula=r"f(x) = e^{x}",
         derivative_formula=r"f'(x) = e^{x}",

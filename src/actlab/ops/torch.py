@@ -69,8 +69,36 @@ def logaddexp(a, b):
     return torch.logaddexp(a, b)
 
 
+# Same-width integer types, for selecting float bits without branches.
+_BITS = {
+    torch.float32: torch.int32,
+    torch.float64: torch.int64,
+    torch.float16: torch.int16,
+    torch.bfloat16: torch.int16,
+}
+
+
 def where(cond, a, b):
-    return torch.where(cond, a, b)
+    # torch.where's CPU kernel branches per element: when the condition splits the data (|x| > 1
+    # on normal inputs) mispredictions make it 4x slower than a multiply (29 ms vs 7 ms for 16M
+    # float32, 2 threads). Where no gradient is recorded (the Function's forward and backward,
+    # inference) the bits are selected with integer ops instead: b ^ ((a ^ b) & -cond), exact
+    # for every value (NaN payloads and signed zeros included).
+    if torch.is_grad_enabled() or torch.compiler.is_compiling():
+        return torch.where(cond, a, b)
+    ref = a if isinstance(a, torch.Tensor) else b
+    if not isinstance(ref, torch.Tensor) or ref.dtype not in _BITS or ref.device.type != "cpu":
+        return torch.where(cond, a, b)
+    a = a if isinstance(a, torch.Tensor) else torch.tensor(a, dtype=ref.dtype)
+    b = b if isinstance(b, torch.Tensor) else torch.tensor(b, dtype=ref.dtype)
+    if a.dtype != b.dtype or not isinstance(cond, torch.Tensor) or cond.dtype != torch.bool:
+        return torch.where(cond, a, b)
+    it = _BITS[ref.dtype]
+    ai, bi = a.view(it), b.view(it)
+    m = cond.to(it).neg_()  # all bits set where cond holds
+    r = torch.bitwise_xor(ai, bi)
+    r = r.bitwise_and_(m) if r.shape == torch.broadcast_shapes(r.shape, m.shape) else r & m
+    return r.bitwise_xor_(bi).view(ref.dtype)
 
 
 def maximum(a, b):
@@ -92,7 +120,7 @@ def clip(x, lo, hi):
 def relu(x):
     # where, not clamp: the gradient at 0 must be 0 (torch's relu convention); NaN compares
     # False, so it falls through to the x branch and propagates.
-    return torch.where(x <= 0, torch.zeros_like(x), x)
+    return where(x <= 0, torch.zeros_like(x), x)
 
 
 def full_like(x, v):
