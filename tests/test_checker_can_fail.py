@@ -59,3 +59,16 @@ def test_checker_detects(case, scratch_spec):
 
 def test_checker_accepts_the_original():
     assert check_spec(BASE, dtypes=("float64",)).ok
+
+
+def test_checker_detects_a_wrong_vjp_from_output(scratch_spec):
+    base = actlab.spec("sparsemax")
+
+    def unnormalised(p, g, ops, axis):  # forgets to divide by the support's size
+        s = ops.where(p > 0, ops.ones_like(p), ops.zeros_like(p))
+        return s * (g - ops.sum(s * g, axis))
+
+    broken = dataclasses.replace(base, name="broken_sparsemax", aliases=(), vjp_from_output=unnormalised)
+    with scratch_spec(broken):
+        assert not check_spec(broken, dtypes=("float64",)).ok
+    assert check_spec(base, dtypes=("float64",)).ok

@@ -10,6 +10,7 @@ from mpmath import mp
 
 from .api import get
 from .check import DIGITS, RTOL64, Failure, Report, _mpf, mp_derivative, path_context, round_to, ulp_error
+from .ops import for_array as ops_for
 from .spec import ActivationSpec
 
 __all__ = ["check_vector", "check_gated", "VECTORS", "GATE_A"]
@@ -112,6 +113,12 @@ def check_vector(s: ActivationSpec, params: Mapping[str, Any], rep: Report, path
                 1e-300, max(abs(w) for w in sides[0] + sides[1]), max(abs(float(x)) for x in vec) * 1e-16
             )
             err = max(min(abs(a - w[j]) for w in sides) for j, a in enumerate(got)) / scale
+            if s.vjp_from_output is not None:  # the same vjp from the output must agree with it
+                xv = _as(vec, "float64", path)
+                gv = g if path == "numpy" else _as(list(g), "float64", path)
+                nops = ops_for(xv)
+                alt = _np(s.vjp_from_output(s.forward(xv, nops, axis=-1), gv, nops, -1))
+                err = max(err, float(np.max(np.abs(alt - got))) / scale)
             rep.note(f"{path}/float64/vjp", err, vec[0])
             if err > 1e-9:
                 rep.failures.append(

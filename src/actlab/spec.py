@@ -161,6 +161,12 @@ class ActivationSpec:
     derivative: Callable[..., Any] | None = None
     vjp: Callable[..., Any] | None = None
     derivative_from_output: Callable[..., Any] | None = None
+    # vector kinds: vjp_from_output(y, g, ops, axis) = vjp(x, g) with y = f(x), so backward can keep
+    # the output instead of recomputing f (sparsemax's sort) from the input
+    vjp_from_output: Callable[..., Any] | None = None
+    # gated kinds: partials(x, ops, axis, **params) = (df/da, df/db), the halves of ``derivative``
+    # before they are joined (backward multiplies each by g and joins once)
+    partials: Callable[..., Any] | None = None
     param_derivatives: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     reference_derivative: Callable[..., Any] | None = None
     aliases: tuple[str, ...] = ()

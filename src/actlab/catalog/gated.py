@@ -44,9 +44,12 @@ def gated_by(gate_name: str, **fields: Any) -> ActivationSpec:
         a, b = ops.split_half(x, axis)
         return a * g.forward(b, ops, **p)
 
-    def derivative(x, ops, axis, **p):
+    def partials(x, ops, axis, **p):
         a, b = ops.split_half(x, axis)
-        return ops.concat([g.forward(b, ops, **p), a * g.derivative(b, ops, **p)], axis)
+        return g.forward(b, ops, **p), a * g.derivative(b, ops, **p)
+
+    def derivative(x, ops, axis, **p):
+        return ops.concat(list(partials(x, ops, axis, **p)), axis)
 
     def reference(a, b, **p):
         return a * g.reference(b, **p)
@@ -59,6 +62,7 @@ def gated_by(gate_name: str, **fields: Any) -> ActivationSpec:
             family="glu",
             forward=forward,
             derivative=derivative,
+            partials=partials,
             reference=reference,
             params=g.params,
             kinks=g.kinks,

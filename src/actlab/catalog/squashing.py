@@ -105,13 +105,12 @@ register(
 
 
 def _arctan_d(x, ops):
-    # 1 / (1 + x^2) scaled by u = max(|x|, 1) so x^2 cannot overflow: v^2 / (v^2 + w^2) with v = 1/u,
-    # w = x/u (both in [-1, 1]). No branch: a select that splits ordinary inputs costs more than
-    # the whole formula on a CPU.
+    # 1 / (1 + x^2) = v^2 / (v^2 + min(x^2, 1)) with v = 1 / max(|x|, 1): x^2 may overflow (to inf,
+    # capped at 1), v^2 cannot. No branch: a select that splits ordinary inputs costs more than the
+    # whole formula on a CPU.
     v = 1.0 / ops.maximum(ops.abs(x), 1.0)
-    w = x * v
     v2 = v * v
-    return v2 / (v2 + w * w)
+    return v2 / (v2 + ops.minimum(x * x, 1.0))
 
 
 register(

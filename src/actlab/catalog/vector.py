@@ -15,9 +15,12 @@ def _softmax(x, ops, axis):
     return e / ops.sum(e, axis)
 
 
-def _softmax_vjp(x, g, ops, axis):
-    p = _softmax(x, ops, axis)
+def _softmax_vjp_from_output(p, g, ops, axis):
     return p * (g - ops.sum(g * p, axis))
+
+
+def _softmax_vjp(x, g, ops, axis):
+    return _softmax_vjp_from_output(_softmax(x, ops, axis), g, ops, axis)
 
 
 def _ref_softmax(xs):
@@ -35,6 +38,7 @@ register(
         summary="The softmax along an axis: exponentials normalised to a probability distribution.",
         forward=_softmax,
         vjp=_softmax_vjp,
+        vjp_from_output=_softmax_vjp_from_output,
         reference=_ref_softmax,
         formula=r"f(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}}",
         derivative_formula=r"\frac{\partial f_i}{\partial x_j} = f_i (\delta_{ij} - f_j)",
@@ -101,10 +105,13 @@ def _softmin(x, ops, axis):
     return _softmax(-x, ops, axis)
 
 
-def _softmin_vjp(x, g, ops, axis):
+def _softmin_vjp_from_output(p, g, ops, axis):
     # softmin(x) = softmax(-x): the chain rule flips the sign of the softmax vjp.
-    p = _softmin(x, ops, axis)
     return -p * (g - ops.sum(g * p, axis))
+
+
+def _softmin_vjp(x, g, ops, axis):
+    return _softmin_vjp_from_output(_softmin(x, ops, axis), g, ops, axis)
 
 
 def _ref_softmin(xs):
@@ -121,6 +128,7 @@ register(
         summary="The softmin along an axis: the softmax of -x, so the smallest entry gets the most mass.",
         forward=_softmin,
         vjp=_softmin_vjp,
+        vjp_from_output=_softmin_vjp_from_output,
         reference=_ref_softmin,
         formula=r"f(x)_i = \frac{e^{-x_i}}{\sum_j e^{-x_j}}",
         derivative_formula=r"\frac{\partial f_i}{\partial x_j} = -f_i (\delta_{ij} - f_j)",
@@ -158,10 +166,14 @@ def _sparsemax(x, ops, axis):
     return ops.relu(z - tau)
 
 
-def _sparsemax_vjp(x, g, ops, axis):
-    p = _sparsemax(x, ops, axis)
+def _sparsemax_vjp_from_output(p, g, ops, axis):
+    # the support S = {i: p_i > 0} is all the Jacobian needs: no second sort in backward
     s = ops.where(p > 0, ops.ones_like(p), ops.zeros_like(p))
     return s * (g - ops.sum(s * g, axis) / ops.sum(s, axis))
+
+
+def _sparsemax_vjp(x, g, ops, axis):
+    return _sparsemax_vjp_from_output(_sparsemax(x, ops, axis), g, ops, axis)
 
 
 def _ref_sparsemax(xs):
@@ -183,6 +195,7 @@ register(
         summary="The Euclidean projection onto the probability simplex: a softmax that outputs exact zeros.",
         forward=_sparsemax,
         vjp=_sparsemax_vjp,
+        vjp_from_output=_sparsemax_vjp_from_output,
         reference=_ref_sparsemax,
         formula=r"f(x)_i = \max(x_i - \tau(x), 0), \quad \tau: \textstyle\sum_i \max(x_i - \tau, 0) = 1",
         derivative_formula=r"\frac{\partial f_i}{\partial x_j} = s_i \Big(\delta_{ij} - \frac{s_j}{|S|}\Big), "

@@ -7,7 +7,8 @@ derivative needs (the plan):
 - ``constant``: f' is one number (identity, binary_step) — nothing is saved;
 - ``mask``: f is piecewise linear with two slopes (relu, leaky_relu, hardtanh, shrinks, ...) — a
   1-byte mask of the inputs where f' takes the second slope;
-- ``output``: f' follows from f (sigmoid, tanh, log_sigmoid, exponential) — the output;
+- ``output``: f' follows from f (sigmoid, tanh, log_sigmoid, exponential; the vjp of softmax,
+  softmin and sparsemax) — the output;
 - ``input``: everything else, and whenever learnable parameters need gradients — the input.
 
 Backward evaluates the spec's closed forms (``derivative``, ``vjp`` for vector kinds, the two
@@ -85,6 +86,8 @@ _PLANS: dict[tuple, Plan] = {}
 
 
 def _plan_uncached(s: ActivationSpec, params: Mapping[str, Any]) -> Plan:
+    if s.kind == "vector" and s.vjp_from_output is not None:
+        return Plan("output")
     if s.kind != "elementwise":
         return Plan("input")
     numeric = _hashable(params) is not None
@@ -401,6 +404,8 @@ def _backward_body(run: _Run, g: torch.Tensor, saved: torch.Tensor | None, *tens
         return (_masked_grad(g, saved, plan.low, plan.high),)
     if plan.strategy == "constant":
         return (g * plan.low if plan.low != 1.0 else g,)
+    if plan.strategy == "output" and s.kind == "vector":
+        return (s.vjp_from_output(saved, g, ops, run.axis),)
     if plan.strategy == "output":
         return (g * s.derivative_from_output(saved, ops, **run.params(tensors)),)
     x = saved
@@ -408,8 +413,7 @@ def _backward_body(run: _Run, g: torch.Tensor, saved: torch.Tensor | None, *tens
     if s.kind == "vector":
         gx = s.vjp(x, g, ops, **kw)
     elif s.kind == "gated":
-        d = s.derivative(x, ops, **kw)
-        da, db = ops.split_half(d, run.axis)
+        da, db = s.partials(x, ops, **kw)
         gx = ops.concat([da * g, db * g], run.axis)
     else:
         gx = g * s.derivative(x, ops, **kw)
