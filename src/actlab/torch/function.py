@@ -20,7 +20,8 @@ functions, torch's kernel where torch defines the function identically, the Func
 otherwise), ``"function"``, ``"native"`` (torch's kernel; an error where there is none) and
 ``"autograd"`` (plain autograd through the spec's forward, for comparison). With
 ``use_compiled(True)`` (or ``ACTLAB_COMPILE=1``) the Function's forward and backward bodies are
-compiled with ``torch.compile``, which fuses each into one pass over memory.
+compiled with ``torch.compile``, which fuses each into one pass over memory; without it, bodies
+that write several intermediates run in cache-sized blocks (``_in_blocks``).
 """
 
 from __future__ import annotations
