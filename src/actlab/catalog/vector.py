@@ -107,7 +107,7 @@ def _softmin(x, ops, axis):
 
 def _softmin_vjp_from_output(p, g, ops, axis):
     # softmin(x) = softmax(-x): the chain rule flips the sign of the softmax vjp.
-    return -p * (g - ops.sum(g * p, axis))
+    return -_softmax_vjp_from_output(p, g, ops, axis)
 
 
 def _softmin_vjp(x, g, ops, axis):
