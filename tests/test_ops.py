@@ -25,7 +25,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation:Depreca
 
 X = np.array([-700.0, -30.0, -1.5, -1e-8, 0.0, 1e-8, 0.7, 2.0, 30.0, 700.0, np.nan])
 UNARY = (
-    "abs sign exp expm1 sqrt square tanh sigmoid log_sigmoid softplus erf erfc sin cos arctan relu isnan"
+    "abs sign exp expm1 sqrt reciprocal square tanh sigmoid log_sigmoid softplus erf erfc sin cos arctan relu isnan"
 ).split()
 
 
@@ -162,6 +162,9 @@ def test_binary_primitives_keep_float64_and_nan(lib):
                 np.testing.assert_array_equal(lib.back(getattr(m, name)(t, other)), want)
         np.testing.assert_array_equal(lib.back(m.where(t > 0, t, 0.1)), np.where(x > 0, x, 0.1))
         np.testing.assert_array_equal(lib.back(m.full_like(t, 0.1)), np.full_like(x, 0.1))
+        ind = lib.back(m.indicator(t > 0, t))
+        assert ind.dtype == np.float64
+        np.testing.assert_array_equal(ind, (x > 0).astype(np.float64))
         np.testing.assert_allclose(lib.back(m.logaddexp(t, t)), np.logaddexp(x, x), rtol=1e-15)
         np.testing.assert_allclose(lib.back(m.softplus(t)), onp.softplus(x), rtol=1e-15)
 
@@ -187,3 +190,30 @@ def test_for_array_picks_the_library():
     seen = []
     jax.jit(lambda v: seen.append(for_array(v)) or v)(jax.numpy.ones(2))  # tracers too
     assert seen == [ojax]
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_where_lazy_equals_where(lib):
+    x = np.array([-50.0, -1.0, 0.0, 2.0, np.nan])
+    m = lib.mod
+    with lib.context(), np.errstate(invalid="ignore"):
+        t = lib.to(x)
+        for bound in (-40.0, -100.0, 100.0):  # some, none and all below the bound
+            got = lib.back(m.where_lazy(t < bound, lambda: t * 3.0, lambda: t + 1.0))
+            np.testing.assert_array_equal(got, np.where(x < bound, x * 3.0, x + 1.0))
+
+
+def test_where_lazy_skips_the_unused_branch_in_eager_torch():
+    t = torch.tensor([-1.0, 0.5, 3.0])
+    calls = []
+
+    def branch(tag, v):
+        calls.append(tag)
+        return v
+
+    with torch.no_grad():
+        otorch.where_lazy(t < -40.0, lambda: branch("tail", t * 0.0), lambda: branch("body", t + 1.0))
+    assert calls == ["body"]
+    calls.clear()
+    otorch.where_lazy(t < 0.0, lambda: branch("tail", t * 0.0), lambda: branch("body", t + 1.0))
+    assert sorted(calls) == ["body", "tail"]

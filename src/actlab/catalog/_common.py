@@ -45,8 +45,12 @@ def open_(lo: float, hi: float) -> Interval:
 
 
 def keep_nan(x, y, ops):
-    """y, but NaN wherever x is NaN (for results that do not depend on x arithmetically)."""
-    return ops.where(ops.isnan(x), x, y)
+    """y, but NaN wherever x is NaN (for results that do not depend on x arithmetically).
+
+    max(y, -inf - |x|): the second operand is -inf for every x but NaN, and maximum propagates
+    NaN; three cheap passes where isnan and a select took six (the select branches per element).
+    """
+    return ops.maximum(y, -math.inf - ops.abs(x))
 
 
 def step(cond, x, ops, if_true=1.0, if_false=0.0):
@@ -54,6 +58,8 @@ def step(cond, x, ops, if_true=1.0, if_false=0.0):
 
     Comparisons with NaN are False, so NaN is restored explicitly.
     """
+    if (if_true, if_false) == (1.0, 0.0):
+        return keep_nan(x, ops.indicator(cond, x), ops)
     return keep_nan(x, ops.where(cond, ops.full_like(x, if_true), ops.full_like(x, if_false)), ops)
 
 

@@ -255,7 +255,7 @@ def _isrlu(x, ops, alpha):
     big = n < -1.0
     nb = ops.where(big, n, -ops.ones_like(n))
     ns = ops.where(big, ops.zeros_like(n), n)  # NaN stays here and propagates
-    u = 1.0 / nb
+    u = ops.reciprocal(nb)
     neg = ops.where(big, -1.0 / ops.sqrt(alpha + u * u), ns / ops.sqrt(1.0 + alpha * ns * ns))
     return ops.where(x >= 0, x, neg)
 
@@ -564,7 +564,7 @@ def _squareplus_d(x, ops, b):
     pos = ops.where(x >= 0, x, ops.zeros_like(x))
     neg = _masked_neg(x, ops, strict=False)
     big, yb, ys, _, qb, _, rs = _sqp_parts(pos, ops, b)
-    d_pos = ops.where(big, 0.5 * (1.0 + 1.0 / qb), 0.5 * (1.0 + ys / rs))
+    d_pos = ops.where(big, 0.5 * (1.0 + ops.reciprocal(qb)), 0.5 * (1.0 + ys / rs))
     # below 0: b / (2 R (R - x)) = b / (2 (x^2 + b + |x| R)), free of the cancellation in 1 + x/R;
     # for |x| > 1 numerator and denominator are divided by x^2
     big, yb, ys, c, qb, sq, rs = _sqp_parts(neg, ops, b)

@@ -39,6 +39,7 @@ GATED_NOTE = (
 def gated_by(gate_name: str, **fields: Any) -> ActivationSpec:
     """Register a*g(b) where g is the catalog activation ``gate_name``."""
     g = spec(gate_name)
+    linear = gate_name == "identity"
 
     def forward(x, ops, axis, **p):
         a, b = ops.split_half(x, axis)
@@ -46,6 +47,8 @@ def gated_by(gate_name: str, **fields: Any) -> ActivationSpec:
 
     def partials(x, ops, axis, **p):
         a, b = ops.split_half(x, axis)
+        if linear:  # the bilinear unit: d/da = b, d/db = a, without a product with ones
+            return b, a
         return g.forward(b, ops, **p), a * g.derivative(b, ops, **p)
 
     def derivative(x, ops, axis, **p):

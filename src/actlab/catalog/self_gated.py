@@ -35,15 +35,20 @@ _SILU_MIN = 0.2784646
 _SILU_D_RANGE = Interval(-0.0998394, 1.0998394, True, True)
 
 
-def _tail(w, ops):
-    """(mask w < -40, h = e^(w/2)) for gates that are C e^w in the left tail.
+def _tail_where(w, ops, tail, body):
+    """``tail(h)`` where w < -40, else ``body()``; h = e^(w/2), for gates that are C e^w there.
 
     There the gate itself can be subnormal (or flushed to 0) while x * gate is a normal number,
     so the product is formed as (x h) h, whose factors stay normal. h sees w only where it is used
-    (double where), so it never overflows.
+    (double where), so it never overflows. Ordinary inputs never reach the tail: eager torch then
+    skips h and the select (``where_lazy``).
     """
-    tail = w < -_TAIL
-    return tail, ops.exp(0.5 * ops.where(tail, w, ops.full_like(w, -_TAIL)))
+    cond = w < -_TAIL
+
+    def in_tail():
+        return tail(ops.exp(0.5 * ops.where(cond, w, ops.full_like(w, -_TAIL))))
+
+    return ops.where_lazy(cond, in_tail, body)
 
 
 GELU_PAPER = Reference(
@@ -62,7 +67,7 @@ def _gelu_series(x, ops):
     """
     tail = x < -_GELU_SERIES_AT
     xt = ops.where(tail, x, ops.full_like(x, -_GELU_SERIES_AT))
-    y = 1.0 / (xt * xt)
+    y = ops.reciprocal(xt * xt)
     acc = ops.full_like(x, _GELU_SERIES[-1])
     for a in _GELU_SERIES[-2::-1]:
         acc = acc * y + a
@@ -75,8 +80,7 @@ def _gelu(x, ops, approximate):
         xg = ops.clip(x, -_GELU_TANH_CUT, _GELU_TANH_CUT)
         xs = ops.maximum(x, -_GELU_TANH_CUT)
         z = (2.0 * SQRT_2_OVER_PI) * xg * (1.0 + _GELU_K * xg * xg)
-        tail, h = _tail(z, ops)
-        return ops.where(tail, (xs * h) * h, xs * ops.sigmoid(z))
+        return _tail_where(z, ops, lambda h: (xs * h) * h, lambda: xs * ops.sigmoid(z))
     # Phi(x) = erfc(-x / sqrt 2) / 2: no 1 + erf(x) cancellation in the left tail.
     xs = ops.maximum(x, -_GELU_CUT)
     tail, _, s, h = _gelu_series(xs, ops)
@@ -90,8 +94,9 @@ def _gelu_d(x, ops, approximate):
         z = (2.0 * SQRT_2_OVER_PI) * xg * (1.0 + _GELU_K * x2)
         dz = (2.0 * SQRT_2_OVER_PI) * (1.0 + (3.0 * _GELU_K) * x2)
         s = ops.sigmoid(z)
-        tail, h = _tail(z, ops)
-        return ops.where(tail, ((1.0 + xg * dz) * h) * h, s + xg * dz * s * ops.sigmoid(-z))
+        return _tail_where(
+            z, ops, lambda h: ((1.0 + xg * dz) * h) * h, lambda: s + xg * dz * s * ops.sigmoid(-z)
+        )
     xc = ops.clip(x, -_GELU_CUT, _GELU_CUT)
     tail, xt, s, h = _gelu_series(xc, ops)
     # Phi + x phi = phi (x - S/x) in the tail
@@ -184,6 +189,8 @@ SILU_PAPERS = (
 
 def _swish_z(x, ops, beta):
     z = beta * x
+    if isinstance(beta, (int, float)) and beta != 0:
+        return z  # NaN only where x is NaN, and x carries it into f and f'
     # beta = 0 and x = +-inf give 0 * inf = NaN; the gate is then sigma(0) = 1/2.
     return ops.where(ops.isnan(z), ops.zeros_like(z), z)
 
@@ -194,15 +201,15 @@ def _swish(x, ops, beta):
     dead = z < -_CUT
     xs = ops.where(dead, ops.zeros_like(z), x)
     zs = ops.where(dead, ops.zeros_like(z), z)
-    tail, h = _tail(zs, ops)
-    return ops.where(tail, (xs * h) * h, xs * ops.sigmoid(zs))
+    return _tail_where(zs, ops, lambda h: (xs * h) * h, lambda: xs * ops.sigmoid(zs))
 
 
 def _swish_d(x, ops, beta):
     z = ops.clip(_swish_z(x, ops, beta), -_CUT, _CUT)
-    tail, h = _tail(z, ops)
     # d/dx x sigma(z) = sigma(z) (1 + z sigma(-z)): sigma(-z) instead of 1 - sigma(z) (no cancellation).
-    d = ops.where(tail, ((1.0 + z) * h) * h, ops.sigmoid(z) * (1.0 + z * ops.sigmoid(-z)))
+    d = _tail_where(
+        z, ops, lambda h: ((1.0 + z) * h) * h, lambda: ops.sigmoid(z) * (1.0 + z * ops.sigmoid(-z))
+    )
     return keep_nan(x, d, ops)
 
 
@@ -212,8 +219,9 @@ def _swish_dbeta(x, ops, beta):
     far = ops.abs(z) > _CUT
     xs = ops.where(far, ops.zeros_like(z), x)
     zs = ops.where(far, ops.zeros_like(z), z)
-    tail, h = _tail(zs, ops)
-    return ops.where(tail, (xs * h) * (xs * h), xs * xs * ops.sigmoid(zs) * ops.sigmoid(-zs))
+    return _tail_where(
+        zs, ops, lambda h: (xs * h) * (xs * h), lambda: xs * xs * ops.sigmoid(zs) * ops.sigmoid(-zs)
+    )
 
 
 def _ref_swish(x, beta):
@@ -345,8 +353,8 @@ MISH_PAPER = Reference(
 
 def _mish(x, ops):
     xs = ops.maximum(x, -_CUT)
-    tail, h = _tail(xs, ops)  # tanh(softplus(x)) = e^x (1 - e^x / 2 + ...)
-    return ops.where(tail, (xs * h) * h, xs * ops.tanh(ops.softplus(xs)))
+    # tanh(softplus(x)) = e^x (1 - e^x / 2 + ...)
+    return _tail_where(xs, ops, lambda h: (xs * h) * h, lambda: xs * ops.tanh(ops.softplus(xs)))
 
 
 def _mish_d(x, ops):
@@ -354,8 +362,9 @@ def _mish_d(x, ops):
     sp = ops.softplus(xc)
     # sech^2 = 4 sigma(2 sp) sigma(-2 sp): no cancellation of 1 - tanh^2 for large sp.
     sech2 = 4.0 * ops.sigmoid(2.0 * sp) * ops.sigmoid(-2.0 * sp)
-    tail, h = _tail(xc, ops)
-    return ops.where(tail, ((1.0 + xc) * h) * h, ops.tanh(sp) + xc * sech2 * ops.sigmoid(xc))
+    return _tail_where(
+        xc, ops, lambda h: ((1.0 + xc) * h) * h, lambda: ops.tanh(sp) + xc * sech2 * ops.sigmoid(xc)
+    )
 
 
 register(
@@ -402,16 +411,15 @@ def _tanh_exp(x, ops):
     # so autograd never sees sech^2(inf) * inf.
     xg = ops.clip(x, -_CUT, _TANH_EXP_TOP)
     xs = ops.maximum(x, -_CUT)
-    tail, h = _tail(xs, ops)  # tanh(e^x) = e^x (1 - e^(2x) / 3 + ...)
-    return ops.where(tail, (xs * h) * h, xs * ops.tanh(ops.exp(xg)))
+    # tanh(e^x) = e^x (1 - e^(2x) / 3 + ...)
+    return _tail_where(xs, ops, lambda h: (xs * h) * h, lambda: xs * ops.tanh(ops.exp(xg)))
 
 
 def _tanh_exp_d(x, ops):
     xc = ops.clip(x, -_CUT, _TANH_EXP_TOP)
     e = ops.exp(xc)
     sech2 = 4.0 * ops.sigmoid(2.0 * e) * ops.sigmoid(-2.0 * e)
-    tail, h = _tail(xc, ops)
-    return ops.where(tail, ((1.0 + xc) * h) * h, ops.tanh(e) + xc * e * sech2)
+    return _tail_where(xc, ops, lambda h: ((1.0 + xc) * h) * h, lambda: ops.tanh(e) + xc * e * sech2)
 
 
 register(
@@ -446,7 +454,9 @@ register(
 
 
 def _lisht_d(xc, ops):
-    return ops.tanh(xc) + xc * 4.0 * ops.sigmoid(2.0 * xc) * ops.sigmoid(-2.0 * xc)
+    # sech^2 x = 4 s (1 - s), s = sigma(-2|x|) <= 1/2: one sigmoid, and 1 - s does not cancel
+    s = ops.sigmoid(-2.0 * ops.abs(xc))
+    return ops.tanh(xc) + (4.0 * xc) * (s * (1.0 - s))
 
 
 register(
@@ -483,18 +493,20 @@ register(
 
 def _serf(x, ops):
     xs = ops.maximum(x, -_CUT)
-    tail, h = _tail(xs, ops)  # erf(softplus(x)) = (2 / sqrt pi) e^x (1 - e^x / 2 + ...)
-    return ops.where(tail, _TWO_OVER_SQRT_PI * ((xs * h) * h), xs * ops.erf(ops.softplus(xs)))
+    # erf(softplus(x)) = (2 / sqrt pi) e^x (1 - e^x / 2 + ...)
+    return _tail_where(
+        xs, ops, lambda h: _TWO_OVER_SQRT_PI * ((xs * h) * h), lambda: xs * ops.erf(ops.softplus(xs))
+    )
 
 
 def _serf_d(x, ops):
     xc = ops.clip(x, -_CUT, _CUT)
     sp = ops.softplus(xc)
-    tail, h = _tail(xc, ops)
-    return ops.where(
-        tail,
-        _TWO_OVER_SQRT_PI * (((1.0 + xc) * h) * h),
-        ops.erf(sp) + xc * _TWO_OVER_SQRT_PI * ops.exp(-sp * sp) * ops.sigmoid(xc),
+    return _tail_where(
+        xc,
+        ops,
+        lambda h: _TWO_OVER_SQRT_PI * (((1.0 + xc) * h) * h),
+        lambda: ops.erf(sp) + xc * _TWO_OVER_SQRT_PI * ops.exp(-sp * sp) * ops.sigmoid(xc),
     )
 
 

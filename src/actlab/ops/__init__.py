@@ -11,9 +11,9 @@ __all__ = ["PRIMITIVES", "for_array"]
 
 # The names every ops module provides (kept in one list so tests can check parity).
 PRIMITIVES = (
-    "name abs sign exp expm1 log log1p sqrt square tanh sigmoid log_sigmoid softplus erf erfc "
-    "sin cos arctan where maximum minimum clip relu logaddexp sum amax cumsum sort_desc "
-    "take_along_axis arange_along split_half concat zeros_like ones_like full_like isnan "
+    "name abs sign exp expm1 log log1p sqrt reciprocal square tanh sigmoid log_sigmoid softplus erf erfc "
+    "sin cos arctan where where_lazy maximum minimum clip relu logaddexp sum amax cumsum sort_desc "
+    "take_along_axis arange_along split_half concat zeros_like ones_like full_like indicator isnan "
     "uniform_like moveaxis shape"
 ).split()
 

@@ -21,6 +21,7 @@ expm1 = jnp.expm1
 log = jnp.log
 log1p = jnp.log1p
 sqrt = jnp.sqrt
+reciprocal = jnp.reciprocal
 square = jnp.square
 tanh = jnp.tanh
 sigmoid = jax.nn.sigmoid
@@ -59,6 +60,16 @@ def clip(x, lo, hi):
 def relu(x):
     # NaN compares False, so it falls through to the x branch and propagates.
     return jnp.where(x <= 0, jnp.zeros_like(x), x)
+
+
+def where_lazy(cond, if_true, if_false):
+    """``where(cond, if_true(), if_false())``; the branches are zero-argument callables."""
+    return where(cond, if_true(), if_false())
+
+
+def indicator(cond, x):
+    """1 where ``cond`` holds, else 0, in ``x``'s dtype."""
+    return jnp.asarray(cond).astype(x.dtype)
 
 
 def full_like(x, v):

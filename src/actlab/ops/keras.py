@@ -19,6 +19,7 @@ expm1 = K.expm1
 log = K.log
 log1p = K.log1p
 sqrt = K.sqrt
+reciprocal = K.reciprocal
 square = K.square
 sigmoid = K.sigmoid
 log_sigmoid = K.log_sigmoid
@@ -160,6 +161,16 @@ def clip(x, lo, hi):
 def relu(x):
     # where, not keras.ops.relu: NaN must fall through to the x branch on every backend.
     return K.where(x <= 0, K.zeros_like(x), x)
+
+
+def where_lazy(cond, if_true, if_false):
+    """``where(cond, if_true(), if_false())``; the branches are zero-argument callables."""
+    return where(cond, if_true(), if_false())
+
+
+def indicator(cond, x):
+    """1 where ``cond`` holds, else 0, in ``x``'s dtype."""
+    return K.cast(cond, _dtype(x))
 
 
 def full_like(x, v):

@@ -14,6 +14,7 @@ expm1 = np.expm1
 log = np.log
 log1p = np.log1p
 sqrt = np.sqrt
+reciprocal = np.reciprocal
 square = np.square
 tanh = np.tanh
 sigmoid = special.expit
@@ -52,6 +53,16 @@ def clip(x, lo, hi):
 def relu(x):
     # NaN compares False, so it falls through to the x branch and propagates.
     return np.where(x <= 0, 0.0, x)
+
+
+def where_lazy(cond, if_true, if_false):
+    """``where(cond, if_true(), if_false())``; the branches are zero-argument callables."""
+    return where(cond, if_true(), if_false())
+
+
+def indicator(cond, x):
+    """1 where ``cond`` holds, else 0, in ``x``'s dtype."""
+    return np.asarray(cond).astype(np.asarray(x).dtype)
 
 
 def full_like(x, v):

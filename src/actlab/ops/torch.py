@@ -13,6 +13,8 @@ expm1 = torch.expm1
 log = torch.log
 log1p = torch.log1p
 sqrt = torch.sqrt
+# 1.0 / t on a torch tensor is reciprocal(t) * 1.0: two passes
+reciprocal = torch.reciprocal
 square = torch.square
 tanh = torch.tanh
 sigmoid = torch.sigmoid
@@ -119,8 +121,33 @@ def clip(x, lo, hi):
 
 def relu(x):
     # where, not clamp: the gradient at 0 must be 0 (torch's relu convention); NaN compares
-    # False, so it falls through to the x branch and propagates.
+    # False, so it falls through to the x branch and propagates. Without a graph torch's kernel
+    # gives the same values in one pass (+ 0.0 turns its -0.0 at x = -0.0 into the 0 of x <= 0).
+    if not torch.is_grad_enabled() and not torch.compiler.is_compiling():
+        return torch.relu(x).add_(0.0)
     return where(x <= 0, torch.zeros_like(x), x)
+
+
+def where_lazy(cond, if_true, if_false):
+    """``where(cond, if_true(), if_false())``; the branches are zero-argument callables.
+
+    Eager torch evaluates only ``if_false`` when ``cond`` holds nowhere (the rare tails of the
+    catalog's gates): a byte-wise max over the mask costs 3 us per 2^16 elements, the skipped
+    branch and select ~70 us. Traced code (torch.compile, export) evaluates both, as where does.
+    """
+    if torch.compiler.is_compiling() or not isinstance(cond, torch.Tensor) or cond.dtype != torch.bool:
+        return where(cond, if_true(), if_false())
+    if cond.numel() and not bool(cond.view(torch.uint8).max()):
+        b = if_false()
+        if isinstance(b, torch.Tensor) and b.shape == torch.broadcast_shapes(cond.shape, b.shape):
+            return b
+        return where(cond, if_true(), b)
+    return where(cond, if_true(), if_false())
+
+
+def indicator(cond, x):
+    """1 where ``cond`` holds, else 0, in ``x``'s dtype."""
+    return cond.to(x.dtype)
 
 
 def full_like(x, v):
