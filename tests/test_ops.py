@@ -163,6 +163,7 @@ def test_binary_primitives_keep_float64_and_nan(lib):
                 np.testing.assert_array_equal(lib.back(getattr(m, name)(t, other)), want)
         np.testing.assert_array_equal(lib.back(m.where(t > 0, t, 0.1)), np.where(x > 0, x, 0.1))
         np.testing.assert_array_equal(lib.back(m.full_like(t, 0.1)), np.full_like(x, 0.1))
+        np.testing.assert_array_equal(lib.back(m.nan_to_zero(t)), np.where(np.isnan(x), 0.0, x))
         ind = lib.back(m.indicator(t > 0, t))
         assert ind.dtype == np.float64
         np.testing.assert_array_equal(ind, (x > 0).astype(np.float64))

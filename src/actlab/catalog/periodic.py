@@ -207,7 +207,8 @@ ZIYIN = Reference(
 
 def _snake_u(x, ops, alpha):
     # sin(inf) is NaN, but f(+-inf) = +-inf: the bounded term is evaluated at 0 there.
-    return alpha * ops.where(ops.abs(x) == INF, ops.zeros_like(x), x)
+    inf = ops.abs(x) == INF
+    return alpha * ops.where_lazy(inf, lambda: ops.where(inf, ops.zeros_like(x), x), lambda: x)
 
 
 def _snake(x, ops, alpha):
@@ -217,12 +218,15 @@ def _snake(x, ops, alpha):
 
 def _snake_d(x, ops, alpha):
     # f' = 1 + sin 2u has double zeros at u = -pi/4 + k pi, where 1 + sin 2u keeps only the absolute
-    # accuracy ulp(1). There (sin 2u < 0) we use 1 + s = (1 - s^2)/(1 - s) = cos^2(2u)/(1 + |s|): the
-    # small factor is cos 2u, which sin/cos range reduction gets to a relative ulp.
+    # accuracy ulp(1). There (s = sin 2u < 0) 1 + s = (1 - s^2)/(1 - s) = cos^2(2u)/(1 + |s|): the
+    # small factor is cos 2u, which sin/cos range reduction gets to a relative ulp. Without a
+    # select: c^2/(1 + |s|) + (s + |s|) is that for s < 0, and (1 - s) + 2s = 1 + s for s >= 0, a
+    # sum of two non-negative terms.
     v = 2.0 * _snake_u(x, ops, alpha)
     s = ops.sin(v)
     c = ops.cos(v)
-    return ops.where(s < 0, c * c / (1.0 + ops.abs(s)), 1.0 + s)
+    a = ops.abs(s)
+    return c * c / (1.0 + a) + (s + a)
 
 
 def _snake_dalpha(x, ops, alpha):

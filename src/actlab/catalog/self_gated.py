@@ -192,15 +192,20 @@ def _swish_z(x, ops, beta):
     if isinstance(beta, (int, float)) and beta != 0:
         return z  # NaN only where x is NaN, and x carries it into f and f'
     # beta = 0 and x = +-inf give 0 * inf = NaN; the gate is then sigma(0) = 1/2.
-    return ops.where(ops.isnan(z), ops.zeros_like(z), z)
+    return ops.nan_to_zero(z)
 
 
 def _swish(x, ops, beta):
     z = _swish_z(x, ops, beta)
     # Where the gate underflows (z < -800), f is 0: this also keeps -inf * 0 out of the product.
-    dead = z < -_CUT
-    xs = ops.where(dead, ops.zeros_like(z), x)
-    zs = ops.where(dead, ops.zeros_like(z), z)
+    if isinstance(beta, (int, float)) and beta > 0:
+        # a fixed positive beta: clamping x at -800/beta gives -800/beta * sigma(-800) = -0 there
+        xs = ops.maximum(x, -_CUT / beta)
+        zs = ops.maximum(z, -_CUT)
+    else:
+        dead = z < -_CUT
+        xs = ops.where(dead, ops.zeros_like(z), x)
+        zs = ops.where(dead, ops.zeros_like(z), z)
     return _tail_where(zs, ops, lambda h: (xs * h) * h, lambda: xs * ops.sigmoid(zs))
 
 
@@ -215,10 +220,14 @@ def _swish_d(x, ops, beta):
 
 def _swish_dbeta(x, ops, beta):
     z = _swish_z(x, ops, beta)
-    # Beyond |z| = 800, sigma(z) sigma(-z) underflows to 0; zeroing x there avoids inf * 0.
-    far = ops.abs(z) > _CUT
-    xs = ops.where(far, ops.zeros_like(z), x)
-    zs = ops.where(far, ops.zeros_like(z), z)
+    # Beyond |z| = 800, sigma(z) sigma(-z) underflows to 0; holding x at +-800/|beta| there keeps
+    # inf * 0 out (beta = 0 gives the bound inf: z = 0 and x^2/4 is the value).
+    if isinstance(beta, (int, float)):
+        bound = _CUT / abs(beta) if beta != 0 else math.inf
+    else:
+        bound = _CUT / ops.abs(beta)
+    xs = ops.minimum(ops.maximum(x, -bound), bound)
+    zs = ops.clip(z, -_CUT, _CUT)
     return _tail_where(
         zs, ops, lambda h: (xs * h) * (xs * h), lambda: xs * xs * ops.sigmoid(zs) * ops.sigmoid(-zs)
     )

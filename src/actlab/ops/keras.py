@@ -168,6 +168,11 @@ def where_lazy(cond, if_true, if_false):
     return where(cond, if_true(), if_false())
 
 
+def nan_to_zero(x):
+    """x with NaN replaced by 0 (infinities kept)."""
+    return K.where(K.isnan(x), K.zeros_like(x), x)
+
+
 def indicator(cond, x):
     """1 where ``cond`` holds, else 0, in ``x``'s dtype."""
     return K.cast(cond, _dtype(x))

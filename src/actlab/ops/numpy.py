@@ -60,6 +60,11 @@ def where_lazy(cond, if_true, if_false):
     return where(cond, if_true(), if_false())
 
 
+def nan_to_zero(x):
+    """x with NaN replaced by 0 (infinities kept)."""
+    return np.nan_to_num(x, nan=0.0, posinf=np.inf, neginf=-np.inf)
+
+
 def indicator(cond, x):
     """1 where ``cond`` holds, else 0, in ``x``'s dtype."""
     return np.asarray(cond).astype(np.asarray(x).dtype)

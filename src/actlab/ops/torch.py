@@ -145,6 +145,14 @@ def where_lazy(cond, if_true, if_false):
     return where(cond, if_true(), if_false())
 
 
+def nan_to_zero(x):
+    """x with NaN replaced by 0 (infinities kept): one pass, where isnan and a select take six.
+    Under autograd a select, since nan_to_num's gradient is 0 at +-inf where the select's is 1."""
+    if torch.is_grad_enabled() or torch.compiler.is_compiling():
+        return torch.where(torch.isnan(x), torch.zeros_like(x), x)
+    return torch.nan_to_num(x, nan=0.0, posinf=float("inf"), neginf=float("-inf"))
+
+
 def indicator(cond, x):
     """1 where ``cond`` holds, else 0, in ``x``'s dtype."""
     return cond.to(x.dtype)

@@ -335,7 +335,7 @@ def _in_blocks(run: "_Run", which: int, body: Callable, args: tuple) -> Any:
     single = which == 2  # inference returns one tensor, forward and backward a tuple
     # the closed-form backward writes the input gradient straight into its slice of the output
     dst = None
-    if which == 1 and run.plan.strategy == "input":
+    if which == 1 and run.plan.strategy in ("input", "output"):
         g, x = full
         dst = x.new_empty(x.shape, dtype=torch.promote_types(g.dtype, x.dtype))
     outs: list = []
@@ -436,7 +436,7 @@ def _inference_body(run: _Run, x: torch.Tensor, *tensors: torch.Tensor) -> torch
 
 def _backward_body(run: _Run, g: torch.Tensor, saved: torch.Tensor | None, *tensors: torch.Tensor, out=None):
     """The gradients (input, then one per tensor parameter). ``out``, given only where no graph is
-    recorded (blocks), receives the input gradient of the closed-form plans."""
+    recorded (blocks), receives the input gradient of the input and output plans."""
     s, plan, ops = run.spec, run.plan, _ops()
     if plan.strategy == "mask":
         return (_masked_grad(g, saved, plan.low, plan.high),)
@@ -445,7 +445,8 @@ def _backward_body(run: _Run, g: torch.Tensor, saved: torch.Tensor | None, *tens
     if plan.strategy == "output" and s.kind == "vector":
         return (s.vjp_from_output(saved, g, ops, run.axis),)
     if plan.strategy == "output":
-        return (g * s.derivative_from_output(saved, ops, **run.params(tensors)),)
+        d = s.derivative_from_output(saved, ops, **run.params(tensors))
+        return (g * d if out is None else torch.mul(g, d, out=out),)
     x = saved
     kw = run.kw(tensors)
     if s.kind == "vector":
