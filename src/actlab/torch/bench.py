@@ -13,7 +13,8 @@ plus bytes saved for backward per element, the peak resident memory above the ba
 one forward+backward (sampled), and the memory-bandwidth roofline of this machine measured in the
 same run (a large copy), against which the achieved bandwidth is reported.
 
-Timing discipline: fixed thread count, warm-up runs, medians over repeats; the CLI sets
+Timing discipline: fixed thread count, warm-up runs, medians over repeats taken round the
+columns (each repeat times every column once); the CLI sets
 ``THP_MEM_ALLOC_ENABLE=1`` before torch is imported so large outputs do not pay page faults.
 """
 
@@ -84,15 +85,16 @@ class BenchResult:
         return asdict(self)
 
 
+def _time_ms(fn: Callable[[], Any]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return (time.perf_counter() - t0) * 1e3
+
+
 def _median_ms(fn: Callable[[], Any], repeats: int, warmup: int) -> float:
     for _ in range(warmup):
         fn()
-    ts = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return statistics.median(ts) * 1e3
+    return statistics.median(_time_ms(fn) for _ in range(repeats))
 
 
 def roofline_gbps(numel: int, dtype: torch.dtype, repeats: int = 7) -> float:
@@ -205,34 +207,54 @@ def bench_one(
 ) -> BenchRow:
     row = BenchRow(s.name, _path(s))
     x = _input(s, numel, dtype)
-    g = None
     calls = _callables(s, dtype)
     columns = [c for c in IMPL_COLUMNS if c in calls or (c == "actlab+compile" and compiled)]
+    with torch.no_grad():
+        y = calls["actlab"][0](x)
+    g = torch.randn(y.shape, generator=torch.Generator().manual_seed(1)).to(dtype)
+    del y
+    timed: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {}
     for col in columns:
         f, params = calls["actlab" if col == "actlab+compile" else col]
-        use_compiled(col == "actlab+compile")
-        try:
-            xx = x.detach().requires_grad_(True)
+        xx = x.detach().requires_grad_(True)
+
+        def switched(fn, on=col == "actlab+compile"):
+            def run():
+                use_compiled(on)
+                try:
+                    return fn()
+                finally:
+                    use_compiled(False)
+
+            return run
+
+        def forward(f=f):
             with torch.no_grad():
-                y = f(x)
-            if g is None:
-                g = torch.randn(y.shape, generator=torch.Generator().manual_seed(1)).to(dtype)
+                f(x)
 
-            def forward():
-                with torch.no_grad():
-                    f(x)
+        def train(f=f, xx=xx, params=params):
+            y = f(xx)
+            torch.autograd.grad(y, [xx, *params], g)
 
-            def train():
-                y = f(xx)
-                torch.autograd.grad(y, [xx, *params], g)
-
-            # compile (first call per function/shape) happens in the warm-up
-            row.forward_ms[col] = _median_ms(forward, repeats, warmup + (2 if col == "actlab+compile" else 0))
-            row.train_ms[col] = _median_ms(train, repeats, warmup + (2 if col == "actlab+compile" else 0))
-            row.saved_bytes_per_element[col] = _saved_bytes(f, x, params)
-            row.peak_mb[col] = _peak_mb(train)
-        finally:
-            use_compiled(False)
+        timed[col] = (switched(forward), switched(train))
+        # compile (first call per function/shape) happens in the warm-up
+        for _ in range(warmup + (2 if col == "actlab+compile" else 0)):
+            timed[col][0]()
+            timed[col][1]()
+    # Repeats go round the columns, so a slow spell of the machine (this VM stalls for 100 ms
+    # at times) is shared by all columns instead of inflating one of them.
+    fwd: dict[str, list[float]] = {c: [] for c in columns}
+    trn: dict[str, list[float]] = {c: [] for c in columns}
+    for _ in range(repeats):
+        for col in columns:
+            fwd[col].append(_time_ms(timed[col][0]))
+            trn[col].append(_time_ms(timed[col][1]))
+    for col in columns:
+        f, params = calls["actlab" if col == "actlab+compile" else col]
+        row.forward_ms[col] = statistics.median(fwd[col])
+        row.train_ms[col] = statistics.median(trn[col])
+        row.saved_bytes_per_element[col] = _saved_bytes(f, x, params)
+        row.peak_mb[col] = _peak_mb(timed[col][1])
     best = "actlab+compile" if "actlab+compile" in row.train_ms else "actlab"
     nominal = 5 * x.numel() * x.element_size()  # fwd: read x, write y; bwd: read g, saved, write dx
     row.achieved_gbps = nominal / (row.train_ms[best] * 1e-3) / 1e9
