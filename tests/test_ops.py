@@ -219,3 +219,23 @@ def test_where_lazy_skips_the_unused_branch_in_eager_torch():
     calls.clear()
     otorch.where_lazy(t < 0.0, lambda: branch("tail", t * 0.0), lambda: branch("body", t + 1.0))
     assert sorted(calls) == ["body", "tail"]
+
+
+def test_lazy_selects_are_not_baked_into_a_jit_trace():
+    # traced on finite inputs, the trace must still guard snake's sin(inf) for infinite ones
+    import actlab.torch as at
+
+    m = at.create("snake")
+    with torch.no_grad():
+        traced = torch.jit.trace(m, torch.randn(8), check_trace=False)
+        x = torch.tensor([-float("inf"), -2.0, 0.5, float("inf")])
+        torch.testing.assert_close(traced(x), m(x))
+        assert torch.isinf(traced(x)[[0, 3]]).all()
+
+
+def test_lazy_selects_work_under_vmap():
+    import actlab.torch as at
+
+    m = at.create("silu", impl="autograd")
+    x = torch.randn(3, 5) * 50
+    torch.testing.assert_close(torch.func.vmap(m)(x), m(x))

@@ -86,7 +86,7 @@ def where(cond, a, b):
     # float32, 2 threads). Where no gradient is recorded (the Function's forward and backward,
     # inference) the bits are selected with integer ops instead: b ^ ((a ^ b) & -cond), exact
     # for every value (NaN payloads and signed zeros included).
-    if torch.is_grad_enabled() or torch.compiler.is_compiling():
+    if torch.is_grad_enabled() or torch.compiler.is_compiling() or torch.jit.is_tracing():
         return torch.where(cond, a, b)
     ref = a if isinstance(a, torch.Tensor) else b
     if not isinstance(ref, torch.Tensor) or ref.dtype not in _BITS or ref.device.type != "cpu":
@@ -133,11 +133,21 @@ def where_lazy(cond, if_true, if_false):
 
     Eager torch evaluates only ``if_false`` when ``cond`` holds nowhere (the rare tails of the
     catalog's gates): a byte-wise max over the mask costs 3 us per 2^16 elements, the skipped
-    branch and select ~70 us. Traced code (torch.compile, export) evaluates both, as where does.
+    branch and select ~70 us. Traced code (torch.compile, export, jit.trace, vmap) evaluates both,
+    as where does.
     """
-    if torch.compiler.is_compiling() or not isinstance(cond, torch.Tensor) or cond.dtype != torch.bool:
+    if (
+        torch.compiler.is_compiling()
+        or torch.jit.is_tracing()  # a trace would keep only the branch this input took
+        or not isinstance(cond, torch.Tensor)
+        or cond.dtype != torch.bool
+    ):
         return where(cond, if_true(), if_false())
-    if cond.numel() and not bool(cond.view(torch.uint8).max()):
+    try:
+        unused = cond.numel() > 0 and not bool(cond.view(torch.uint8).max())
+    except RuntimeError:  # torch.func.vmap refuses data-dependent control flow
+        unused = False
+    if unused:
         b = if_false()
         if isinstance(b, torch.Tensor) and b.shape == torch.broadcast_shapes(cond.shape, b.shape):
             return b
