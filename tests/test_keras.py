@@ -303,8 +303,15 @@ def test_keras_strings_stay_keras_builtins_and_defaults_differ_as_documented():
     assert keras.activations.get("gelu") is keras.activations.gelu
     x = np.array([-2.0, -0.5, 0.5, 3.0], dtype="float32")
 
+    # This checks conventions, not rounding. Keras evaluates in float32 with its own formulas,
+    # some of which cancel (gelu's 1 + erf(x/sqrt 2) at x = -2 keeps 1/22 of float32's relative
+    # precision; the error differs between CPUs: 3.7e-6 seen on one), while the conventions told
+    # apart here differ by 2e-3 relative or more (gelu exact vs tanh at -2, slopes 0.2 vs 0.3,
+    # hard sigmoid forms; asserted below), so 1e-4 separates them with room on both sides.
+    rtol = 1e-4
+
     def same(a, b):
-        np.testing.assert_allclose(_np(a), _np(b), rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(_np(a), _np(b), rtol=rtol, atol=1e-6)
 
     # leaky ReLU: Keras's function 0.2, Keras's layer 0.3, actlab 0.01 (torch)
     same(keras.layers.Activation("leaky_relu")(x), ak.get("leaky_relu", negative_slope=0.2)(x))
@@ -313,7 +320,8 @@ def test_keras_strings_stay_keras_builtins_and_defaults_differ_as_documented():
     # GELU: the string (keras.activations.gelu) is exact like actlab's; keras.ops.gelu is the tanh form
     same(keras.layers.Activation("gelu")(x), ak.gelu(x))
     same(K.gelu(x), ak.get("gelu", approximate="tanh")(x))
-    assert np.abs(_np(K.gelu(x)) - _np(ak.gelu(x))).max() > 1e-5
+    assert (np.abs(_np(K.gelu(x)) - _np(ak.gelu(x))) / np.abs(_np(ak.gelu(x)))).max() > 10 * rtol
+    assert np.abs(_np(ak.get("leaky_relu", negative_slope=0.2)(x))[0] / -0.6 - 1) > 10 * rtol
     # hard sigmoid: Keras 3 and actlab both relu6(x + 3) / 6; Keras 2's 0.2 x + 0.5 by parameters
     same(keras.layers.Activation("hard_sigmoid")(x), ak.hardsigmoid(x))
     same(np.clip(0.2 * x + 0.5, 0, 1), ak.get("hardsigmoid", slope=0.2, offset=0.5)(x))

@@ -39,7 +39,51 @@ def _rows(db) -> int:
         return 0
 
 
-def _wait_rows(db, n, proc, timeout=60.0) -> int:
+# Hang guards only: every wait below ends on an event (rows written, a process gone); the guard
+# turns a hang into a failure instead of a stuck suite, and is far beyond any loaded machine.
+HANG = 900.0
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (Linux /proc), found by walking parent links."""
+    children: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(d))
+    out, todo = set(), [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            if c not in out:
+                out.add(c)
+                todo.append(c)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _wait_gone(pids: set[int]) -> set[int]:
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < HANG:
+        left = {p for p in pids if _alive(p)}
+        if not left:
+            return left
+        time.sleep(0.05)
+    return {p for p in pids if _alive(p)}
+
+
+def _wait_rows(db, n, proc, timeout=HANG) -> int:
     t0 = time.monotonic()
     while time.monotonic() - t0 < timeout:
         k = _rows(db)
@@ -178,12 +222,14 @@ def test_ctrl_c_keeps_finished_rows(tmp_path):
     db = str(out / "results.sqlite")
     try:
         _wait_rows(db, 2, proc)
+        below = _descendants(proc.pid)
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
+        _, err = proc.communicate(timeout=HANG)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 130, err
+    assert below and not _wait_gone(below), "processes left behind after Ctrl-C"
     assert "interrupted" in err and "re-run the same command to resume" in err
     assert "Traceback" not in err
     kept = _rows(db)
@@ -194,6 +240,41 @@ def test_ctrl_c_keeps_finished_rows(tmp_path):
 
     res = compare(["relu", "tanh", "elu"], dataset="spirals", seeds=5, epochs=150, store=db, workers=2)
     assert res.n_done == 15 and _rows(db) == 15
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_killed_sweep_leaves_no_process_behind(tmp_path, sig):
+    cmd = [
+        sys.executable,
+        "-m",
+        "actlab",
+        "compare",
+        "--activations",
+        "relu,tanh",
+        "--dataset",
+        "spirals",
+        "--seeds",
+        "5",
+        "--epochs",
+        "400",
+        "--workers",
+        "2",
+        "--out",
+        str(tmp_path / "out"),
+        "--quiet",
+    ]
+    proc = subprocess.Popen(cmd, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_rows(str(tmp_path / "out" / "results.sqlite"), 1, proc)
+        below = _descendants(proc.pid)
+        proc.send_signal(sig)
+        proc.wait(timeout=HANG)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    # the forkserver, the resource tracker and both workers (which keep computing otherwise)
+    assert len(below) >= 3, below
+    assert not _wait_gone(below), "processes left behind after the sweep was killed"
 
 
 def test_dask_runner_equals_local_runner():

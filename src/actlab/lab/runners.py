@@ -19,7 +19,10 @@ from __future__ import annotations
 
 import functools
 import os
+import select
 import signal
+import threading
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Iterator, Sequence
 
@@ -65,11 +68,42 @@ def run_trial_dict(cfg: dict[str, Any]) -> dict[str, Any]:
     return train_trial(c, data).to_dict()
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        _die_with(parent)
     import torch
 
     torch.set_num_threads(1)
+
+
+def _die_with(pid: int) -> None:
+    """End this worker when process ``pid`` ends, however it ends (SIGKILL included).
+
+    A pool worker's parent is the forkserver, not the sweep, and a worker blocked on its queue
+    never notices the sweep is gone: without this, a killed sweep left its workers computing.
+    Event-driven where the OS can tell (a pidfd becomes readable when the process exits), else
+    polled once a second."""
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        fd = None
+
+    def watch() -> None:
+        if fd is not None:
+            select.select([fd], [], [])
+        else:
+            while True:
+                time.sleep(1.0)
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                except PermissionError:
+                    continue
+        os._exit(1)
+
+    threading.Thread(target=watch, name="actlab-parent-watch", daemon=True).start()
 
 
 class Runner:
