@@ -34,14 +34,17 @@ def test_bench_cli_json_has_every_column_and_consistent_ratios(capsys):
     assert out["numel"] == 65536 and out["threads"] == 2 and out["roofline_gbps"] > 0
     rows = {r["name"]: r for r in out["rows"]}
     assert set(rows) == {"relu", "softsign"}
-    assert set(rows["relu"]["train_ms"]) == {"actlab", "torch", "naive"}
+    assert set(rows["relu"]["train_ms"]) == {"actlab", "actlab lean", "torch", "naive"}
     assert set(rows["softsign"]["train_ms"]) == {"actlab", "naive"}  # torch has no softsign kernel
+    assert rows["relu"]["path"] == "torch kernel" and rows["softsign"]["path"] == "fused C (input)"
     for r in rows.values():
         assert all(v > 0 for v in r["train_ms"].values())
         assert all(v > 0 for v in r["forward_ms"].values())
-    # saved bytes per element are measured, not assumed: relu keeps a 1-byte mask, torch its
-    # 4-byte output; softsign keeps its float32 input where the composite keeps several tensors
-    assert rows["relu"]["saved_bytes_per_element"]["actlab"] == pytest.approx(1.0)
+    # saved bytes per element are measured, not assumed: relu's default path is torch's kernel,
+    # which keeps its 4-byte output; the lean tier a packed 1-bit mask; softsign keeps its float32
+    # input where the composite keeps several tensors
+    assert rows["relu"]["saved_bytes_per_element"]["actlab"] == pytest.approx(4.0)
+    assert rows["relu"]["saved_bytes_per_element"]["actlab lean"] == pytest.approx(0.125)
     assert rows["relu"]["saved_bytes_per_element"]["torch"] == pytest.approx(4.0)
     assert rows["softsign"]["saved_bytes_per_element"]["actlab"] == pytest.approx(4.0)
     assert rows["softsign"]["saved_bytes_per_element"]["naive"] > 8.0

@@ -10,7 +10,7 @@ import actlab
 import actlab.torch as at
 from actlab import ParameterError
 from actlab.torch.function import inplace_supported, plan_for
-from actlab.torch.native import NATIVE, native_kernel
+from actlab.torch.native import NATIVE, TORCH_KERNELS, native_kernel
 
 from .conftest import ALL
 
@@ -81,9 +81,9 @@ def test_per_channel_parameter_gradients_equal_plain_autograd(name):
         torch.testing.assert_close(a, b, rtol=1e-9, atol=1e-11 * max(1.0, float(b.abs().max())))
 
 
-def _saved_bytes_per_element(name: str, impl: str, dtype=torch.float32) -> float:
+def _saved_bytes_per_element(name: str, impl: str, dtype=torch.float32, memory=None, kernel=None) -> float:
     x = _grid(name, dtype, n=4096)
-    m = at.create(name, impl=impl, dtype=dtype).eval()
+    m = at.create(name, impl=impl, dtype=dtype, memory=memory).eval()
     total = [0]
 
     def pack(t):
@@ -92,9 +92,12 @@ def _saved_bytes_per_element(name: str, impl: str, dtype=torch.float32) -> float
 
     h = x.clone().requires_grad_(True) * 1.0  # a non-leaf, as inside a network
     with saved_tensors_hooks(pack, lambda t: t):
-        m(h)
+        if kernel is None:
+            m(h)
+        else:
+            kernel(h, -1, **actlab.spec(name).defaults())
     params = sum(p.numel() * p.element_size() for p in m.parameters())
-    return (total[0] - params) / x.numel()
+    return (total[0] - (params if kernel is None else 0)) / x.numel()
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -102,9 +105,36 @@ def test_saves_at_most_one_element_per_element(name):
     assert _saved_bytes_per_element(name, "auto") <= 4.0
 
 
+@pytest.mark.parametrize("name", sorted(n for n in TORCH_KERNELS if n in ALL))
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16], ids=["float32", "bfloat16"])
+def test_default_saves_no_more_than_torch(name, dtype):
+    kernel, accepts = TORCH_KERNELS[name]
+    if not accepts(actlab.spec(name).defaults()):
+        pytest.fail(f"{name}: torch's kernel does not take the default parameters")
+    ours = _saved_bytes_per_element(name, "auto", dtype)
+    theirs = _saved_bytes_per_element(name, "auto", dtype, kernel=kernel)
+    assert ours <= theirs
+
+
 @pytest.mark.parametrize("name", MASKED)
-def test_piecewise_linear_saves_at_most_one_byte(name):
-    assert _saved_bytes_per_element(name, "auto") <= 1.0
+def test_lean_tier_saves_one_bit(name):
+    # 1 bit per element, rounded up to whole bytes of the 4096 + kinks elements of the grid
+    assert _saved_bytes_per_element(name, "auto", memory="lean") <= 0.126
+    with at.memory("lean"):
+        assert _saved_bytes_per_element(name, "auto") <= 0.126
+    assert _saved_bytes_per_element(name, "auto") > 0.126 or name == "binary_step"
+
+
+@pytest.mark.parametrize("name", MASKED + ("rrelu", "hardsigmoid", "sparse_sigmoid"))
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32], ids=["float64", "float32"])
+def test_lean_tier_is_exact(name, dtype):
+    x = _grid(name, dtype)
+    y0, g0 = _run(name, x, "function")
+    with at.memory("lean"):
+        y1, g1 = _run(name, x, "auto")
+    assert torch.equal(y1, y0)
+    for a, b in zip(g1, g0):
+        assert torch.equal(a, b)
 
 
 def test_plain_autograd_saves_more_for_composites():

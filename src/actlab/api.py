@@ -175,8 +175,10 @@ class Activation:
             dtype = x.dtype
             if torch_fn is not None:
                 fn = torch_fn
-            if inplace:
-                xc = x  # in place means in the tensor's own storage and dtype
+            if inplace or (_PRECISION["mode"] != "exact" and getattr(fn, "casts_itself", False)):
+                # in place: the tensor's own storage; else the path chooses (torch's kernels take
+                # half types as they are)
+                xc = x
             elif _PRECISION["mode"] == "exact":
                 xc = x.double()
             else:
@@ -227,19 +229,22 @@ class Activation:
         generator: Any = None,
         impl: str = "auto",
         inplace: bool = False,
+        memory: str | None = None,
     ) -> Any:
-        """f(x). torch tensors take the memory-lean path chosen by ``impl`` (see
-        ``actlab.torch.function``); ``inplace=True`` overwrites a torch tensor where the
-        function has an in-place form."""
+        """f(x). torch tensors take the path chosen by ``impl`` (see ``actlab.torch.function``)
+        and save for backward what the ``memory`` tier says ("default", "lean"; default: the
+        process-wide tier); ``inplace=True`` overwrites a torch tensor where the function has an
+        in-place form."""
         extra = {"training": training, "generator": generator} if self.spec.stochastic else None
         torch_fn = None
         if _is_tensor(x):
             from .torch.function import forward_fn
 
-            torch_fn = forward_fn(self.spec, impl, inplace)
-        elif inplace or impl != "auto":
+            torch_fn = forward_fn(self.spec, impl, inplace, memory)
+        elif inplace or impl != "auto" or memory is not None:
             raise InputTypeError(
-                f"impl={impl!r}, inplace={inplace!r} apply to torch tensors; got {type(x).__name__}"
+                f"impl={impl!r}, inplace={inplace!r}, memory={memory!r} apply to torch tensors; "
+                f"got {type(x).__name__}"
             )
         return self._run(
             self.spec.forward,

@@ -322,7 +322,7 @@ def _cmd_bench(a: argparse.Namespace) -> int:
         dtype=a.dtype,
         threads=a.threads,
         repeats=a.repeats,
-        compiled=not a.no_compile,
+        compiled=a.compile and not a.no_compile,
         progress=progress,
     )
     if a.format == "json":
@@ -379,7 +379,10 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--dtype", default="float32", choices=("float32", "float64", "bfloat16"))
     q.add_argument("--threads", type=int, default=2)
     q.add_argument("--repeats", type=int, default=7, help="timed runs per measurement (median)")
-    q.add_argument("--no-compile", action="store_true", help="skip the actlab+compile column")
+    q.add_argument(
+        "--compile", action="store_true", help="add the actlab+compile column (torch.compile; slow to build)"
+    )
+    q.add_argument("--no-compile", action="store_true", help=argparse.SUPPRESS)  # the default now
     q.add_argument("--format", choices=("table", "json", "csv"), default="table")
     q.add_argument("--markdown", default=None, metavar="PATH", help="also write a markdown table")
     q.add_argument("--quiet", action="store_true")

@@ -83,8 +83,12 @@ def _gelu(x, ops, approximate):
         return _tail_where(z, ops, lambda h: (xs * h) * h, lambda: xs * ops.sigmoid(z))
     # Phi(x) = erfc(-x / sqrt 2) / 2: no 1 + erf(x) cancellation in the left tail.
     xs = ops.maximum(x, -_GELU_CUT)
-    tail, _, s, h = _gelu_series(xs, ops)
-    return ops.where(tail, -_INV_SQRT_2PI * ((s * h) * h), 0.5 * xs * ops.erfc(xs * (-1.0 / SQRT_2)))
+
+    def in_tail():
+        _, _, s, h = _gelu_series(xs, ops)
+        return -_INV_SQRT_2PI * ((s * h) * h)
+
+    return ops.where_lazy(xs < -_GELU_SERIES_AT, in_tail, lambda: 0.5 * xs * ops.erfc(xs * (-1.0 / SQRT_2)))
 
 
 def _gelu_d(x, ops, approximate):
@@ -98,12 +102,16 @@ def _gelu_d(x, ops, approximate):
             z, ops, lambda h: ((1.0 + xg * dz) * h) * h, lambda: s + xg * dz * s * ops.sigmoid(-z)
         )
     xc = ops.clip(x, -_GELU_CUT, _GELU_CUT)
-    tail, xt, s, h = _gelu_series(xc, ops)
-    # Phi + x phi = phi (x - S/x) in the tail
-    return ops.where(
-        tail,
-        _INV_SQRT_2PI * (((xt - s / xt) * h) * h),
-        0.5 * ops.erfc(xc * (-1.0 / SQRT_2)) + xc * ops.exp(-0.5 * xc * xc) * _INV_SQRT_2PI,
+
+    def in_tail():
+        # Phi + x phi = phi (x - S/x) in the tail
+        _, xt, s, h = _gelu_series(xc, ops)
+        return _INV_SQRT_2PI * (((xt - s / xt) * h) * h)
+
+    return ops.where_lazy(
+        xc < -_GELU_SERIES_AT,
+        in_tail,
+        lambda: 0.5 * ops.erfc(xc * (-1.0 / SQRT_2)) + xc * ops.exp(-0.5 * xc * xc) * _INV_SQRT_2PI,
     )
 
 

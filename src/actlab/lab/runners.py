@@ -90,18 +90,20 @@ def _die_with(pid: int) -> None:
         fd = None
 
     def watch() -> None:
-        if fd is not None:
-            select.select([fd], [], [])
-        else:
-            while True:
-                time.sleep(1.0)
-                try:
-                    os.kill(pid, 0)
-                except ProcessLookupError:
-                    break
-                except PermissionError:
-                    continue
-        os._exit(1)
+        try:
+            if fd is not None:
+                select.select([fd], [], [])
+                os._exit(1)
+        except BaseException:  # noqa: BLE001 - any failure of the event: poll instead
+            pass
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                continue
 
     threading.Thread(target=watch, name="actlab-parent-watch", daemon=True).start()
 
@@ -156,7 +158,7 @@ class ProcessPoolRunner(Runner):
             # workers fork from a server that has already imported torch and actlab: fast start
             ctx.set_forkserver_preload(["actlab.lab.runners"])
         self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
-            max_workers=workers, mp_context=ctx, initializer=_worker_init
+            max_workers=workers, mp_context=ctx, initializer=_worker_init, initargs=(os.getpid(),)
         )
         self._pending: set[Future] = set()
 

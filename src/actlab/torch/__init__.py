@@ -9,21 +9,26 @@
 from __future__ import annotations
 
 from . import functional
-from .function import IMPLS, compiled_enabled, use_compiled
+from .ckernels import ckernels_enabled, use_ckernels
+from .function import IMPLS, MEMORY_TIERS, compiled_enabled, memory, use_compiled
 from .modules import ActivationModule, create, from_config, module_class, module_classes
 from .surgery import TORCH_EQUIVALENTS, replace_activations
 
 __all__ = [
     "IMPLS",
+    "MEMORY_TIERS",
     "TORCH_EQUIVALENTS",
     "ActivationModule",
+    "ckernels_enabled",
     "compiled_enabled",
     "create",
     "from_config",
     "functional",
+    "memory",
     "module_class",
     "module_classes",
     "replace_activations",
+    "use_ckernels",
     "use_compiled",
 ]
 

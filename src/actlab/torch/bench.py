@@ -3,11 +3,14 @@
 Everything is measured in one process, so the ratios compare like with like: per function, the
 median time of inference forward and of forward+backward for
 
-- ``actlab``: the default path (``impl="auto"``), eager;
-- ``actlab+compile``: the same with ``use_compiled(True)`` (fused forward and backward bodies);
+- ``actlab``: the default path, nothing switched on (torch's kernel, a repaired kernel, or the
+  Function with fused C kernels);
+- ``actlab lean``: the same with ``memory="lean"``, for the piecewise-linear functions (a packed
+  1-bit mask saved for backward);
 - ``torch``: torch's own kernel for the function, where torch has one (used by actlab or not);
 - ``naive``: the spec's forward written with torch ops under plain autograd (``impl="autograd"``),
   i.e. what ``x * torch.tanh(F.softplus(x))``-style code costs;
+- ``actlab+compile`` (``--compile``): the Function with ``use_compiled(True)`` (torch.compile);
 
 plus bytes saved for backward per element, the peak resident memory above the baseline during
 one forward+backward (sampled), and the memory-bandwidth roofline of this machine measured in the
@@ -33,9 +36,11 @@ from torch.autograd.graph import saved_tensors_hooks
 from ..registry import all_specs
 from ..registry import spec as get_spec
 from ..spec import ActivationSpec
+from .ckernels import kernels_for, use_ckernels
 from .function import plan_for, use_compiled
 from .modules import create
 from .native import TORCH_KERNELS, native_kernel
+from .repair import repaired_kernel
 
 __all__ = [
     "IMPL_COLUMNS",
@@ -48,7 +53,7 @@ __all__ = [
     "roofline_gbps",
 ]
 
-IMPL_COLUMNS = ("actlab", "actlab+compile", "torch", "naive")
+IMPL_COLUMNS = ("actlab", "actlab lean", "torch", "naive", "actlab+compile")
 
 
 @dataclass
@@ -147,6 +152,9 @@ def _callables(s: ActivationSpec, dtype: torch.dtype) -> dict[str, tuple[Callabl
     for col, impl in (("actlab", "auto"), ("naive", "autograd")):
         m = create(s.name, impl=impl, dtype=dtype).eval()
         out[col] = (m, list(m.parameters()))
+    if s.kind == "elementwise" and plan_for(s, s.defaults()).strategy == "mask":
+        m = create(s.name, memory="lean", dtype=dtype).eval()
+        out["actlab lean"] = (m, list(m.parameters()))
     peer = TORCH_KERNELS.get(s.name)
     if peer is not None:
         kernel, accepts = peer
@@ -187,12 +195,16 @@ def _saved_bytes(f: Callable, x: torch.Tensor, params: list[torch.Tensor]) -> fl
 
 
 def _path(s: ActivationSpec) -> str:
+    """What the default path does for ``s`` with its default parameters (on the CPU)."""
     d = s.defaults()
-    if native_kernel(s.name, d) is not None and plan_for(s, d).strategy not in ("mask", "constant"):
+    if native_kernel(s.name, d) is not None:
         return "torch kernel"
-    if s.learnable:
-        return "Function (input)"
-    return f"Function ({plan_for(s, d).strategy})"
+    if repaired_kernel(s.name, d) is not None:
+        return "torch kernel + repair"
+    strategy = "input" if s.learnable else plan_for(s, d).strategy
+    fixed = {k: v for k, v in d.items() if not s.param(k).learnable}
+    fused = not s.learnable and strategy in ("input", "output") and kernels_for(s, fixed) is not None
+    return f"{'fused C' if fused else 'Function'} ({strategy})"
 
 
 def bench_one(
@@ -209,6 +221,8 @@ def bench_one(
     x = _input(s, numel, dtype)
     calls = _callables(s, dtype)
     columns = [c for c in IMPL_COLUMNS if c in calls or (c == "actlab+compile" and compiled)]
+    if "actlab+compile" in columns and s.learnable:
+        columns.remove("actlab+compile")
     with torch.no_grad():
         y = calls["actlab"][0](x)
     g = torch.randn(y.shape, generator=torch.Generator().manual_seed(1)).to(dtype)
@@ -220,11 +234,15 @@ def bench_one(
 
         def switched(fn, on=col == "actlab+compile"):
             def run():
-                use_compiled(on)
+                if not on:
+                    return fn()
+                use_compiled(True)
+                use_ckernels(False)
                 try:
                     return fn()
                 finally:
                     use_compiled(False)
+                    use_ckernels(True)
 
             return run
 
@@ -255,9 +273,8 @@ def bench_one(
         row.train_ms[col] = statistics.median(trn[col])
         row.saved_bytes_per_element[col] = _saved_bytes(f, x, params)
         row.peak_mb[col] = _peak_mb(timed[col][1])
-    best = "actlab+compile" if "actlab+compile" in row.train_ms else "actlab"
     nominal = 5 * x.numel() * x.element_size()  # fwd: read x, write y; bwd: read g, saved, write dx
-    row.achieved_gbps = nominal / (row.train_ms[best] * 1e-3) / 1e9
+    row.achieved_gbps = nominal / (row.train_ms["actlab"] * 1e-3) / 1e9
     row.roofline_fraction = row.achieved_gbps / roofline
     return row
 
@@ -270,7 +287,7 @@ def bench(
     threads: int = 2,
     repeats: int = 7,
     warmup: int = 3,
-    compiled: bool = True,
+    compiled: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> BenchResult:
     """Benchmark ``names`` (default: the whole catalog). See the module docstring."""
@@ -308,17 +325,21 @@ _HEAD = (
     "function",
     "default path",
     "fwd+bwd ms actlab",
-    "+compile",
+    "lean",
     "torch",
     "naive",
-    "compile/torch",
-    "naive/compile",
+    "actlab/torch",
+    "lean/torch",
+    "naive/actlab",
     "fwd ms actlab",
-    "fwd torch",
+    "torch",
+    "actlab/torch",
     "saved B/elt actlab",
+    "lean",
     "torch",
     "naive",
     "peak MB actlab",
+    "torch",
     "naive",
     "GB/s",
     "roofline",
@@ -329,8 +350,8 @@ def _cells(r: BenchRow) -> list[str]:
     def ms(d, k):
         return f"{d[k]:.1f}" if k in d else "-"
 
-    def ratio(a, b):
-        v = r.ratio(a, b)
+    def ratio(a, b, which="train_ms"):
+        v = r.ratio(a, b, which)
         return "-" if v != v else f"{v:.2f}x"
 
     def b(k):
@@ -345,17 +366,21 @@ def _cells(r: BenchRow) -> list[str]:
         r.name,
         r.path,
         ms(r.train_ms, "actlab"),
-        ms(r.train_ms, "actlab+compile"),
+        ms(r.train_ms, "actlab lean"),
         ms(r.train_ms, "torch"),
         ms(r.train_ms, "naive"),
-        ratio("actlab+compile", "torch"),
-        ratio("naive", "actlab+compile"),
+        ratio("actlab", "torch"),
+        ratio("actlab lean", "torch"),
+        ratio("naive", "actlab"),
         ms(r.forward_ms, "actlab"),
         ms(r.forward_ms, "torch"),
+        ratio("actlab", "torch", "forward_ms"),
         b("actlab"),
+        b("actlab lean"),
         b("torch"),
         b("naive"),
         mb("actlab"),
+        mb("torch"),
         mb("naive"),
         f"{r.achieved_gbps:.1f}",
         f"{100 * r.roofline_fraction:.0f}%",

@@ -26,12 +26,14 @@ that write several intermediates run in cache-sized blocks (``_in_blocks``).
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import math
 import os
 import types
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import numpy as np
 import torch
@@ -39,9 +41,23 @@ import torch
 from ..errors import ParameterError
 from ..ops import torch as _ops_torch
 from ..spec import ActivationSpec
-from .native import NATIVE, native_kernel
+from .bits import pack_bits, unpack_bits
+from .ckernels import kernels_for
+from .native import NATIVE, native_kernel, trains_exactly
+from .repair import apply_repaired, repaired_kernel
 
-__all__ = ["IMPLS", "Plan", "compiled_enabled", "forward_fn", "inplace_supported", "plan_for", "use_compiled"]
+__all__ = [
+    "IMPLS",
+    "MEMORY_TIERS",
+    "Plan",
+    "compiled_enabled",
+    "forward_fn",
+    "inplace_supported",
+    "memory",
+    "memory_tier",
+    "plan_for",
+    "use_compiled",
+]
 
 IMPLS = ("auto", "function", "native", "autograd")
 
@@ -172,6 +188,40 @@ def _masked_grad(g: torch.Tensor, mask: torch.Tensor, low: float, high: float) -
     return g * torch.lerp(ends[0], ends[1], mask.to(g.dtype))
 
 
+# --------------------------------------------------------------------------- memory tiers
+MEMORY_TIERS = ("default", "lean")
+# Process-wide, like the precision switch (torch.compile cannot trace a ContextVar read).
+_MEMORY: dict[str, str] = {"tier": "default"}
+
+
+def _check_memory(tier: str | None) -> str | None:
+    if tier is not None and tier not in MEMORY_TIERS:
+        raise ParameterError(
+            f"memory={tier!r} is not one of {MEMORY_TIERS}: 'default' saves what torch saves for "
+            f"backward (or one element per element where torch has no kernel), 'lean' saves a packed "
+            f"1-bit mask for piecewise-linear functions"
+        )
+    return tier
+
+
+def memory_tier(tier: str | None = None) -> str:
+    """The tier in force: ``tier`` if given, else the process-wide one (``memory(...)``)."""
+    return tier if tier is not None else _MEMORY["tier"]
+
+
+@contextlib.contextmanager
+def memory(tier: str) -> Iterator[None]:
+    """``with actlab.torch.memory("lean"):`` piecewise-linear activations called inside save a
+    packed 1-bit mask (0.125 bytes per element) for backward instead of what torch saves."""
+    _check_memory(tier)
+    before = _MEMORY["tier"]
+    _MEMORY["tier"] = tier
+    try:
+        yield
+    finally:
+        _MEMORY["tier"] = before
+
+
 # --------------------------------------------------------------------------- compile switch
 _COMPILE: dict[str, Any] = {"on": os.environ.get("ACTLAB_COMPILE", "") not in ("", "0"), "failed": None}
 
@@ -205,6 +255,11 @@ def _call(run: "_Run", which: int, *args: Any) -> Any:
     # Masked plans stay eager: inductor's CPU code stores the bool mask element by element,
     # which measured 5-9x slower than eager's comparison (docs/benchmarks.md).
     masked = run.plan.strategy in ("mask", "constant")
+    if run.plan.strategy == "bits":
+        return body(run, *args)  # packing works on the whole tensor (and is one cheap pass)
+    fused = _fused(run, which, args)
+    if fused is not None:
+        return fused
     if torch.compiler.is_compiling() or not compiled_enabled() or masked:
         return _in_blocks(run, which, body, args)
     try:
@@ -218,6 +273,36 @@ def _call(run: "_Run", which: int, *args: Any) -> Any:
             stacklevel=3,
         )
         return _in_blocks(run, which, body, args)
+
+
+# --------------------------------------------------------------------------- fused C kernels
+_FUSED_DTYPES = (torch.float32, torch.float64)
+
+
+def _fused(run: "_Run", which: int, args: tuple) -> Any:
+    """The body through its fused C kernel (``ckernels``), or None where that does not apply:
+    under autograd (double backward), a compiler, tensor parameters, other devices or dtypes."""
+    if run.tensor_names or run.native is not None or run.plan.strategy not in ("input", "output", "none"):
+        return None
+    if torch.is_grad_enabled() or torch.compiler.is_compiling():
+        return None
+    first = args[0] if which != 1 else args[1]
+    if first.device.type != "cpu" or first.dtype not in _FUSED_DTYPES:
+        return None
+    ks = kernels_for(run.spec, dict(run.fixed))
+    if ks is None:
+        return None
+    if which == 1:
+        g, saved = args[0], args[1]
+        if g.dtype != saved.dtype:
+            return None
+        kind = "dy_grad" if run.plan.strategy == "output" else "dx_grad"
+        if kind not in ks.kinds:
+            return None
+        out = torch.empty(saved.shape, dtype=saved.dtype)
+        return (ks.run(kind, out, saved.contiguous(), g.contiguous()),)
+    out = ks.run("fwd", torch.empty(first.shape, dtype=first.dtype), first.contiguous())
+    return out if which == 2 else (out, None)
 
 
 # --------------------------------------------------------------------------- blocked eager
@@ -396,6 +481,8 @@ def _forward_body(run: _Run, x: torch.Tensor, *tensors: torch.Tensor):
         y = s.forward(x, _ops(), **run.kw(tensors))
     if plan.strategy == "mask":
         return y, _mask(x, plan.runs)
+    if plan.strategy == "bits":
+        return y, pack_bits(_mask(x, plan.runs))
     return y, None
 
 
@@ -440,6 +527,8 @@ def _backward_body(run: _Run, g: torch.Tensor, saved: torch.Tensor | None, *tens
     s, plan, ops = run.spec, run.plan, _ops()
     if plan.strategy == "mask":
         return (_masked_grad(g, saved, plan.low, plan.high),)
+    if plan.strategy == "bits":
+        return (_masked_grad(g, unpack_bits(saved, g.shape), plan.low, plan.high),)
     if plan.strategy == "constant":
         return (g * plan.low if plan.low != 1.0 else g,)
     if plan.strategy == "output" and s.kind == "vector":
@@ -498,14 +587,18 @@ def _reduce_to(d: torch.Tensor, shape: tuple, leading: bool) -> torch.Tensor:
 class _Apply(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, run, *tensors):
-        y, mask = _call(run, 0, x, *tensors)
+        # half types are evaluated in float32 but saved (input, output) in their own dtype, so
+        # the Function never keeps more bytes than torch's kernels do
+        y, mask = _call(run, 0, x if run.inplace else _working(x), *tensors)
+        if y.dtype != x.dtype:
+            y = y.to(x.dtype)
         ctx.run = run
         st = run.plan.strategy
         if run.inplace:
             x.copy_(y)
             ctx.mark_dirty(x)
             y = x
-        if st == "mask":
+        if st in ("mask", "bits"):
             ctx.save_for_backward(mask, *tensors)
         elif st == "constant":
             ctx.save_for_backward(*tensors)
@@ -523,9 +616,13 @@ class _Apply(torch.autograd.Function):
             first, tensors = None, saved
         else:
             first, tensors = saved[0], saved[1:]
-        grads = _call(run, 1, g, first, *tensors)
-        grads = tuple(grads) + (None,) * (1 + len(tensors) - len(grads))
-        return (grads[0], None) + grads[1:]
+            if run.plan.strategy in ("input", "output"):
+                first = _working(first)
+        grads = list(_call(run, 1, _working(g), first, *tensors))
+        if grads[0] is not None and grads[0].dtype != g.dtype:
+            grads[0] = grads[0].to(g.dtype)
+        grads += [None] * (1 + len(tensors) - len(grads))
+        return (grads[0], None, *grads[1:])
 
 
 # --------------------------------------------------------------------------- dispatch
@@ -542,9 +639,15 @@ def _check_impl(impl: str) -> str:
     return impl
 
 
-def forward_fn(s: ActivationSpec, impl: str = "auto", inplace: bool = False) -> Callable[..., Any]:
-    """``fn(x, ops, **kw)`` computing ``s`` on a torch tensor along the chosen path."""
+def forward_fn(
+    s: ActivationSpec, impl: str = "auto", inplace: bool = False, memory: str | None = None
+) -> Callable[..., Any]:
+    """``fn(x, ops, **kw)`` computing ``s`` on a torch tensor along the chosen path.
+
+    ``x`` arrives in its own dtype (float16/bfloat16 included): torch's kernels take it as it is,
+    the other paths evaluate half types in float32."""
     _check_impl(impl)
+    _check_memory(memory)
 
     def fn(x: torch.Tensor, ops: Any, **kw: Any) -> torch.Tensor:
         training = kw.pop("training", False)
@@ -563,10 +666,10 @@ def forward_fn(s: ActivationSpec, impl: str = "auto", inplace: bool = False) -> 
             # save; plans (NumPy) and the Function stay outside traces
             if kernel is not None and impl == "auto":
                 return kernel(x, axis, **params)
-            return s.forward(x, ops, **params, **ax, **extra)
+            return s.forward(_working(x), ops, **params, **ax, **extra)
         if impl == "autograd" or (stochastic_training and impl != "native"):
             # the random slopes are drawn inside forward; autograd keeps them for backward
-            return s.forward(x, ops, **params, **ax, **extra)
+            return s.forward(_working(x), ops, **params, **ax, **extra)
         if impl == "native":
             if kernel is None or stochastic_training:
                 have = ", ".join(sorted(NATIVE))
@@ -579,23 +682,32 @@ def forward_fn(s: ActivationSpec, impl: str = "auto", inplace: bool = False) -> 
         needs_grad = torch.is_grad_enabled() and (
             x.requires_grad or any(isinstance(v, torch.Tensor) and v.requires_grad for v in params.values())
         )
+        lean = memory_tier(memory) == "lean"
+        if impl == "auto" and not inplace:
+            if kernel is not None and not (needs_grad and lean and plan_for(s, params).strategy == "mask"):
+                if not needs_grad or trains_exactly(s.name, x.dtype):
+                    # torch's kernel: the spec's values, kink conventions and accuracy (checked),
+                    # one fused pass each way, and the bytes torch saves
+                    return kernel(x, axis, **params)
+            repair = repaired_kernel(s.name, params)
+            if repair is not None:
+                return apply_repaired(s, repair, params, x, needs_grad)
         if not needs_grad and not inplace:
-            # nothing to save: torch's kernel where it is used, else the spec's forward
-            if kernel is not None and impl == "auto":
-                return kernel(x, axis, **params)
-            return _apply(s, Plan("none"), params, x, axis, None, False, inference=True)
+            # nothing to save: the spec's forward
+            return _apply(s, Plan("none"), params, _working(x), axis, None, False, inference=True)
         plan = plan_for(s, params)
-        if (
-            impl == "auto"
-            and kernel is not None
-            and plan.strategy not in ("mask", "constant")
-            and not inplace
-        ):
-            return kernel(x, axis, **params)
-        use_native_values = plan.strategy in ("mask", "constant") and kernel is not None
+        if plan.strategy == "mask" and lean and not inplace:
+            plan = dataclasses.replace(plan, strategy="bits")
+        use_native_values = plan.strategy in ("mask", "bits", "constant") and kernel is not None
         return _apply(s, plan, params, x, axis, kernel if use_native_values else None, inplace)
 
+    fn.casts_itself = True  # type: ignore[attr-defined]
     return fn
+
+
+def _working(x: torch.Tensor) -> torch.Tensor:
+    """float16/bfloat16 are evaluated in float32 off torch's kernels (as torch's kernels do inside)."""
+    return x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
 
 
 def _apply(s, plan, params, x, axis, native, inplace, inference=False):
@@ -605,7 +717,7 @@ def _apply(s, plan, params, x, axis, native, inplace, inference=False):
         if isinstance(v, torch.Tensor):
             if v.requires_grad and p.name not in s.param_derivatives:
                 # no closed form for this parameter: let autograd differentiate the forward
-                return s.forward(x, _ops(), **params, **({} if axis is None else {"axis": axis}))
+                return s.forward(_working(x), _ops(), **params, **({} if axis is None else {"axis": axis}))
             names.append(p.name)
             tensors.append(v)
             leading.append(bool(p.leading))

@@ -3,7 +3,8 @@
 Positional arguments after the input follow the order of the spec's parameters (as torch's
 ``F.elu(input, alpha)``); vector and gated kinds take ``dim`` (default -1); randomized ones take
 ``training`` (default False, as ``F.rrelu``) and ``generator``. Every function takes ``impl``
-("auto", "function", "native", "autograd"; see ``actlab.torch.function``) and, where an in-place
+("auto", "function", "native", "autograd"; see ``actlab.torch.function``), ``memory`` ("default",
+"lean"; default: the process-wide tier set by ``actlab.torch.memory``) and, where an in-place
 path exists, ``inplace=True``.
 """
 
@@ -13,13 +14,16 @@ from typing import Any, Callable
 
 from ..api import Activation
 from ..docs import docstring
-from ..registry import all_specs, bind_params, python_names
+from ..registry import all_specs, bind_params, python_names, resolve_params
 from ..spec import ActivationSpec
+from .fast import fast_path
+from .function import _check_memory
 
 __all__: list[str] = []
 
 
 def _make(s: ActivationSpec) -> Callable[..., Any]:
+    fast = fast_path(s, resolve_params(s, {}))  # the defaults, resolved once
 
     def fn(
         input: Any,
@@ -29,10 +33,17 @@ def _make(s: ActivationSpec) -> Callable[..., Any]:
         generator: Any = None,
         inplace: bool = False,
         impl: str = "auto",
+        memory: str | None = None,
         **params: Any,
     ) -> Any:
+        if fast is not None and not args and not params and not inplace and impl == "auto":
+            y = fast(input, _check_memory(memory))
+            if y is not None:
+                return y
         act = Activation(s, bind_params(s, args, params))
-        return act(input, dim=dim, training=training, generator=generator, impl=impl, inplace=inplace)
+        return act(
+            input, dim=dim, training=training, generator=generator, impl=impl, inplace=inplace, memory=memory
+        )
 
     fn.__name__ = fn.__qualname__ = s.name
     fn.__doc__ = docstring(s, form="function")

@@ -23,7 +23,8 @@ from ..naming import class_name
 from ..registry import all_specs, resolve_params
 from ..registry import spec as get_spec
 from ..spec import ActivationSpec
-from .function import _check_impl, inplace_supported
+from .fast import fast_path
+from .function import _check_impl, _check_memory, inplace_supported
 
 __all__ = ["ActivationModule", "create", "from_config", "module_class", "module_classes"]
 
@@ -42,6 +43,7 @@ class ActivationModule(nn.Module):
         learnable: bool = True,
         inplace: bool = False,
         impl: str = "auto",
+        memory: str | None = None,
         device: Any = None,
         dtype: Any = None,
         **params: Any,
@@ -73,6 +75,7 @@ class ActivationModule(nn.Module):
             params[learn[0].name] = init
         resolved = resolve_params(s, params)
         self.impl = _check_impl(impl)
+        self.memory = _check_memory(memory)
         if inplace and (learn or not inplace_supported(s, resolved) or impl in ("native", "autograd")):
             raise ParameterError(
                 f"{type(self).__name__} has no in-place form"
@@ -97,8 +100,15 @@ class ActivationModule(nn.Module):
                 setattr(self, p.name, nn.Parameter(value))
             else:
                 self.register_buffer(p.name, value)
+        # fixed parameters and torch's kernel resolved once, not per call
+        self._fast = fast_path(s, self._fixed) if (not learn and impl == "auto" and not inplace) else None
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
+        fast = self._fast
+        if fast is not None:
+            y = fast(input, self.memory)
+            if y is not None:
+                return y
         s = self.spec
         if self.num_parameters > 1 and (input.dim() < 2 or input.shape[1] != self.num_parameters):
             raise ShapeError(
@@ -122,7 +132,12 @@ class ActivationModule(nn.Module):
                 else (v.reshape(()) if (self.num_parameters == 1 and v.dim() == 1) else v)
             )
         return Activation(s, params)(
-            input, dim=self.dim, training=self.training, impl=self.impl, inplace=self.inplace
+            input,
+            dim=self.dim,
+            training=self.training,
+            impl=self.impl,
+            inplace=self.inplace,
+            memory=self.memory,
         )
 
     def extra_repr(self) -> str:
@@ -141,6 +156,8 @@ class ActivationModule(nn.Module):
             parts.append("inplace=True")
         if self.impl != "auto":
             parts.append(f"impl={self.impl!r}")
+        if self.memory is not None:
+            parts.append(f"memory={self.memory!r}")
         return ", ".join(parts)
 
     def to_config(self) -> dict[str, Any]:
@@ -156,6 +173,8 @@ class ActivationModule(nn.Module):
             cfg["inplace"] = True
         if self.impl != "auto":
             cfg["impl"] = self.impl
+        if self.memory is not None:
+            cfg["memory"] = self.memory
         return cfg
 
     def __reduce__(self):
@@ -289,7 +308,7 @@ def from_config(cfg: Mapping[str, Any]) -> ActivationModule:
     """Inverse of ``to_config``."""
     if not isinstance(cfg, Mapping) or "name" not in cfg:
         raise ParameterError(f"a config is a dict with 'name' and optional 'params', got {cfg!r}")
-    keys = ("num_parameters", "dim", "learnable", "inplace", "impl")
+    keys = ("num_parameters", "dim", "learnable", "inplace", "impl", "memory")
     extra = {k: cfg[k] for k in keys if k in cfg}
     unknown = set(cfg) - {"name", "params", *keys}
     if unknown:

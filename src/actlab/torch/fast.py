@@ -1,0 +1,59 @@
+"""The default path without per-call resolution, for modules and parameterless functional calls.
+
+A module's fixed parameters are known when it is built, and so is whether torch has a kernel for
+them (``native``) or a kernel with a repaired tail (``repair``). ``fast_path`` resolves that once
+and returns a callable that, per call, checks only what can change between calls (the input's
+type and dtype, grad mode, the precision and memory switches) and then calls the kernel: about
+as many Python calls as ``torch.nn.ReLU`` makes. Anything else returns None, and the caller takes
+the general path (which validates, casts and raises the clear errors).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+import torch
+
+from .. import api as _api
+from ..ops.torch import _traced
+from ..spec import ActivationSpec
+from .function import memory_tier, plan_for
+from .native import native_kernel, trains_exactly
+from .repair import apply_repaired, repaired_kernel
+
+__all__ = ["fast_path"]
+
+_FLOATS = frozenset((torch.float32, torch.float64, torch.float16, torch.bfloat16))
+
+
+def fast_path(s: ActivationSpec, params: Mapping[str, Any]) -> Callable[..., torch.Tensor | None] | None:
+    """``run(x, memory=None)`` -> f(x) along the default path, or None where it does not apply;
+    None (no fast path at all) for functions without a torch kernel for these parameters."""
+    if s.kind != "elementwise" or s.stochastic:
+        return None
+    params = dict(params)
+    if any(isinstance(v, torch.Tensor) for v in params.values()):
+        return None
+    kernel = native_kernel(s.name, params)
+    repair = None if kernel is not None else repaired_kernel(s.name, params)
+    if kernel is None and repair is None:
+        return None
+    masked = kernel is not None and plan_for(s, params).strategy == "mask"
+    name = s.name
+    precision = _api._PRECISION
+
+    def run(x: Any, memory: str | None = None) -> torch.Tensor | None:
+        if not isinstance(x, torch.Tensor) or x.dtype not in _FLOATS or precision["mode"] != "fast":
+            return None
+        needs_grad = x.requires_grad and torch.is_grad_enabled()
+        if kernel is not None:
+            if needs_grad and (
+                (masked and memory_tier(memory) == "lean") or not trains_exactly(name, x.dtype)
+            ):
+                return None
+            return kernel(x, None, **params)
+        if _traced():
+            return None  # a compiler or trace gets the spec's plain ops (the general path)
+        return apply_repaired(s, repair, params, x, needs_grad)
+
+    return run

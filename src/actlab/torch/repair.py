@@ -1,0 +1,153 @@
+"""torch's kernels on the bulk, the spec's exact forms only where a kernel is wrong.
+
+Some torch kernels compute the spec's function with the spec's kink conventions and within its
+accuracy budget everywhere except in a tail that ordinary inputs rarely reach: silu, mish and
+hardswish give NaN at -inf (where the limit is 0), silu's and mish's backward NaN at +inf,
+mish's backward the wrong sign below -88 in float32 (subnormal). For these, the default training
+path runs torch's forward and backward kernels (one fused pass each, the bytes torch saves) and
+recomputes from the spec only the elements in the repair region ``x < below`` or ``x = +inf``.
+
+Whether any element is there is one ``aminmax`` over x (a read at memory speed: 1.3 ms for 16M
+float32 on this CPU, against 5-8 ms for the kernels); when none is, nothing else happens. The
+forward records the answer, so backward does not look again. On devices other than the CPU the
+test would cost a host sync per call; there the repair is a ``torch.where`` over the whole tensor
+instead (fused into the kernels' memory traffic by the device, no sync).
+
+What a repair costs when it fires: a comparison, ``nonzero`` and the spec's closed form on the
+selected elements (measured in docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+import torch
+import torch.nn.functional as F
+
+from ..ops import torch as _ops
+from ..spec import ActivationSpec
+
+__all__ = ["REPAIRED", "Repair", "repaired_kernel"]
+
+_aten = torch.ops.aten
+
+
+@dataclass(frozen=True)
+class Repair:
+    """torch's forward ``(x, **params) -> y`` and backward ``(g, x, **params) -> dx`` kernels, the
+    region they miss (x below ``below[dtype]``, and +inf), and which parameter values they take."""
+
+    forward: Callable[..., torch.Tensor]
+    backward: Callable[..., torch.Tensor]
+    below: Mapping[torch.dtype, float]
+    accepts: Callable[[Mapping[str, Any]], bool] = lambda p: True
+
+
+# Thresholds measured against the 50-digit references (tests/test_torch_fast.py checks every
+# dtype's values and gradients on both sides of them). Below them the kernels' results are
+# subnormal or NaN; above them, within the spec's budget.
+_EXP_TAIL = {torch.float32: -80.0, torch.float64: -700.0, torch.float16: -80.0, torch.bfloat16: -80.0}
+
+REPAIRED: dict[str, Repair] = {
+    "silu": Repair(lambda x: F.silu(x), lambda g, x: _aten.silu_backward(g, x), _EXP_TAIL),
+    "mish": Repair(lambda x: F.mish(x), lambda g, x: _aten.mish_backward(g, x), _EXP_TAIL),
+}
+# Not here: hardswish (torch's backward takes the middle piece's slope at x = -3 and 3, -1/2 and
+# 3/2, where the spec's convention is the outer pieces' 0 and 1), gelu (torch's kernel forms
+# 1 + erf(x/sqrt 2), which cancels from x = -2.7 on in float32 and -4.1 in float64: a region that
+# every large tensor of normal pre-activations reaches, so a repair would always fire).
+
+
+def repaired_kernel(name: str, params: Mapping[str, Any]) -> Repair | None:
+    r = REPAIRED.get(name)
+    if r is None:
+        return None
+    try:
+        return r if r.accepts(params) else None
+    except (TypeError, RuntimeError):
+        return None
+
+
+def _region(x: torch.Tensor, below: float) -> torch.Tensor:
+    return (x < below) | (x == math.inf)
+
+
+def _fires(x: torch.Tensor, below: float) -> bool:
+    """Whether any element is in the region (CPU: one pass, no copy)."""
+    if x.numel() == 0:
+        return False
+    lo, hi = torch.aminmax(x.detach())
+    lo, hi = float(lo), float(hi)
+    # NaN anywhere makes both NaN and hides the rest: then look element by element
+    return lo < below or hi == math.inf or math.isnan(lo)
+
+
+def _exactly(
+    s: ActivationSpec, which: str, params: Mapping[str, Any]
+) -> Callable[[torch.Tensor], torch.Tensor]:
+    """The spec's closed form (``forward`` or ``derivative``), half types evaluated in float32."""
+    body = getattr(s, which)
+
+    def exact(t: torch.Tensor) -> torch.Tensor:
+        return body(t.float() if t.dtype in (torch.float16, torch.bfloat16) else t, _ops, **params)
+
+    return exact
+
+
+def _patch(out: torch.Tensor, x: torch.Tensor, below: float, exact: Callable, g: torch.Tensor | None = None):
+    """Overwrite ``out`` where x is in the region with ``exact(x there)`` (times g there)."""
+    flat_x, flat_out = x.reshape(-1), out.view(-1)
+    idx = torch.nonzero(_region(flat_x, below)).squeeze(1)
+    v = exact(flat_x[idx])
+    if g is not None:
+        v = v * g.reshape(-1)[idx]
+    flat_out[idx] = v.to(out.dtype)
+    return out
+
+
+def _whole(out: torch.Tensor, x: torch.Tensor, below: float, exact: Callable, g: torch.Tensor | None = None):
+    v = exact(x)
+    if g is not None:
+        v = v * g
+    return torch.where(_region(x, below), v.to(out.dtype), out)
+
+
+class _Repaired(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, spec, repair, params):
+        below = repair.below.get(x.dtype, repair.below[torch.float32])
+        # called only where the region holds elements (CPU) or cannot be looked at cheaply
+        y = repair.forward(x, **params)
+        exact = _exactly(spec, "forward", params)
+        y = _patch(y, x, below, exact) if x.device.type == "cpu" else _whole(y, x, below, exact)
+        ctx.save_for_backward(x)
+        ctx.spec, ctx.repair, ctx.params, ctx.below = spec, repair, params, below
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        s, params = ctx.spec, ctx.params
+        if torch.is_grad_enabled():
+            # double backward: the closed form with differentiable ops
+            return (g * _exactly(s, "derivative", params)(x)).to(g.dtype), None, None, None
+        gx = ctx.repair.backward(g.contiguous(), x, **params)
+        fix = _patch if x.device.type == "cpu" else _whole
+        return fix(gx, x, ctx.below, _exactly(s, "derivative", params), g), None, None, None
+
+
+def apply_repaired(s: ActivationSpec, repair: Repair, params: Mapping[str, Any], x: torch.Tensor, grad: bool):
+    """The spec's function on ``x`` through ``repair``'s kernels: under autograd when ``grad``."""
+    below = repair.below.get(x.dtype, repair.below[torch.float32])
+    on_cpu = x.device.type == "cpu"
+    if on_cpu and not _fires(x, below):
+        # nothing to repair, now or in backward (the region covers both kernels' misses): torch's
+        # kernel under plain autograd, with no Function around it
+        return repair.forward(x, **params)
+    if grad:
+        return _Repaired.apply(x, s, repair, dict(params))
+    y = repair.forward(x, **params)
+    exact = _exactly(s, "forward", params)
+    return _patch(y, x, below, exact) if on_cpu else _whole(y, x, below, exact)

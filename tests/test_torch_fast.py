@@ -1,0 +1,227 @@
+"""The fast default path: torch's kernels, repaired tails, fused C kernels, the lean memory tier.
+
+Every path is compared with the spec's closed form (itself checked against 50-digit references by
+tests/test_catalog_exact.py): gradients of the default training path in float32 within the
+function's float32 budget, in float64 within the catalog's 1e-12; the repair regions and the
+infinities included.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+import actlab
+import actlab.torch as at
+from actlab.check import RTOL64, _local_scale, points, ulp_error
+from actlab.torch import ckernels
+from actlab.torch.bits import pack_bits, unpack_bits
+from actlab.torch.function import plan_for
+from actlab.torch.repair import REPAIRED
+
+from .conftest import ALL
+
+ELEMENTWISE = [n for n in ALL if actlab.spec(n).kind == "elementwise" and not actlab.spec(n).stochastic]
+
+
+def _from_output(name: str) -> bool:
+    """Whether training derives f' from the saved output (torch's sigmoid and tanh kernels, the
+    Function's output plan): then f' carries the output's rounding, an absolute error of a few
+    ulp of 1 (1 - y^2 where y rounds to 1), which is the documented accuracy of those paths."""
+    s = actlab.spec(name)
+    return name in ("sigmoid", "tanh") or plan_for(s, s.defaults()).strategy == "output"
+
+
+def _train_grad(name: str, x: torch.Tensor, **kw) -> tuple[torch.Tensor, torch.Tensor]:
+    xx = x.clone().requires_grad_(True)
+    y = getattr(at.functional, name)(xx, **kw)
+    (gx,) = torch.autograd.grad(y, xx, torch.ones_like(y))
+    return y.detach(), gx
+
+
+def _hard_points(name: str) -> np.ndarray:
+    s = actlab.spec(name)
+    p = s.defaults()
+    extra = [-1e4, -1000.0, -700.0, -100.0, -90.0, -88.5, -80.0, -20.0, 20.0, 100.0, 1e4]
+    return np.unique(np.concatenate([points(s, p), extra]))
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_default_training_gradient_is_exact_in_float32(name):
+    """The gradient the default path gives in training (torch's backward kernel, a repaired one
+    or a fused kernel) is within the float32 budget of the closed form, at every test point."""
+    s = actlab.spec(name)
+    p = s.defaults()
+    xs = _hard_points(name).astype(np.float32).astype(np.float64)
+    xs = xs[np.isfinite(xs)]
+    _, g = _train_grad(name, torch.tensor(xs, dtype=torch.float32))
+    want = actlab.get(name).derivative(xs)  # float64 closed form, within 1e-12 of the reference
+    budget = max(s.float32_ulp or 4, 4)
+    worst = 0.0
+    for x, got, w in zip(xs, g.double().numpy(), want):
+        kinks = [k.at_for(p) for k in s.kinks_for(p)]
+        if x in kinks:
+            continue  # kink conventions: tests/test_torch_function.py
+        scale = _local_scale(s, p, float(x), "derivative", float(w))
+        err = ulp_error(float(got), float(w), max(scale, 1.0) if _from_output(name) else scale, "float32")
+        worst = max(worst, err)
+        assert err <= budget + 1, f"{name}'({x!r}) = {got!r}, closed form {w!r}: {err:.3g} ulp"
+    assert math.isfinite(worst)
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_default_training_path_equals_the_closed_form_in_float64(name):
+    xs = _hard_points(name)
+    y, g = _train_grad(name, torch.tensor(xs, dtype=torch.float64))
+    a = actlab.get(name)
+    want_y, want_g = a(xs), a.derivative(xs)
+    for is_grad, got, want in ((False, y.numpy(), want_y), (True, g.numpy(), want_g)):
+        same = (got == want) | (np.isnan(got) & np.isnan(want))
+        floor = 1.0 if (_from_output(name) and is_grad) else 1e-300
+        with np.errstate(invalid="ignore"):
+            close = np.abs(got - want) <= 1e3 * RTOL64 * np.maximum(np.abs(want), floor)
+        assert (same | close).all(), f"{name}: {xs[~(same | close)][:5]}"
+
+
+@pytest.mark.parametrize("name", sorted(REPAIRED))
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.bfloat16], ids=str)
+def test_repaired_kernels_are_exact_at_the_infinities_and_tails(name, dtype):
+    inf = math.inf
+    x = torch.tensor([-inf, -1e4, -750.0, -100.0, -1.0, 0.0, 1.0, 100.0, inf, math.nan], dtype=dtype)
+    y, g = _train_grad(name, x)
+    a = actlab.get(name)
+    xs = x.double().numpy()
+    want_y = torch.tensor(a(xs)).to(dtype).double().numpy()
+    want_g = torch.tensor(a.derivative(xs)).to(dtype).double().numpy()
+    for got, want in ((y.double().numpy(), want_y), (g.double().numpy(), want_g)):
+        np.testing.assert_allclose(got, want, rtol=1e-2 if dtype == torch.bfloat16 else 1e-6, atol=1e-30)
+    # no repair needed: torch's own kernel under plain autograd, nothing wrapped around it
+    xx = torch.linspace(-5, 5, 11, dtype=dtype, requires_grad=True)
+    assert "Repaired" not in type(getattr(at.functional, name)(xx).grad_fn).__name__
+    assert "Repaired" in type(getattr(at.functional, name)(xx * -math.inf).grad_fn).__name__
+
+
+def test_default_path_uses_torch_kernels_where_torch_has_them():
+    x = torch.randn(8, requires_grad=True)
+    assert type(at.functional.relu(x).grad_fn).__name__ == "ReluBackward0"
+    assert type(at.ReLU()(x).grad_fn).__name__ == "ReluBackward0"
+    assert type(at.functional.softplus(x).grad_fn).__name__ == "SoftplusBackward0"
+    assert type(at.functional.leaky_relu(x).grad_fn).__name__ == "LeakyReluBackward0"
+    # float64 hardsigmoid: torch's backward is inexact (a float32 1/6), so the Function
+    assert "Apply" in type(at.functional.hardsigmoid(x.double()).grad_fn).__name__
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16], ids=str)
+def test_half_types_go_straight_to_torch_kernels(dtype):
+    x = torch.randn(16, dtype=dtype, requires_grad=True)
+    y = at.functional.relu(x)
+    assert y.dtype == dtype and type(y.grad_fn).__name__ == "ReluBackward0"
+    y = at.functional.gelu(x)  # the Function: evaluated in float32, saved in the input's dtype
+    assert y.dtype == dtype
+    (g,) = torch.autograd.grad(y.sum(), x)
+    assert g.dtype == dtype
+    want = actlab.get("gelu").derivative(x.detach().double().numpy())
+    np.testing.assert_allclose(g.double().numpy(), want, rtol=2**-7, atol=1e-3)
+
+
+# ----------------------------------------------------------------------------- bits
+@pytest.mark.parametrize("n", [1, 7, 8, 9, 64, 1000, 65537])
+def test_bit_packing_round_trips_and_matches_numpy(n):
+    m = torch.rand(n, generator=torch.Generator().manual_seed(n)) < 0.5
+    p = pack_bits(m)
+    assert p.dtype == torch.uint8 and p.numel() == (n + 7) // 8
+    np.testing.assert_array_equal(p.numpy(), np.packbits(m.numpy(), bitorder="little"))
+    assert torch.equal(unpack_bits(p, m.shape), m)
+    m2 = m[: n - n % 4].reshape(-1, 2, 2) if n >= 4 else m
+    assert torch.equal(unpack_bits(pack_bits(m2), m2.shape), m2)
+
+
+def test_memory_tier_errors_and_module_round_trip():
+    with pytest.raises(actlab.ParameterError, match="memory='tiny' is not one of"):
+        at.ReLU(memory="tiny")
+    with pytest.raises(actlab.ParameterError, match="memory='tiny'"):
+        at.functional.relu(torch.randn(3), memory="tiny")
+    with pytest.raises(actlab.ParameterError, match="memory='tiny'"):
+        with at.memory("tiny"):
+            pass
+    m = at.ReLU(memory="lean")
+    assert "memory='lean'" in repr(m)
+    m2 = at.from_config(m.to_config())
+    assert m2.memory == "lean"
+
+
+# ----------------------------------------------------------------------------- fused kernels
+FUSED = [
+    n for n in ELEMENTWISE if ckernels.kernels_for(actlab.spec(n), actlab.spec(n).defaults()) is not None
+]
+
+
+def test_fused_kernels_cover_the_functions_torch_lacks():
+    from actlab.torch.native import TORCH_KERNELS
+
+    lacking = [n for n in ELEMENTWISE if n not in TORCH_KERNELS and not actlab.spec(n).learnable]
+    missing = sorted(set(lacking) - set(FUSED))
+    assert not missing, f"no fused kernel for {missing}"
+
+
+@pytest.mark.parametrize("name", FUSED)
+def test_fused_kernels_equal_the_eager_bodies(name):
+    """Same closed forms, evaluated in one pass: equal to the eager torch ops to a few ulp."""
+    xs = _hard_points(name)
+    for dtype, rtol in ((torch.float64, 1e-13), (torch.float32, 1e-5)):
+        x = torch.tensor(xs, dtype=dtype)
+        y1, g1 = _train_grad(name, x, impl="function")
+        ckernels.use_ckernels(False)
+        try:
+            y0, g0 = _train_grad(name, x, impl="function")
+        finally:
+            ckernels.use_ckernels(True)
+        for a, b in ((y1, y0), (g1, g0)):
+            floor = 1.0 if (b is g0 and _from_output(name)) else (1e-30 if dtype == torch.float32 else 1e-300)
+            scale = torch.clamp(b.abs(), min=floor)
+            ok = (a == b) | (a.isnan() & b.isnan()) | ((a - b).abs() <= rtol * scale * 64)
+            tiny = (b.abs() < 1e-36) & (a.abs() < 1e-36)  # subnormals may flush
+            assert bool((ok | tiny).all()), f"{name} {dtype}: at {xs[~(ok | tiny).numpy()][:5]}"
+
+
+def test_fused_kernels_split_large_tensors_across_threads():
+    x = torch.randn(1 << 18, dtype=torch.float64)
+    y = at.functional.squareplus(x)
+    torch.testing.assert_close(y, (x + torch.sqrt(x * x + 4)) / 2, rtol=1e-14, atol=0)
+
+
+def test_no_compiler_falls_back_with_one_warning(tmp_path):
+    code = (
+        "import warnings, torch, actlab.torch as at\n"
+        "x = torch.linspace(-3, 3, 7, dtype=torch.float64)\n"
+        "with warnings.catch_warnings(record=True) as w:\n"
+        "    warnings.simplefilter('always')\n"
+        "    a = at.functional.squareplus(x); b = at.functional.sinc(x)\n"
+        "print(sum('fused CPU kernels are not available' in str(m.message) for m in w))\n"
+        "print(float((a - (x + (x * x + 4).sqrt()) / 2).abs().max()))\n"
+    )
+    env = dict(os.environ, CC=str(tmp_path / "no-such-compiler"), ACTLAB_CACHE=str(tmp_path / "cache"))
+    env["PATH"] = str(tmp_path)  # no gcc or cc
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    warned, err = r.stdout.split()
+    assert warned == "1" and float(err) <= 1e-15
+
+
+def test_kernels_are_cached_across_processes(tmp_path):
+    code = (
+        "import torch, actlab.torch as at; at.functional.bent_identity(torch.randn(5, dtype=torch.float64))"
+    )
+    env = dict(os.environ, ACTLAB_CACHE=str(tmp_path))
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=600)
+    built = sorted((tmp_path / "kernels").glob("*.so"))
+    assert len(built) == 1
+    stamp = built[0].stat().st_mtime_ns
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=600)
+    assert sorted((tmp_path / "kernels").glob("*.so")) == built and built[0].stat().st_mtime_ns == stamp
