@@ -225,3 +225,31 @@ def test_kernels_are_cached_across_processes(tmp_path):
     stamp = built[0].stat().st_mtime_ns
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=600)
     assert sorted((tmp_path / "kernels").glob("*.so")) == built and built[0].stat().st_mtime_ns == stamp
+
+
+# ----------------------------------------------------------------------------- transforms
+def _inp(name: str) -> torch.Tensor:
+    s = actlab.spec(name)
+    x = torch.tensor([-2.5, -0.7, 0.3, 1.9, -1.2, 0.8], dtype=torch.float64)
+    return x if s.kind == "elementwise" else x.reshape(1, 6)[:, : 6 if s.kind == "vector" else 4]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_forward_mode_and_func_transforms_agree_with_reverse_mode(name):
+    """jvp (dual numbers), torch.func.jacfwd, jacrev and vmap give reverse mode's derivatives and
+    the plain values for every function: none drops a tangent (a silent zero) or fails."""
+    import torch.autograd.forward_ad as fwad
+
+    f = getattr(at.functional, name)
+    x = _inp(name)
+    jac_rev = torch.autograd.functional.jacobian(f, x)
+    torch.testing.assert_close(torch.func.jacfwd(f)(x), jac_rev)
+    torch.testing.assert_close(torch.func.jacrev(f)(x), jac_rev)
+    t = torch.linspace(0.5, 1.5, x.numel(), dtype=x.dtype).reshape(x.shape)
+    with fwad.dual_level():
+        y = f(fwad.make_dual(x, t))
+        tangent = fwad.unpack_dual(y).tangent
+    assert tangent is not None, f"{name}: forward mode dropped the tangent"
+    want = (jac_rev.reshape(y.numel(), x.numel()) @ t.reshape(-1)).reshape(y.shape)
+    torch.testing.assert_close(tangent, want)
+    torch.testing.assert_close(torch.func.vmap(f)(x.unsqueeze(0)).squeeze(0), f(x))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import torch
+import torch.autograd.forward_ad as _fwad
 import torch.nn.functional as F
 
 name = "torch"
@@ -83,6 +84,13 @@ _BITS = {
 def _traced() -> bool:
     """Whether ops are being recorded by a compiler or jit.trace (no data-dependent choices)."""
     return torch.compiler.is_compiling() or torch.jit.is_tracing()
+
+
+def _transformed() -> bool:
+    """Whether a forward-mode (dual) level or a torch.func transform (grad, vmap, jvp, jacrev, ...)
+    is active: there only plain differentiable ops give right answers (a custom Function has no
+    jvp or vmap rule, and a fused kernel reads raw memory that a transform's tensors do not have)."""
+    return _fwad._current_level >= 0 or torch._C._functorch.peek_interpreter_stack() is not None
 
 
 def _eager_no_graph() -> bool:

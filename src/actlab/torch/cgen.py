@@ -20,7 +20,7 @@ import math
 import re
 from typing import Any, Callable, Mapping
 
-__all__ = ["COPS", "Unsupported", "kernel_source"]
+__all__ = ["COPS", "Unsupported", "kernel_source", "mask_source"]
 
 
 class Unsupported(Exception):
@@ -414,4 +414,75 @@ def kernel_source(
                 out.append("    }")
                 out.append("  }")
             out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def _run_test(v: str, runs: tuple, ctype: str) -> str:
+    """C for "x is in one of ``runs``" (the mask plan's intervals of x where f' is ``high``)."""
+    parts = []
+    for lower, upper in runs:
+        c = []
+        if lower is not None:
+            c.append(f"({v} {'>=' if lower[1] else '>'} ({ctype}){float(lower[0])!r})")
+        if upper is not None:
+            c.append(f"({v} {'<=' if upper[1] else '<'} ({ctype}){float(upper[0])!r})")
+        parts.append("(" + (" & ".join(c) if c else "1") + ")")
+    return " | ".join(parts) if parts else "0"
+
+
+def mask_source(
+    name: str, forward: Callable, params: Mapping[str, Any], runs: tuple, low: float, high: float
+) -> str:
+    """C for the lean tier of a piecewise-linear function: ``bits_fwd`` writes f(x) and a packed
+    1-bit mask of the pieces where f' is ``high`` (8 elements a byte, little-endian within the
+    byte, as ``bits.pack_bits``); ``bits_bwd`` writes g * (bit ? high : low)."""
+    out = kernel_source(name, {"fwd": (forward, ("x",))}, params).splitlines()
+    for ctype, tag in (("float", "f32"), ("double", "f64")):
+        test = _run_test("v", runs, ctype)
+        sel = "sel_f" if ctype == "float" else "sel_d"
+        # blocks of 512: f into the output, the test into 512 bytes on the stack (one vector
+        # compare each), then 8 bytes at a time gathered into one by a multiply (see bits.py)
+        out += [
+            f"void bits_fwd_{tag}(const {ctype}* restrict x_, {ctype}* restrict out_,"
+            " uint8_t* restrict bits_, int64_t n) {",
+            "  uint8_t c[512] __attribute__((aligned(64)));",
+            "  int64_t full = n / 512;",
+            "  for (int64_t s = 0; s < full; s++) {",
+            f"    const {ctype}* xs = x_ + 512 * s;",
+            f"    fwd_{tag}(xs, out_ + 512 * s, 512);",
+            "    #pragma omp simd",
+            "    for (int k = 0; k < 512; k++) {",
+            f"      {ctype} v = xs[k];",
+            f"      c[k] = (uint8_t)(({test}) != 0);",
+            "    }",
+            "    #pragma omp simd",
+            "    for (int j = 0; j < 64; j++) {",
+            "      uint64_t w;",
+            "      memcpy(&w, c + 8 * j, 8);",
+            "      bits_[64 * s + j] = (uint8_t)((w * 0x0102040810204080ULL) >> 56);",
+            "    }",
+            "  }",
+            "  int64_t done = 512 * full;",
+            "  if (done < n) {",
+            f"    fwd_{tag}(x_ + done, out_ + done, n - done);",
+            "    for (int64_t i = done; i < n; i += 8) {",
+            "      uint32_t b = 0;",
+            "      for (int64_t k = i; k < n && k < i + 8; k++) {",
+            f"        {ctype} v = x_[k];",
+            f"        b |= (uint32_t)(({test}) != 0) << (k - i);",
+            "      }",
+            "      bits_[i / 8] = (uint8_t)b;",
+            "    }",
+            "  }",
+            "}",
+            f"void bits_bwd_{tag}(const uint8_t* restrict bits_, const {ctype}* restrict g_,"
+            f" {ctype}* restrict out_, int64_t n) {{",
+            f"  const {ctype} lo = ({ctype}){float(low)!r}, hi = ({ctype}){float(high)!r};",
+            "  #pragma omp simd",
+            "  for (int64_t i = 0; i < n; i++) {",
+            "    int32_t bit = (bits_[i >> 3] >> (i & 7)) & 1;",
+            f"    out_[i] = g_[i] * {sel}(bit, hi, lo);",
+            "  }",
+            "}",
+        ]
     return "\n".join(out) + "\n"

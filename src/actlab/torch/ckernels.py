@@ -35,9 +35,9 @@ from typing import Any, Callable, Mapping
 import torch
 
 from ..spec import ActivationSpec
-from .cgen import Unsupported, kernel_source
+from .cgen import kernel_source, mask_source
 
-__all__ = ["ckernels_enabled", "kernels_for", "use_ckernels"]
+__all__ = ["ckernels_enabled", "kernels_for", "mask_kernels_for", "use_ckernels"]
 
 _STATE: dict[str, Any] = {"on": os.environ.get("ACTLAB_CKERNELS", "1") not in ("0", ""), "broken": None}
 _LOCK = threading.Lock()
@@ -147,24 +147,29 @@ class _Kernels:
         self.kinds = frozenset(kinds)
 
     def run(self, kind: str, out: torch.Tensor, *inputs: torch.Tensor) -> torch.Tensor:
-        f = self._fns[(kind, out.dtype)]
-        n = out.numel()
-        ptrs = [t.data_ptr() for t in inputs] + [out.data_ptr()]
+        """``out = kind(*inputs)`` elementwise; all tensors contiguous, of ``out``'s dtype."""
+        self.call(kind, out.dtype, out.numel(), [(t, t.element_size()) for t in (*inputs, out)])
+        return out
+
+    def call(self, kind: str, dtype: torch.dtype, n: int, args: list[tuple[torch.Tensor, float]]) -> None:
+        """Run ``kind`` over ``n`` elements; ``args`` are (tensor, bytes per element) in the C
+        function's order (a packed mask has 1/8 byte per element)."""
+        f = self._fns[(kind, dtype)]
+        ptrs = [t.data_ptr() for t, _ in args]
         threads = torch.get_num_threads()
         if n < _PARALLEL_FROM or threads < 2:
             f(*ptrs, n)
-            return out
-        size = out.element_size()
+            return
         step = -(-n // threads)
-        step += (-step) % 16  # whole vectors per chunk
+        step += (-step) % 512  # whole vectors, and whole 512-element blocks of a packed mask
         futures = []
         pool = _pool(threads - 1)
         for start in range(step, n, step):
-            futures.append(pool.submit(f, *[p + start * size for p in ptrs], min(step, n - start)))
+            shifted = [p + int(start * size) for p, (_, size) in zip(ptrs, args)]
+            futures.append(pool.submit(f, *shifted, min(step, n - start)))
         f(*ptrs, min(step, n))
         for fut in futures:
             fut.result()
-        return out
 
 
 _POOL: dict[str, Any] = {}
@@ -190,6 +195,47 @@ def _bodies(s: ActivationSpec) -> dict[str, tuple[Callable, tuple[str, ...]]]:
     return b
 
 
+def mask_kernels_for(s: ActivationSpec, params: Mapping[str, Any], runs: tuple, low: float, high: float):
+    """The lean tier's kernels (``bits_fwd``: f and the packed mask; ``bits_bwd``) or None."""
+    if not ckernels_enabled() or s.kind != "elementwise" or s.stochastic:
+        return None
+    try:
+        key = ("bits", id(s), s.name, tuple(sorted(params.items())), runs, low, high)
+        hash(key)
+    except TypeError:
+        return None
+    if key not in _LIBS:
+        with _LOCK:
+            _LIBS[key] = _load(
+                s.name, lambda: mask_source(s.name, s.forward, params, runs, low, high), _MASK_ARGS
+            )
+    return _LIBS[key]
+
+
+_MASK_ARGS = {"fwd": 2, "bits_fwd": 3, "bits_bwd": 3}
+
+
+def _load(name: str, source: Callable[[], str], nargs: Mapping[str, int]) -> "_Kernels | None":
+    try:
+        text = source()
+    except Exception:  # Unsupported, or a closed form that does more than elementwise arithmetic
+        return None
+    try:
+        return _Kernels(ctypes.CDLL(str(_build(text))), nargs)
+    except _NoCompiler as e:
+        _STATE["broken"] = e
+        _warn(
+            f"fused CPU kernels are not available ({e}); using eager torch ops. Install gcc "
+            f"to enable them, or set ACTLAB_CKERNELS=0 to silence this."
+        )
+    except (OSError, AttributeError, subprocess.SubprocessError) as e:
+        _warn(
+            f"the fused kernel for {name} did not build ({type(e).__name__}: {str(e)[:300]}); "
+            f"using eager torch ops for it."
+        )
+    return None
+
+
 def kernels_for(s: ActivationSpec, params: Mapping[str, Any]) -> _Kernels | None:
     """The fused kernels of ``s`` with these fixed (number or string) parameters, or None."""
     if not ckernels_enabled() or s.kind != "elementwise" or s.stochastic:
@@ -202,30 +248,8 @@ def kernels_for(s: ActivationSpec, params: Mapping[str, Any]) -> _Kernels | None
     if key in _LIBS:
         return _LIBS[key]
     with _LOCK:
-        if key in _LIBS:
-            return _LIBS[key]
-        bodies = _bodies(s)
-        kernels = None
-        try:
-            source = kernel_source(s.name, bodies, params)
-        except Unsupported:
-            source = None
-        except Exception:  # a closed form that does more than arithmetic on its input
-            source = None
-        if source is not None:
+        if key not in _LIBS:
+            bodies = _bodies(s)
             nargs = {k: len(v[1]) + (2 if k.endswith("_grad") else 1) for k, v in bodies.items()}
-            try:
-                kernels = _Kernels(ctypes.CDLL(str(_build(source))), nargs)
-            except _NoCompiler as e:
-                _STATE["broken"] = e
-                _warn(
-                    f"fused CPU kernels are not available ({e}); using eager torch ops. Install gcc "
-                    f"to enable them, or set ACTLAB_CKERNELS=0 to silence this."
-                )
-            except (OSError, AttributeError, subprocess.SubprocessError) as e:
-                _warn(
-                    f"the fused kernel for {s.name} did not build ({type(e).__name__}: {str(e)[:300]}); "
-                    f"using eager torch ops for it."
-                )
-        _LIBS[key] = kernels
-        return kernels
+            _LIBS[key] = _load(s.name, lambda: kernel_source(s.name, bodies, params), nargs)
+        return _LIBS[key]

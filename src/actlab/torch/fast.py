@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping
 import torch
 
 from .. import api as _api
-from ..ops.torch import _traced
+from ..ops.torch import _traced, _transformed
 from ..spec import ActivationSpec
 from .function import memory_tier, plan_for
 from .native import native_kernel, trains_exactly
@@ -52,8 +52,8 @@ def fast_path(s: ActivationSpec, params: Mapping[str, Any]) -> Callable[..., tor
             ):
                 return None
             return kernel(x, None, **params)
-        if _traced():
-            return None  # a compiler or trace gets the spec's plain ops (the general path)
+        if _traced() or _transformed():
+            return None  # a compiler, trace or transform gets the spec's plain ops (the general path)
         return apply_repaired(s, repair, params, x, needs_grad)
 
     return run

@@ -40,9 +40,10 @@ import torch
 
 from ..errors import ParameterError
 from ..ops import torch as _ops_torch
+from ..ops.torch import _transformed
 from ..spec import ActivationSpec
 from .bits import pack_bits, unpack_bits
-from .ckernels import kernels_for
+from .ckernels import kernels_for, mask_kernels_for
 from .native import NATIVE, native_kernel, trains_exactly
 from .repair import apply_repaired, repaired_kernel
 
@@ -256,7 +257,9 @@ def _call(run: "_Run", which: int, *args: Any) -> Any:
     # which measured 5-9x slower than eager's comparison (docs/benchmarks.md).
     masked = run.plan.strategy in ("mask", "constant")
     if run.plan.strategy == "bits":
-        return body(run, *args)  # packing works on the whole tensor (and is one cheap pass)
+        fused = _fused_bits(run, which, args)
+        # else packing with torch's integer ops, on the whole tensor
+        return fused if fused is not None else body(run, *args)
     fused = _fused(run, which, args)
     if fused is not None:
         return fused
@@ -277,6 +280,29 @@ def _call(run: "_Run", which: int, *args: Any) -> Any:
 
 # --------------------------------------------------------------------------- fused C kernels
 _FUSED_DTYPES = (torch.float32, torch.float64)
+
+
+def _fused_bits(run: "_Run", which: int, args: tuple) -> Any:
+    """The lean tier's forward (f and the packed mask in one pass) and backward through C."""
+    if run.tensor_names or which == 2 or torch.is_grad_enabled() or torch.compiler.is_compiling():
+        return None
+    x = args[0]
+    if x.device.type != "cpu" or x.dtype not in _FUSED_DTYPES:
+        return None
+    plan = run.plan
+    ks = mask_kernels_for(run.spec, dict(run.fixed), plan.runs, plan.low, plan.high)
+    if ks is None:
+        return None
+    if which == 0:
+        x = x.contiguous()
+        y = torch.empty_like(x)
+        bits = torch.empty((x.numel() + 7) // 8, dtype=torch.uint8)
+        ks.call("bits_fwd", x.dtype, x.numel(), [(x, x.element_size()), (y, y.element_size()), (bits, 0.125)])
+        return y, bits
+    g, bits = args[0].contiguous(), args[1]
+    out = torch.empty_like(g)
+    ks.call("bits_bwd", g.dtype, g.numel(), [(bits, 0.125), (g, g.element_size()), (out, out.element_size())])
+    return (out,)
 
 
 def _fused(run: "_Run", which: int, args: tuple) -> Any:
@@ -669,6 +695,13 @@ def forward_fn(
             return s.forward(_working(x), ops, **params, **ax, **extra)
         if impl == "autograd" or (stochastic_training and impl != "native"):
             # the random slopes are drawn inside forward; autograd keeps them for backward
+            return s.forward(_working(x), ops, **params, **ax, **extra)
+        if _transformed() and impl != "native":
+            # forward-mode AD and torch.func transforms: torch's kernel, else the spec's forward
+            # with plain ops, which every transform differentiates and batches (the Function and
+            # the fused kernels cannot: a tangent would be dropped, silently)
+            if kernel is not None and impl == "auto" and trains_exactly(s.name, x.dtype):
+                return kernel(x, axis, **params)
             return s.forward(_working(x), ops, **params, **ax, **extra)
         if impl == "native":
             if kernel is None or stochastic_training:
