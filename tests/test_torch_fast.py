@@ -167,7 +167,25 @@ def test_fused_kernels_cover_the_functions_torch_lacks():
 
     lacking = [n for n in ELEMENTWISE if n not in TORCH_KERNELS and not actlab.spec(n).learnable]
     missing = sorted(set(lacking) - set(FUSED))
-    assert not missing, f"no fused kernel for {missing}"
+    # serf's fused derivative misses its float32 budget at its zero (189 ulp, budget 144: libmvec's
+    # erff and expf are a few ulp less accurate than torch's), so the accuracy gate keeps it eager
+    assert missing == ["serf"], f"no fused kernel for {missing}"
+
+
+def test_the_accuracy_gate_rejects_a_kernel_that_misses_its_budget():
+    s = actlab.spec("serf")
+    bodies = ckernels._bodies(s)
+    ks = ckernels._load(
+        "serf",
+        lambda: ckernels.kernel_source("serf", bodies, s.defaults()),
+        {k: ckernels._ARGS1[k] for k in bodies},
+    )
+    assert ks is not None  # it builds ...
+    why = ckernels.check_kernels(s, s.defaults(), ks)
+    assert why is not None and "float32 derivative" in why and "budget 144" in why  # ... and is refused
+    assert ckernels.kernels_for(s, s.defaults()) is None
+    good = actlab.spec("squareplus")
+    assert ckernels.check_kernels(good, good.defaults(), ckernels.kernels_for(good, good.defaults())) is None
 
 
 @pytest.mark.parametrize("name", FUSED)

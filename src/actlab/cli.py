@@ -316,6 +316,9 @@ def _cmd_bench(a: argparse.Namespace) -> int:
         if not a.quiet:
             print(f"  {name} ...", file=sys.stderr, flush=True)
 
+    if a.e2e:
+        return _bench_models(a, progress)
+
     res = bench(
         a.names or None,
         numel=a.numel,
@@ -335,6 +338,24 @@ def _cmd_bench(a: argparse.Namespace) -> int:
         cmd = "actlab bench " + " ".join(sys.argv[2:]) if a.cmdline is None else a.cmdline
         Path(a.markdown).parent.mkdir(parents=True, exist_ok=True)
         Path(a.markdown).write_text(markdown(res, cmd))
+        print(f"wrote {a.markdown}", file=sys.stderr)
+    return 0
+
+
+def _bench_models(a: argparse.Namespace, progress) -> int:
+    from .torch.bench_models import DEFAULT_ACTIVATIONS, bench_models, markdown_models, to_dicts
+
+    rows = bench_models(
+        a.names or DEFAULT_ACTIVATIONS, threads=a.threads, repeats=max(a.repeats, 3), progress=progress
+    )
+    cmd = "actlab bench " + " ".join(sys.argv[2:]) if a.cmdline is None else a.cmdline
+    if a.format == "json":
+        print(json.dumps(to_dicts(rows), indent=2))
+    else:
+        print(markdown_models(rows, cmd), end="")
+    if a.markdown:
+        Path(a.markdown).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.markdown).write_text(markdown_models(rows, cmd))
         print(f"wrote {a.markdown}", file=sys.stderr)
     return 0
 
@@ -383,6 +404,11 @@ def _parser() -> argparse.ArgumentParser:
         "--compile", action="store_true", help="add the actlab+compile column (torch.compile; slow to build)"
     )
     q.add_argument("--no-compile", action="store_true", help=argparse.SUPPRESS)  # the default now
+    q.add_argument(
+        "--e2e",
+        action="store_true",
+        help="whole training steps (MLP, CNN, transformer MLP block) with actlab vs torch.nn activations",
+    )
     q.add_argument("--format", choices=("table", "json", "csv"), default="table")
     q.add_argument("--markdown", default=None, metavar="PATH", help="also write a markdown table")
     q.add_argument("--quiet", action="store_true")
