@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -96,10 +97,13 @@ _FLAGS = [
     "-fPIC",
     "-shared",
 ]
-if platform.machine().lower() in ("x86_64", "amd64"):
-    # 256-bit vectors: glibc's AVX2 erfcf/expf ran 25-30% faster than its AVX-512 ones on the
-    # AMD EPYC CPUs measured (gelu's fused forward 15.9 vs 20.6 ms per 16M float32, one thread)
-    _FLAGS.append("-mno-avx512f")
+# Where the CPU has AVX-512, each kernel is built twice, with 512- and 256-bit vectors, and the
+# faster on this CPU is kept: glibc's vector functions differ by function (on the AMD EPYC CPUs
+# measured, gelu's forward was 25% faster with AVX2's erfcf, mish's 2x faster with AVX-512's
+# log1pf and tanhf).
+_VARIANTS: tuple[tuple[str, ...], ...] = ((),)
+if platform.machine().lower() in ("x86_64", "amd64") and " avx512f" in _cpu_id():
+    _VARIANTS = ((), ("-mno-avx512f",))
 
 
 class _NoCompiler(OSError):
@@ -110,11 +114,12 @@ def _warn(msg: str) -> None:
     warnings.warn(f"actlab: {msg}", RuntimeWarning, stacklevel=5)
 
 
-def _build(source: str) -> Path:
+def _build(source: str, extra: tuple[str, ...] = ()) -> Path:
     cc = _compiler()
     if cc is None:
         raise _NoCompiler("no C compiler (gcc or cc) on PATH")
-    key = hashlib.sha256("\0".join([source, cc[1], _cpu_id(), " ".join(_FLAGS)]).encode()).hexdigest()[:24]
+    flags = [*_FLAGS, *extra]
+    key = hashlib.sha256("\0".join([source, cc[1], _cpu_id(), " ".join(flags)]).encode()).hexdigest()[:24]
     d = _cache_dir()
     lib = d / f"actlab_{key}.so"
     if lib.exists():
@@ -125,11 +130,11 @@ def _build(source: str) -> Path:
         src.write_text(source)
         out = Path(tmp) / "k.so"
         libs = ["-lmvec", "-lm"] if platform.system() == "Linux" else ["-lm"]
-        r = subprocess.run([cc[0], *_FLAGS, "-o", str(out), str(src), *libs], capture_output=True, text=True)
+        r = subprocess.run([cc[0], *flags, "-o", str(out), str(src), *libs], capture_output=True, text=True)
         if r.returncode != 0:
             # libmvec may be missing (not glibc): scalar libm still gives correct kernels
             r = subprocess.run(
-                [cc[0], *_FLAGS, "-o", str(out), str(src), "-lm"], capture_output=True, text=True
+                [cc[0], *flags, "-o", str(out), str(src), "-lm"], capture_output=True, text=True
             )
         if r.returncode != 0:
             raise OSError(f"{cc[0]} failed: {r.stderr.strip()[-400:]}")
@@ -231,8 +236,7 @@ def _load(
     except Exception:  # Unsupported, or a closed form that does more than elementwise arithmetic
         return None
     try:
-        lib = _build(text)
-        ks = _Kernels(ctypes.CDLL(str(lib)), nargs)
+        lib, ks = _fastest(text, nargs)
         return ks if verify is None or _verified(lib, lambda: verify(ks)) else None
     except _NoCompiler as e:
         _STATE["broken"] = e
@@ -246,6 +250,32 @@ def _load(
             f"using eager torch ops for it."
         )
     return None
+
+
+def _fastest(text: str, nargs: Mapping[str, int]) -> tuple[Path, "_Kernels"]:
+    """The build of ``text`` that runs fastest here (timed once; the choice is kept on disk)."""
+    libs = [_build(text, v) for v in _VARIANTS]
+    if len(libs) == 1:
+        return libs[0], _Kernels(ctypes.CDLL(str(libs[0])), nargs)
+    choice = libs[0].with_suffix(".fastest")
+    if choice.exists():
+        i = int(choice.read_text() or 0) % len(libs)
+        return libs[i], _Kernels(ctypes.CDLL(str(libs[i])), nargs)
+    loaded = [_Kernels(ctypes.CDLL(str(p)), nargs) for p in libs]
+    x = torch.randn(1 << 16, generator=torch.Generator().manual_seed(0))
+    out, g = torch.empty_like(x), torch.ones_like(x)
+    times: list[list[float]] = [[] for _ in loaded]
+    for _ in range(7):  # interleaved, so a slow spell of the machine is shared
+        for k, ks in enumerate(loaded):
+            t0 = time.perf_counter()
+            for kind in ks.kinds:
+                ks.run(kind, out, *([x, g] if kind.endswith("_grad") else [x]))
+            times[k].append(time.perf_counter() - t0)
+    i = min(range(len(loaded)), key=lambda k: sorted(times[k])[len(times[k]) // 2])
+    tmp = choice.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(str(i))
+    os.replace(tmp, choice)
+    return libs[i], loaded[i]
 
 
 def _verified(lib: Path, verify: Callable[[], str | None]) -> bool:
