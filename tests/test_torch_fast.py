@@ -167,25 +167,19 @@ def test_fused_kernels_cover_the_functions_torch_lacks():
 
     lacking = [n for n in ELEMENTWISE if n not in TORCH_KERNELS and not actlab.spec(n).learnable]
     missing = sorted(set(lacking) - set(FUSED))
-    # serf's fused derivative misses its float32 budget at its zero (189 ulp, budget 144: libmvec's
-    # erff and expf are a few ulp less accurate than torch's), so the accuracy gate keeps it eager
-    assert missing == ["serf"], f"no fused kernel for {missing}"
+    # a function without a kernel is one whose kernel the accuracy gate refused on this CPU (seen:
+    # serf's derivative at its zero, 189 ulp against a budget of 144, with AVX2's erff), and why
+    assert set(missing) <= set(ckernels.REJECTED), f"no fused kernel for {missing}"
 
 
 def test_the_accuracy_gate_rejects_a_kernel_that_misses_its_budget():
-    s = actlab.spec("serf")
-    bodies = ckernels._bodies(s)
-    ks = ckernels._load(
-        "serf",
-        lambda: ckernels.kernel_source("serf", bodies, s.defaults()),
-        {k: ckernels._ARGS1[k] for k in bodies},
-    )
-    assert ks is not None  # it builds ...
-    why = ckernels.check_kernels(s, s.defaults(), ks)
-    assert why is not None and "float32 derivative" in why and "budget 144" in why  # ... and is refused
-    assert ckernels.kernels_for(s, s.defaults()) is None
     good = actlab.spec("squareplus")
-    assert ckernels.check_kernels(good, good.defaults(), ckernels.kernels_for(good, good.defaults())) is None
+    ks = ckernels.kernels_for(good, good.defaults())
+    assert ckernels.check_kernels(good, good.defaults(), ks) is None
+    # the same kernels judged as another function's: far outside any budget, and refused
+    other = actlab.spec("softsign")
+    why = ckernels.check_kernels(other, other.defaults(), ks)
+    assert why is not None and "float32 value" in why and "budget 4" in why
 
 
 @pytest.mark.parametrize("name", FUSED)
@@ -239,10 +233,11 @@ def test_kernels_are_cached_across_processes(tmp_path):
     env = dict(os.environ, ACTLAB_CACHE=str(tmp_path))
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=600)
     built = sorted((tmp_path / "kernels").glob("*.so"))
-    assert len(built) == 1
-    stamp = built[0].stat().st_mtime_ns
+    assert len(built) == len(ckernels._VARIANTS)  # one build per vector width tried on this CPU
+    stamps = [p.stat().st_mtime_ns for p in built]
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=600)
-    assert sorted((tmp_path / "kernels").glob("*.so")) == built and built[0].stat().st_mtime_ns == stamp
+    assert sorted((tmp_path / "kernels").glob("*.so")) == built
+    assert [p.stat().st_mtime_ns for p in built] == stamps  # loaded, not built again
 
 
 # ----------------------------------------------------------------------------- transforms
@@ -271,3 +266,28 @@ def test_forward_mode_and_func_transforms_agree_with_reverse_mode(name):
     want = (jac_rev.reshape(y.numel(), x.numel()) @ t.reshape(-1)).reshape(y.shape)
     torch.testing.assert_close(tangent, want)
     torch.testing.assert_close(torch.func.vmap(f)(x.unsqueeze(0)).squeeze(0), f(x))
+
+
+@pytest.mark.parametrize("name", [n for n in ALL if actlab.spec(n).kind == "gated"])
+@pytest.mark.parametrize("shape,dim", [((4, 6, 10), -1), ((4, 6, 10), 1), ((4, 6, 10), 0), ((64, 4096), -1)])
+def test_fused_gated_units_equal_the_eager_path(name, shape, dim):
+    """Gated units through their fused kernel (halves along any axis; the large case is split
+    across threads) give the eager path's values and gradients."""
+    x = torch.randn(shape, generator=torch.Generator().manual_seed(3), dtype=torch.float64) * 3
+    f = getattr(at.functional, name)
+    xx = x.clone().requires_grad_(True)
+    y = f(xx, dim=dim)
+    g = torch.randn(y.shape, generator=torch.Generator().manual_seed(4), dtype=y.dtype)
+    (gx,) = torch.autograd.grad(y, xx, g)
+    ckernels.use_ckernels(False)
+    try:
+        x0 = x.clone().requires_grad_(True)
+        y0 = f(x0, dim=dim)
+        (g0,) = torch.autograd.grad(y0, x0, g)
+    finally:
+        ckernels.use_ckernels(True)
+    # near a zero of the partials (swiglu's d/db at b = -1.28) the two round apart: compare at the scale
+    torch.testing.assert_close(y, y0, rtol=1e-13, atol=1e-14 * float(y0.abs().max()))
+    torch.testing.assert_close(gx, g0, rtol=1e-13, atol=1e-14 * float(g0.abs().max()))
+    if actlab.spec(name).gate is not None and name != "glu":  # glu runs torch's kernel
+        assert ckernels.gated_kernels_for(actlab.spec(name), actlab.spec(name).defaults()) is not None

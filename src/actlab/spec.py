@@ -167,6 +167,8 @@ class ActivationSpec:
     # gated kinds: partials(x, ops, axis, **params) = (df/da, df/db), the halves of ``derivative``
     # before they are joined (backward multiplies each by g and joins once)
     partials: Callable[..., Any] | None = None
+    # gated kinds built as a * gate(b): the catalog name of the gate (fused kernels reuse its checks)
+    gate: str | None = None
     param_derivatives: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     reference_derivative: Callable[..., Any] | None = None
     aliases: tuple[str, ...] = ()

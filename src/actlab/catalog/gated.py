@@ -66,6 +66,7 @@ def gated_by(gate_name: str, **fields: Any) -> ActivationSpec:
             forward=forward,
             derivative=derivative,
             partials=partials,
+            gate=g.name,
             reference=reference,
             params=g.params,
             kinks=g.kinks,

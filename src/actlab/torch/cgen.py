@@ -20,7 +20,7 @@ import math
 import re
 from typing import Any, Callable, Mapping
 
-__all__ = ["COPS", "Unsupported", "kernel_source", "mask_source"]
+__all__ = ["COPS", "Unsupported", "gated_source", "kernel_source", "mask_source"]
 
 
 class Unsupported(Exception):
@@ -288,6 +288,11 @@ class _COps:
     def indicator(self, cond, x):
         return _t().select(cond, 1.0, 0.0)
 
+    def split_half(self, x, axis):
+        if not isinstance(x, _Halves):
+            raise Unsupported("split_half of a value that is not a gated unit's input")
+        return x.a, x.b
+
     def full_like(self, x, v):
         t = _t()
         return t.emit(t.lit(float(v)))
@@ -313,15 +318,79 @@ def _body(
     _CURRENT.append(t)
     try:
         args = [V(t, name) for name in inputs]
-        out = fn(*args, COPS, **params)
+        out = _as_value(t, fn(*args, COPS, **params))
     finally:
         _CURRENT.pop()
-    if not isinstance(out, V) or out.t is not t or out.boolean:
-        out = COPS.full_like(None, float(out)) if isinstance(out, (int, float)) else out
-        if not isinstance(out, V):
-            raise Unsupported(f"the closed form returned {type(out).__name__}")
     t.lines.append(f"out = {out.name};")
     return t.lines, [c.name for c in t.conds]
+
+
+def _as_value(t: _Trace, out: Any) -> V:
+    if isinstance(out, (int, float)) and not isinstance(out, bool):
+        return COPS.full_like(None, float(out))
+    if not isinstance(out, V) or out.t is not t or out.boolean:
+        raise Unsupported(f"the closed form returned {type(out).__name__}")
+    return out
+
+
+class _Halves:
+    """A gated unit's input in a trace: ``ops.split_half`` gives its two traced halves."""
+
+    def __init__(self, t: _Trace):
+        self.a, self.b = V(t, "a"), V(t, "b")
+
+
+def gated_source(name: str, forward: Callable, partials: Callable, params: Mapping[str, Any]) -> str:
+    """C for a gated unit f(a, b) (``gfwd``) and its input gradient (``gbwd``: g times the two
+    partials, written into the two halves). Inputs are ``outer`` blocks of [a; b], each half
+    ``inner`` contiguous elements: the layout of halves along any axis of a contiguous tensor."""
+    out = kernel_source(name, {}, params).splitlines()
+    for ctype, tag in (("float", "f32"), ("double", "f64")):
+        bodies = []
+        for fn, n_out in ((forward, 1), (partials, 2)):
+            t = _Trace(ctype)
+            _CURRENT.append(t)
+            try:
+                res = fn(_Halves(t), COPS, axis=-1, **params)
+                res = [_as_value(t, r) for r in (res if n_out == 2 else (res,))]
+            finally:
+                _CURRENT.pop()
+            t.lines += [f"out{k} = {r.name};" for k, r in enumerate(res)]
+            bodies.append(t.lines)
+        head = "    for (int64_t o = 0; o < outer; o++) {"
+        halves = f"      const {ctype}* a_ = x_ + 2 * o * inner; const {ctype}* b_ = a_ + inner;"
+        loop = ["      #pragma omp simd", "      for (int64_t i = 0; i < inner; i++) {"]
+        load = [f"        {ctype} a = a_[i], b = b_[i];", f"        {ctype} out0, out1;"]
+        out += [
+            f"void gfwd_{tag}(const {ctype}* restrict x_, {ctype}* restrict out_,"
+            " int64_t outer, int64_t inner) {",
+            head,
+            halves,
+            f"      {ctype}* y_ = out_ + o * inner;",
+            *loop,
+            *load,
+            *["        " + ln for ln in bodies[0]],
+            "        y_[i] = out0;",
+            "        (void)out1;",
+            "      }",
+            "    }",
+            "}",
+            f"void gbwd_{tag}(const {ctype}* restrict x_, const {ctype}* restrict g_, {ctype}* restrict out_,"
+            " int64_t outer, int64_t inner) {",
+            head,
+            halves,
+            f"      const {ctype}* gg = g_ + o * inner;",
+            f"      {ctype}* da_ = out_ + 2 * o * inner; {ctype}* db_ = da_ + inner;",
+            *loop,
+            *load,
+            *["        " + ln for ln in bodies[1]],
+            "        da_[i] = out0 * gg[i];",
+            "        db_[i] = out1 * gg[i];",
+            "      }",
+            "    }",
+            "}",
+        ]
+    return "\n".join(out) + "\n"
 
 
 def _needed(lines: list[str], targets: list[str]) -> list[str]:

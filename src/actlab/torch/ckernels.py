@@ -36,9 +36,16 @@ from typing import Any, Callable, Mapping
 import torch
 
 from ..spec import ActivationSpec
-from .cgen import kernel_source, mask_source
+from .cgen import gated_source, kernel_source, mask_source
 
-__all__ = ["ckernels_enabled", "kernels_for", "mask_kernels_for", "use_ckernels"]
+__all__ = [
+    "ckernels_enabled",
+    "gated_kernels_for",
+    "kernels_for",
+    "mask_kernels_for",
+    "run_gated",
+    "use_ckernels",
+]
 
 _STATE: dict[str, Any] = {"on": os.environ.get("ACTLAB_CKERNELS", "1") not in ("0", ""), "broken": None}
 _LOCK = threading.Lock()
@@ -148,9 +155,10 @@ class _Kernels:
     def __init__(self, lib: ctypes.CDLL, kinds: Mapping[str, int]):
         self._fns: dict[tuple[str, torch.dtype], Any] = {}
         for kind, nargs in kinds.items():
+            counts = [ctypes.c_int64] * (2 if kind in _GATED_ARGS else 1)  # outer, inner: or n
             for dtype, tag in ((torch.float32, "f32"), (torch.float64, "f64")):
                 f = getattr(lib, f"{kind}_{tag}")
-                f.argtypes = [ctypes.c_void_p] * nargs + [ctypes.c_int64]
+                f.argtypes = [ctypes.c_void_p] * nargs + counts
                 f.restype = None
                 self._fns[(kind, dtype)] = f
         self.kinds = frozenset(kinds)
@@ -225,6 +233,56 @@ _MASK_ARGS = {"fwd": 2, "bits_fwd": 3, "bits_bwd": 3}
 _ARGS1 = {"fwd": 2, "dx_grad": 3, "dy_grad": 3}  # pointers per kernel: inputs (and g), then the output
 
 
+def gated_kernels_for(s: ActivationSpec, params: Mapping[str, Any]) -> "_Kernels | None":
+    """Fused ``gfwd``/``gbwd`` of a gated unit a * gate(b), or None. They are used only where the
+    gate's own elementwise kernels passed the accuracy gate (the unit adds one product)."""
+    if not ckernels_enabled() or s.kind != "gated" or s.gate is None:
+        return None
+    from ..registry import spec as _spec
+
+    if kernels_for(_spec(s.gate), params) is None:
+        return None
+    try:
+        key = ("gated", id(s), s.name, tuple(sorted(params.items())))
+        hash(key)
+    except TypeError:
+        return None
+    if key not in _LIBS:
+        with _LOCK:
+            _LIBS[key] = _load(
+                s.name, lambda: gated_source(s.name, s.forward, s.partials, params), _GATED_ARGS
+            )
+    return _LIBS[key]
+
+
+_GATED_ARGS = {"gfwd": 2, "gbwd": 3}
+
+
+def run_gated(
+    ks: "_Kernels", kind: str, out: torch.Tensor, outer: int, inner: int, *inputs: torch.Tensor
+) -> None:
+    """``kind`` over ``outer`` blocks of halves of ``inner`` elements, blocks split across threads."""
+    f = ks._fns[(kind, out.dtype)]
+    size = out.element_size()
+    # elements per block of each pointer: x and the input gradient hold both halves
+    per = [2 * inner] + ([inner] if kind == "gbwd" else [])
+    per.append(2 * inner if kind == "gbwd" else inner)
+    ptrs = [t.data_ptr() for t in inputs] + [out.data_ptr()]
+    threads = torch.get_num_threads()
+    if outer * inner < _PARALLEL_FROM or threads < 2 or outer < threads:
+        f(*ptrs, outer, inner)
+        return
+    step = -(-outer // threads)
+    pool = _pool(threads - 1)
+    futures = [
+        pool.submit(f, *[p + o * e * size for p, e in zip(ptrs, per)], min(step, outer - o), inner)
+        for o in range(step, outer, step)
+    ]
+    f(*ptrs, min(step, outer), inner)
+    for fut in futures:
+        fut.result()
+
+
 def _load(
     name: str,
     source: Callable[[], str],
@@ -237,14 +295,14 @@ def _load(
         return None
     try:
         lib, ks = _fastest(text, nargs)
-        return ks if verify is None or _verified(lib, lambda: verify(ks)) else None
+        return ks if verify is None or _verified(name, lib, lambda: verify(ks)) else None
     except _NoCompiler as e:
         _STATE["broken"] = e
         _warn(
             f"fused CPU kernels are not available ({e}); using eager torch ops. Install gcc "
             f"to enable them, or set ACTLAB_CKERNELS=0 to silence this."
         )
-    except (OSError, AttributeError, subprocess.SubprocessError) as e:
+    except Exception as e:  # noqa: BLE001 - whatever goes wrong, eager torch is always correct
         _warn(
             f"the fused kernel for {name} did not build ({type(e).__name__}: {str(e)[:300]}); "
             f"using eager torch ops for it."
@@ -268,7 +326,7 @@ def _fastest(text: str, nargs: Mapping[str, int]) -> tuple[Path, "_Kernels"]:
     for _ in range(7):  # interleaved, so a slow spell of the machine is shared
         for k, ks in enumerate(loaded):
             t0 = time.perf_counter()
-            for kind in ks.kinds:
+            for kind in ks.kinds & _ARGS1.keys():  # the elementwise kernels (the lean tier's: fwd)
                 ks.run(kind, out, *([x, g] if kind.endswith("_grad") else [x]))
             times[k].append(time.perf_counter() - t0)
     i = min(range(len(loaded)), key=lambda k: sorted(times[k])[len(times[k]) // 2])
@@ -278,15 +336,23 @@ def _fastest(text: str, nargs: Mapping[str, int]) -> tuple[Path, "_Kernels"]:
     return libs[i], loaded[i]
 
 
-def _verified(lib: Path, verify: Callable[[], str | None]) -> bool:
+REJECTED: dict[str, str] = {}  # function name -> why its fused kernel missed the budget
+
+
+def _verified(name: str, lib: Path, verify: Callable[[], str | None]) -> bool:
     """Run ``verify`` once per built library (its verdict is kept beside it for other processes)."""
     ok, bad = lib.with_suffix(".ok"), lib.with_suffix(".bad")
-    if ok.exists() or bad.exists():
-        return ok.exists()
+    if ok.exists():
+        return True
+    if bad.exists():
+        REJECTED[name] = bad.read_text()
+        return False
     why = verify()
     tmp = lib.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(why or "")
     os.replace(tmp, bad if why else ok)
+    if why:
+        REJECTED[name] = why
     return why is None
 
 

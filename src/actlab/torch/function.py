@@ -43,7 +43,7 @@ from ..ops import torch as _ops_torch
 from ..ops.torch import _transformed
 from ..spec import ActivationSpec
 from .bits import pack_bits, unpack_bits
-from .ckernels import kernels_for, mask_kernels_for
+from .ckernels import gated_kernels_for, kernels_for, mask_kernels_for, run_gated
 from .native import NATIVE, native_kernel, trains_exactly
 from .repair import apply_repaired, repaired_kernel
 
@@ -305,6 +305,27 @@ def _fused_bits(run: "_Run", which: int, args: tuple) -> Any:
     return (out,)
 
 
+def _fused_gated(run: "_Run", which: int, args: tuple) -> Any:
+    ks = gated_kernels_for(run.spec, dict(run.fixed))
+    if ks is None:
+        return None
+    x = (args[1] if which == 1 else args[0]).contiguous()
+    axis = run.axis % x.dim()
+    outer, inner = math.prod(x.shape[:axis]), (x.shape[axis] // 2) * math.prod(x.shape[axis + 1 :])
+    if which == 1:
+        g = args[0].contiguous()
+        if g.dtype != x.dtype:
+            return None
+        out = torch.empty_like(x)
+        run_gated(ks, "gbwd", out, outer, inner, x, g)
+        return (out,)
+    shape = list(x.shape)
+    shape[axis] //= 2
+    y = torch.empty(shape, dtype=x.dtype)
+    run_gated(ks, "gfwd", y, outer, inner, x)
+    return y if which == 2 else (y, None)
+
+
 def _fused(run: "_Run", which: int, args: tuple) -> Any:
     """The body through its fused C kernel (``ckernels``), or None where that does not apply:
     under autograd (double backward), a compiler, tensor parameters, other devices or dtypes."""
@@ -315,6 +336,8 @@ def _fused(run: "_Run", which: int, args: tuple) -> Any:
     first = args[0] if which != 1 else args[1]
     if first.device.type != "cpu" or first.dtype not in _FUSED_DTYPES:
         return None
+    if run.spec.kind == "gated":
+        return _fused_gated(run, which, args)
     ks = kernels_for(run.spec, dict(run.fixed))
     if ks is None:
         return None
