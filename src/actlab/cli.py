@@ -397,7 +397,7 @@ def _parser() -> argparse.ArgumentParser:
     q = sub.add_parser("bench", help="torch speed and memory vs torch's kernels and naive composites")
     q.add_argument("names", nargs="*", help="activations (default: all)")
     q.add_argument("--numel", type=_numel, default=16 * 2**20, help="elements per tensor (default 16M)")
-    q.add_argument("--dtype", default="float32", choices=("float32", "float64", "bfloat16"))
+    q.add_argument("--dtype", default="float32", choices=("float32", "float64", "bfloat16", "float16"))
     q.add_argument("--threads", type=int, default=2)
     q.add_argument("--repeats", type=int, default=7, help="timed runs per measurement (median)")
     q.add_argument(

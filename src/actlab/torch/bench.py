@@ -36,7 +36,7 @@ from torch.autograd.graph import saved_tensors_hooks
 from ..registry import all_specs
 from ..registry import spec as get_spec
 from ..spec import ActivationSpec
-from .ckernels import kernels_for, use_ckernels
+from .ckernels import gated_kernels_for, kernels_for, use_ckernels
 from .function import plan_for, use_compiled
 from .modules import create
 from .native import TORCH_KERNELS, native_kernel
@@ -203,7 +203,10 @@ def _path(s: ActivationSpec) -> str:
         return "torch kernel + repair"
     strategy = "input" if s.learnable else plan_for(s, d).strategy
     fixed = {k: v for k, v in d.items() if not s.param(k).learnable}
-    fused = not s.learnable and strategy in ("input", "output") and kernels_for(s, fixed) is not None
+    fused = not s.learnable and strategy in ("input", "output")
+    fused = (
+        fused and (kernels_for(s, fixed) if s.kind != "gated" else gated_kernels_for(s, fixed)) is not None
+    )
     return f"{'fused C' if fused else 'Function'} ({strategy})"
 
 
@@ -293,9 +296,15 @@ def bench(
     """Benchmark ``names`` (default: the whole catalog). See the module docstring."""
     from ..errors import ParameterError
 
-    dt = {"float32": torch.float32, "float64": torch.float64, "bfloat16": torch.bfloat16}.get(dtype)
+    dts = {
+        "float32": torch.float32,
+        "float64": torch.float64,
+        "bfloat16": torch.bfloat16,
+        "float16": torch.float16,
+    }
+    dt = dts.get(dtype)
     if dt is None:
-        raise ParameterError(f"dtype {dtype!r} is not one of float32, float64, bfloat16")
+        raise ParameterError(f"dtype {dtype!r} is not one of {', '.join(dts)}")
     if numel < 2048 or numel % 2048:
         raise ParameterError(
             f"numel={numel} must be a positive multiple of 2048 (rows of 1024 for vector kinds)"
