@@ -188,28 +188,33 @@ def test_sweep_resumes_after_kill_minus_9(tmp_path):
     assert train_trial(stored.config).train_loss == stored.train_loss
 
 
-def test_ctrl_c_keeps_finished_rows(tmp_path):
-    out = tmp_path / "out"
-    cmd = [
+def _compare_cmd(out, activations: str, epochs: int) -> list[str]:
+    """``actlab compare`` on spirals, 5 seeds, 2 workers, as a subprocess command line."""
+    return [
         sys.executable,
         "-m",
         "actlab",
         "compare",
         "--activations",
-        "relu,tanh,elu",
+        activations,
         "--dataset",
         "spirals",
         "--seeds",
         "5",
         "--epochs",
-        # ~1 s per trial: long enough that the sweep cannot finish before the signal arrives
-        "150",
+        str(epochs),
         "--workers",
         "2",
         "--out",
         str(out),
         "--quiet",
     ]
+
+
+def test_ctrl_c_keeps_finished_rows(tmp_path):
+    out = tmp_path / "out"
+    # ~1 s per trial: long enough that the sweep cannot finish before the signal arrives
+    cmd = _compare_cmd(out, "relu,tanh,elu", 150)
     proc = subprocess.Popen(
         cmd,
         env=_env(),
@@ -244,25 +249,7 @@ def test_ctrl_c_keeps_finished_rows(tmp_path):
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 def test_killed_sweep_leaves_no_process_behind(tmp_path, sig):
-    cmd = [
-        sys.executable,
-        "-m",
-        "actlab",
-        "compare",
-        "--activations",
-        "relu,tanh",
-        "--dataset",
-        "spirals",
-        "--seeds",
-        "5",
-        "--epochs",
-        "400",
-        "--workers",
-        "2",
-        "--out",
-        str(tmp_path / "out"),
-        "--quiet",
-    ]
+    cmd = _compare_cmd(tmp_path / "out", "relu,tanh", 400)
     proc = subprocess.Popen(cmd, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         _wait_rows(str(tmp_path / "out" / "results.sqlite"), 1, proc)

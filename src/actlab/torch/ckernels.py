@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 _STATE: dict[str, Any] = {"on": os.environ.get("ACTLAB_CKERNELS", "1") not in ("0", ""), "broken": None}
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()
 _LIBS: dict[tuple, "_Kernels | None"] = {}
 _PARALLEL_FROM = 1 << 17  # below this a call is ~50 us: splitting it costs more than it saves
 
@@ -216,17 +216,25 @@ def mask_kernels_for(s: ActivationSpec, params: Mapping[str, Any], runs: tuple, 
     """The lean tier's kernels (``bits_fwd``: f and the packed mask; ``bits_bwd``) or None."""
     if not ckernels_enabled() or s.kind != "elementwise" or s.stochastic:
         return None
+    return _cached(
+        ("bits", s, params, runs, low, high),
+        lambda: _load(s.name, lambda: mask_source(s.name, s.forward, params, runs, low, high), _MASK_ARGS),
+    )
+
+
+def _cached(key: tuple, load: Callable[[], "_Kernels | None"]) -> "_Kernels | None":
+    """``load()`` once per key (spec, parameters, ...): None where the parameters do not hash."""
+    kind, s, params, *rest = key
     try:
-        key = ("bits", id(s), s.name, tuple(sorted(params.items())), runs, low, high)
-        hash(key)
+        k = (kind, id(s), s.name, tuple(sorted(params.items())), *rest)
+        hash(k)
     except TypeError:
         return None
-    if key not in _LIBS:
+    if k not in _LIBS:
         with _LOCK:
-            _LIBS[key] = _load(
-                s.name, lambda: mask_source(s.name, s.forward, params, runs, low, high), _MASK_ARGS
-            )
-    return _LIBS[key]
+            if k not in _LIBS:
+                _LIBS[k] = load()
+    return _LIBS[k]
 
 
 _MASK_ARGS = {"fwd": 2, "bits_fwd": 3, "bits_bwd": 3}
@@ -242,17 +250,10 @@ def gated_kernels_for(s: ActivationSpec, params: Mapping[str, Any]) -> "_Kernels
 
     if kernels_for(_spec(s.gate), params) is None:
         return None
-    try:
-        key = ("gated", id(s), s.name, tuple(sorted(params.items())))
-        hash(key)
-    except TypeError:
-        return None
-    if key not in _LIBS:
-        with _LOCK:
-            _LIBS[key] = _load(
-                s.name, lambda: gated_source(s.name, s.forward, s.partials, params), _GATED_ARGS
-            )
-    return _LIBS[key]
+    return _cached(
+        ("gated", s, params),
+        lambda: _load(s.name, lambda: gated_source(s.name, s.forward, s.partials, params), _GATED_ARGS),
+    )
 
 
 _GATED_ARGS = {"gfwd": 2, "gbwd": 3}
@@ -394,21 +395,14 @@ def kernels_for(s: ActivationSpec, params: Mapping[str, Any]) -> _Kernels | None
     """The fused kernels of ``s`` with these fixed (number or string) parameters, or None."""
     if not ckernels_enabled() or s.kind != "elementwise" or s.stochastic:
         return None
-    try:
-        key = (id(s), s.name, tuple(sorted(params.items())))
-        hash(key)
-    except TypeError:
-        return None
-    if key in _LIBS:
-        return _LIBS[key]
-    with _LOCK:
-        if key not in _LIBS:
-            bodies = _bodies(s)
-            nargs = {k: _ARGS1[k] for k in bodies}
-            _LIBS[key] = _load(
-                s.name,
-                lambda: kernel_source(s.name, bodies, params),
-                nargs,
-                lambda ks: check_kernels(s, params, ks),
-            )
-        return _LIBS[key]
+    return _cached(("elementwise", s, params), lambda: _load_elementwise(s, params))
+
+
+def _load_elementwise(s: ActivationSpec, params: Mapping[str, Any]) -> "_Kernels | None":
+    bodies = _bodies(s)
+    return _load(
+        s.name,
+        lambda: kernel_source(s.name, bodies, params),
+        {k: _ARGS1[k] for k in bodies},
+        lambda ks: check_kernels(s, params, ks),
+    )
