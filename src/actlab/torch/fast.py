@@ -17,7 +17,8 @@ import torch
 from .. import api as _api
 from ..ops.torch import _traced, _transformed
 from ..spec import ActivationSpec
-from .function import memory_tier, plan_for
+from .ckernels import ckernels_enabled, kernels_for
+from .function import _FUSED_DTYPES, _Apply, _call, _Run, memory_tier, plan_for
 from .native import native_kernel, trains_exactly
 from .repair import apply_repaired, repaired_kernel
 
@@ -37,7 +38,7 @@ def fast_path(s: ActivationSpec, params: Mapping[str, Any]) -> Callable[..., tor
     kernel = native_kernel(s.name, params)
     repair = None if kernel is not None else repaired_kernel(s.name, params)
     if kernel is None and repair is None:
-        return None
+        return _fused_path(s, params)
     masked = kernel is not None and plan_for(s, params).strategy == "mask"
     name = s.name
     precision = _api._PRECISION
@@ -55,5 +56,37 @@ def fast_path(s: ActivationSpec, params: Mapping[str, Any]) -> Callable[..., tor
         if _traced() or _transformed():
             return None  # a compiler, trace or transform gets the spec's plain ops (the general path)
         return apply_repaired(s, repair, params, x, needs_grad)
+
+    return run
+
+
+def _fused_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torch.Tensor | None] | None:
+    """The Function on its fused kernels, with the plan and the run built once: float32/float64
+    CPU tensors outside transforms and compilers; the kernels themselves are built on first use."""
+    plan = plan_for(s, params)
+    if plan.strategy not in ("input", "output"):
+        return None
+    run_ = _Run(s, plan, tuple(params.items()), (), (), None, None, False)
+    precision = _api._PRECISION
+    state: dict[str, Any] = {}
+
+    def run(x: Any, memory: str | None = None) -> torch.Tensor | None:
+        if (
+            not isinstance(x, torch.Tensor)
+            or x.dtype not in _FUSED_DTYPES
+            or precision["mode"] != "fast"
+            or x.device.type != "cpu"
+            or _traced()
+            or _transformed()
+        ):
+            return None
+        if "ks" not in state:
+            state["ks"] = kernels_for(s, params)
+        if state["ks"] is None or not ckernels_enabled():
+            return None
+        if x.requires_grad and torch.is_grad_enabled():
+            return _Apply.apply(x, run_)
+        with torch.no_grad():
+            return _call(run_, 2, x)
 
     return run
