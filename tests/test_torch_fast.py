@@ -291,3 +291,23 @@ def test_fused_gated_units_equal_the_eager_path(name, shape, dim):
     torch.testing.assert_close(gx, g0, rtol=1e-13, atol=1e-14 * float(g0.abs().max()))
     if actlab.spec(name).gate is not None and name != "glu":  # glu runs torch's kernel
         assert ckernels.gated_kernels_for(actlab.spec(name), actlab.spec(name).defaults()) is not None
+
+
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16], ids=str)
+@pytest.mark.parametrize("name", ["gelu", "mish", "squareplus", "log_sigmoid", "hardswish", "tanhshrink"])
+def test_fused_kernels_take_half_types_and_round_once(name, dtype):
+    """bfloat16/float16 are loaded and stored by the kernel and computed in float: the result is
+    the float32 computation rounded once, as evaluating in float32 and casting gives (to one ulp
+    of the half type: gcc may vectorize the half loop at another width, and glibc's vector
+    functions of another width round a float32 ulp apart)."""
+    x = (torch.randn(4099, generator=torch.Generator().manual_seed(2)) * 4).to(dtype)
+    y, g = _train_grad(name, x)
+    assert y.dtype == dtype and g.dtype == dtype
+    want_y, want_g = _train_grad(name, x.float())
+    ulp = torch.finfo(dtype).eps
+    pairs = [(y, want_y)] + ([] if _from_output(name) else [(g, want_g)])  # f' from the output: +1 rounding
+    for got, want in pairs:
+        torch.testing.assert_close(got.float(), want.to(dtype).float(), rtol=ulp, atol=0)
+        assert (got == want.to(dtype)).float().mean() > 0.99
+    ks = ckernels.kernels_for(actlab.spec(name), actlab.spec(name).defaults())
+    assert ks is not None and ks.takes("fwd", torch.bfloat16)

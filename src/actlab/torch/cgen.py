@@ -408,12 +408,36 @@ def _needed(lines: list[str], targets: list[str]) -> list[str]:
 _CHUNK = 256  # elements per test of the rare branches: 16 AVX-512 vectors of float
 
 
-def _loop(ctype: str, inputs: tuple[str, ...], lines: list[str], grad: bool, lo: str, hi: str) -> list[str]:
+# Element types: (tag, type held in memory, type computed in, load, store). Half types are
+# computed in float and rounded once on store, as torch's kernels do for them.
+_STORAGE = (
+    ("f32", "float", "float", "{}", "{}"),
+    ("f64", "double", "double", "{}", "{}"),
+    ("bf16", "uint16_t", "float", "bf16_to_f({})", "f_to_bf16({})"),
+    ("f16", "_Float16", "float", "(float)({})", "(_Float16)({})"),
+)
+_HALF_HELPERS = [
+    # bfloat16 is the top half of a float; rounding to nearest even, NaN kept quiet
+    "static inline float bf16_to_f(uint16_t h) {",
+    "  uint32_t u = (uint32_t)h << 16; float f; memcpy(&f, &u, 4); return f;",
+    "}",
+    "static inline uint16_t f_to_bf16(float f) {",
+    "  uint32_t u; memcpy(&u, &f, 4);",
+    "  uint32_t nan = (u & 0x7fffffffu) > 0x7f800000u;",
+    "  uint32_t r = (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;",
+    "  return (uint16_t)(nan ? ((u >> 16) | 0x40u) : r);",
+    "}",
+]
+
+
+def _loop(st: tuple, inputs: tuple[str, ...], lines: list[str], grad: bool, lo: str, hi: str) -> list[str]:
+    _, _, ctype, load, store = st
     out = ["  #pragma omp simd", f"  for (int64_t i = {lo}; i < {hi}; i++) {{"]
-    out += [f"    {ctype} {i} = {i}_[i];" for i in inputs]
+    out += [f"    {ctype} {i} = {load.format(f'{i}_[i]')};" for i in inputs]
     out.append(f"    {ctype} out;")
     out += ["    " + ln for ln in lines]
-    out.append(f"    out_[i] = {'out * g_[i]' if grad else 'out'};")
+    value = f"out * {load.format('g_[i]')}" if grad else "out"
+    out.append(f"    out_[i] = {store.format(value)};")
     out.append("  }")
     return out
 
@@ -445,6 +469,7 @@ def kernel_source(
         "  uint64_t ia, ib, m = -(uint64_t)(c != 0), r; double o;",
         "  memcpy(&ia, &a, 8); memcpy(&ib, &b, 8); r = (ia & m) | (ib & ~m); memcpy(&o, &r, 8); return o;",
         "}",
+        *_HALF_HELPERS,
     ]
     for f in _SIMD:
         for ctype, suffix in (("float", "f"), ("double", "")):
@@ -454,16 +479,19 @@ def kernel_source(
         out.append("#pragma omp declare simd notinbranch")
         out.append(f"extern {ctype} pow{suffix}({ctype}, {ctype});")
     for kind, (fn, inputs) in bodies.items():
-        for ctype, tag in (("float", "f32"), ("double", "f64")):
+        for st in _STORAGE:
+            tag, mtype, ctype, load, _ = st
             full, _ = _body(fn, ctype, inputs, params)
             common, conds = _body(fn, ctype, inputs, params, lazy=True)
             grad = kind.endswith("_grad")
-            ptrs = [f"const {ctype}* restrict {i}_" for i in inputs] + (
-                [f"const {ctype}* restrict g_"] if grad else []
+            ptrs = [f"const {mtype}* restrict {i}_" for i in inputs] + (
+                [f"const {mtype}* restrict g_"] if grad else []
             )
-            out.append(f"void {kind}_{tag}({', '.join(ptrs)}, {ctype}* restrict out_, int64_t n) {{")
+            if tag == "f16":
+                out.append("#ifdef __FLT16_MAX__")  # compilers without _Float16 build the rest
+            out.append(f"void {kind}_{tag}({', '.join(ptrs)}, {mtype}* restrict out_, int64_t n) {{")
             if not conds:
-                out += _loop(ctype, inputs, full, grad, "0", "n")
+                out += _loop(st, inputs, full, grad, "0", "n")
             else:
                 # where_lazy: each chunk first tests whether any element takes a rare branch, and
                 # runs the common branches alone when none does (the tails of the gates)
@@ -472,17 +500,19 @@ def kernel_source(
                 out.append("    int32_t any = 0;")
                 out.append("    #pragma omp simd reduction(|:any)")
                 out.append("    for (int64_t i = s; i < e; i++) {")
-                out += [f"      {ctype} {i} = {i}_[i];" for i in inputs]
+                out += [f"      {ctype} {i} = {load.format(f'{i}_[i]')};" for i in inputs]
                 out += ["      " + ln for ln in _needed(common, conds)]
                 out.append(f"      any |= (int32_t)(({' | '.join(conds)}) != 0);")
                 out.append("    }")
                 out.append("    if (any) {")
-                out += ["  " + ln for ln in _loop(ctype, inputs, full, grad, "s", "e")]
+                out += ["  " + ln for ln in _loop(st, inputs, full, grad, "s", "e")]
                 out.append("    } else {")
-                out += ["  " + ln for ln in _loop(ctype, inputs, common, grad, "s", "e")]
+                out += ["  " + ln for ln in _loop(st, inputs, common, grad, "s", "e")]
                 out.append("    }")
                 out.append("  }")
             out.append("}")
+            if tag == "f16":
+                out.append("#endif")
     return "\n".join(out) + "\n"
 
 

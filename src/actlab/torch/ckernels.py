@@ -149,6 +149,14 @@ def _build(source: str, extra: tuple[str, ...] = ()) -> Path:
     return lib
 
 
+_DTYPE_TAGS = (
+    (torch.float32, "f32"),
+    (torch.float64, "f64"),
+    (torch.bfloat16, "bf16"),
+    (torch.float16, "f16"),
+)
+
+
 class _Kernels:
     """The compiled functions of one (spec, parameters): ``fn(kind, dtype)`` -> ctypes function."""
 
@@ -156,12 +164,20 @@ class _Kernels:
         self._fns: dict[tuple[str, torch.dtype], Any] = {}
         for kind, nargs in kinds.items():
             counts = [ctypes.c_int64] * (2 if kind in _GATED_ARGS else 1)  # outer, inner: or n
-            for dtype, tag in ((torch.float32, "f32"), (torch.float64, "f64")):
-                f = getattr(lib, f"{kind}_{tag}")
+            for dtype, tag in _DTYPE_TAGS:
+                try:
+                    f = getattr(lib, f"{kind}_{tag}")
+                except AttributeError:
+                    if dtype in (torch.float32, torch.float64):
+                        raise
+                    continue  # half types: only where the kernel kind and the compiler have them
                 f.argtypes = [ctypes.c_void_p] * nargs + counts
                 f.restype = None
                 self._fns[(kind, dtype)] = f
         self.kinds = frozenset(kinds)
+
+    def takes(self, kind: str, dtype: torch.dtype) -> bool:
+        return (kind, dtype) in self._fns
 
     def run(self, kind: str, out: torch.Tensor, *inputs: torch.Tensor) -> torch.Tensor:
         """``out = kind(*inputs)`` elementwise; all tensors contiguous, of ``out``'s dtype."""

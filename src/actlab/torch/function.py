@@ -256,13 +256,15 @@ def _call(run: "_Run", which: int, *args: Any) -> Any:
     # Masked plans stay eager: inductor's CPU code stores the bool mask element by element,
     # which measured 5-9x slower than eager's comparison (docs/benchmarks.md).
     masked = run.plan.strategy in ("mask", "constant")
-    if run.plan.strategy == "bits":
-        fused = _fused_bits(run, which, args)
-        # else packing with torch's integer ops, on the whole tensor
-        return fused if fused is not None else body(run, *args)
-    fused = _fused(run, which, args)
+    bits = run.plan.strategy == "bits"
+    fused = _fused_bits(run, which, args) if bits else _fused(run, which, args)
     if fused is not None:
         return fused
+    # off the fused kernels, half types are evaluated in float32 (the caller rounds the result)
+    nfull = 2 if which == 1 else 1
+    args = tuple(_working(a) if isinstance(a, torch.Tensor) else a for a in args[:nfull]) + args[nfull:]
+    if bits:
+        return body(run, *args)  # packing with torch's integer ops, on the whole tensor
     if torch.compiler.is_compiling() or not compiled_enabled() or masked:
         return _in_blocks(run, which, body, args)
     try:
@@ -280,6 +282,7 @@ def _call(run: "_Run", which: int, *args: Any) -> Any:
 
 # --------------------------------------------------------------------------- fused C kernels
 _FUSED_DTYPES = (torch.float32, torch.float64)
+_HALF = (torch.bfloat16, torch.float16)  # elementwise kernels load and store these, computing in float
 
 
 def _fused_bits(run: "_Run", which: int, args: tuple) -> Any:
@@ -334,10 +337,10 @@ def _fused(run: "_Run", which: int, args: tuple) -> Any:
     if torch.is_grad_enabled() or torch.compiler.is_compiling():
         return None
     first = args[0] if which != 1 else args[1]
-    if first.device.type != "cpu" or first.dtype not in _FUSED_DTYPES:
+    if first.device.type != "cpu" or first.dtype not in _FUSED_DTYPES + _HALF:
         return None
     if run.spec.kind == "gated":
-        return _fused_gated(run, which, args)
+        return _fused_gated(run, which, args) if first.dtype in _FUSED_DTYPES else None
     ks = kernels_for(run.spec, dict(run.fixed))
     if ks is None:
         return None
@@ -346,10 +349,12 @@ def _fused(run: "_Run", which: int, args: tuple) -> Any:
         if g.dtype != saved.dtype:
             return None
         kind = "dy_grad" if run.plan.strategy == "output" else "dx_grad"
-        if kind not in ks.kinds:
+        if kind not in ks.kinds or not ks.takes(kind, saved.dtype):
             return None
         out = torch.empty(saved.shape, dtype=saved.dtype)
         return (ks.run(kind, out, saved.contiguous(), g.contiguous()),)
+    if not ks.takes("fwd", first.dtype):
+        return None
     out = ks.run("fwd", torch.empty(first.shape, dtype=first.dtype), first.contiguous())
     return out if which == 2 else (out, None)
 
@@ -638,7 +643,7 @@ class _Apply(torch.autograd.Function):
     def forward(ctx, x, run, *tensors):
         # half types are evaluated in float32 but saved (input, output) in their own dtype, so
         # the Function never keeps more bytes than torch's kernels do
-        y, mask = _call(run, 0, x if run.inplace else _working(x), *tensors)
+        y, mask = _call(run, 0, x, *tensors)
         if y.dtype != x.dtype:
             y = y.to(x.dtype)
         ctx.run = run
@@ -665,9 +670,7 @@ class _Apply(torch.autograd.Function):
             first, tensors = None, saved
         else:
             first, tensors = saved[0], saved[1:]
-            if run.plan.strategy in ("input", "output"):
-                first = _working(first)
-        grads = list(_call(run, 1, _working(g), first, *tensors))
+        grads = list(_call(run, 1, g, first, *tensors))
         if grads[0] is not None and grads[0].dtype != g.dtype:
             grads[0] = grads[0].to(g.dtype)
         grads += [None] * (1 + len(tensors) - len(grads))
@@ -750,7 +753,7 @@ def forward_fn(
                 return apply_repaired(s, repair, params, x, needs_grad)
         if not needs_grad and not inplace:
             # nothing to save: the spec's forward
-            return _apply(s, Plan("none"), params, _working(x), axis, None, False, inference=True)
+            return _apply(s, Plan("none"), params, x, axis, None, False, inference=True)
         plan = plan_for(s, params)
         if plan.strategy == "mask" and lean and not inplace:
             plan = dataclasses.replace(plan, strategy="bits")
