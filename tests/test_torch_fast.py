@@ -311,3 +311,28 @@ def test_fused_kernels_take_half_types_and_round_once(name, dtype):
         assert (got == want.to(dtype)).float().mean() > 0.99
     ks = ckernels.kernels_for(actlab.spec(name), actlab.spec(name).defaults())
     assert ks is not None and ks.takes("fwd", torch.bfloat16)
+
+
+def test_fused_kernels_work_in_a_forked_child():
+    """A child forked after the kernels' thread pool started must not wait on the parent's threads."""
+    import multiprocessing as mp
+
+    x = torch.randn(1 << 18, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    want = at.functional.squareplus(x)  # starts the pool in this process
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+    p = ctx.Process(target=_child_squareplus, args=(q,))
+    p.start()
+    try:
+        got = q.get(timeout=600)  # a hang guard: the child answers in a second
+    finally:
+        p.join(timeout=60)
+        if p.is_alive():
+            p.kill()
+            p.join()
+    assert p.exitcode == 0 and got == pytest.approx(float(want.sum()), rel=1e-12)
+
+
+def _child_squareplus(q) -> None:
+    x = torch.randn(1 << 18, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    q.put(float(at.functional.squareplus(x).sum()))

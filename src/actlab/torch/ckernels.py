@@ -208,6 +208,18 @@ class _Kernels:
 _POOL: dict[str, Any] = {}
 
 
+def _after_fork_in_child() -> None:
+    # a forked child inherits the pool object but not its threads: work submitted to it would wait
+    # forever; start afresh (and with a lock no thread of the parent can be holding)
+    global _LOCK
+    _POOL.clear()
+    _LOCK = threading.RLock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def _pool(workers: int) -> ThreadPoolExecutor:
     pool = _POOL.get("pool")
     if pool is None or _POOL.get("workers") != workers:
