@@ -184,23 +184,34 @@ class _Kernels:
         self.call(kind, out.dtype, out.numel(), [(t, t.element_size()) for t in (*inputs, out)])
         return out
 
-    def call(self, kind: str, dtype: torch.dtype, n: int, args: list[tuple[torch.Tensor, float]]) -> None:
-        """Run ``kind`` over ``n`` elements; ``args`` are (tensor, bytes per element) in the C
-        function's order (a packed mask has 1/8 byte per element)."""
+    def call(
+        self,
+        kind: str,
+        dtype: torch.dtype,
+        n: int,
+        args: list[tuple[torch.Tensor, float]],
+        tail: tuple[int, ...] = (),
+        align: int = 512,
+        work: int | None = None,
+    ) -> None:
+        """Run ``kind`` over ``n`` units, split across threads where ``work`` (elements, default
+        ``n``) is large. ``args`` are (tensor, bytes per unit) in the C function's order (a packed
+        mask has 1/8 byte per element); ``tail`` follows the count (the gated kernels' ``inner``);
+        chunks hold a multiple of ``align`` units (whole vectors and whole blocks of a mask)."""
         f = self._fns[(kind, dtype)]
         ptrs = [t.data_ptr() for t, _ in args]
         threads = torch.get_num_threads()
-        if n < _PARALLEL_FROM or threads < 2:
-            f(*ptrs, n)
+        if (n if work is None else work) < _PARALLEL_FROM or threads < 2 or n < threads:
+            f(*ptrs, n, *tail)
             return
         step = -(-n // threads)
-        step += (-step) % 512  # whole vectors, and whole 512-element blocks of a packed mask
+        step += (-step) % align
         futures = []
         pool = _pool(threads - 1)
         for start in range(step, n, step):
             shifted = [p + int(start * size) for p, (_, size) in zip(ptrs, args)]
-            futures.append(pool.submit(f, *shifted, min(step, n - start)))
-        f(*ptrs, min(step, n))
+            futures.append(pool.submit(f, *shifted, min(step, n - start), *tail))
+        f(*ptrs, min(step, n), *tail)
         for fut in futures:
             fut.result()
 
@@ -291,25 +302,11 @@ def run_gated(
     ks: "_Kernels", kind: str, out: torch.Tensor, outer: int, inner: int, *inputs: torch.Tensor
 ) -> None:
     """``kind`` over ``outer`` blocks of halves of ``inner`` elements, blocks split across threads."""
-    f = ks._fns[(kind, out.dtype)]
     size = out.element_size()
     # elements per block of each pointer: x and the input gradient hold both halves
-    per = [2 * inner] + ([inner] if kind == "gbwd" else [])
-    per.append(2 * inner if kind == "gbwd" else inner)
-    ptrs = [t.data_ptr() for t in inputs] + [out.data_ptr()]
-    threads = torch.get_num_threads()
-    if outer * inner < _PARALLEL_FROM or threads < 2 or outer < threads:
-        f(*ptrs, outer, inner)
-        return
-    step = -(-outer // threads)
-    pool = _pool(threads - 1)
-    futures = [
-        pool.submit(f, *[p + o * e * size for p, e in zip(ptrs, per)], min(step, outer - o), inner)
-        for o in range(step, outer, step)
-    ]
-    f(*ptrs, min(step, outer), inner)
-    for fut in futures:
-        fut.result()
+    per = [2 * inner] + ([inner] if kind == "gbwd" else []) + [2 * inner if kind == "gbwd" else inner]
+    args = [(t, e * size) for t, e in zip((*inputs, out), per)]
+    ks.call(kind, out.dtype, outer, args, tail=(inner,), align=1, work=outer * inner)
 
 
 def _load(

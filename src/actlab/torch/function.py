@@ -45,6 +45,7 @@ from ..spec import ActivationSpec
 from .bits import pack_bits, unpack_bits
 from .ckernels import gated_kernels_for, kernels_for, mask_kernels_for, run_gated
 from .native import NATIVE, native_kernel, trains_exactly
+from .native import working as _working
 from .repair import apply_repaired, repaired_kernel
 
 __all__ = [
@@ -257,7 +258,7 @@ def _call(run: "_Run", which: int, *args: Any) -> Any:
     # which measured 5-9x slower than eager's comparison (docs/benchmarks.md).
     masked = run.plan.strategy in ("mask", "constant")
     bits = run.plan.strategy == "bits"
-    fused = _fused_bits(run, which, args) if bits else _fused(run, which, args)
+    fused = _fused(run, which, args)
     if fused is not None:
         return fused
     # off the fused kernels, half types are evaluated in float32 (the caller rounds the result)
@@ -285,13 +286,26 @@ _FUSED_DTYPES = (torch.float32, torch.float64)
 _HALF = (torch.bfloat16, torch.float16)  # elementwise kernels load and store these, computing in float
 
 
+def _fused(run: "_Run", which: int, args: tuple) -> Any:
+    """The body through its fused C kernel (``ckernels``), or None where that does not apply:
+    under autograd (double backward), a compiler, tensor parameters, other devices or dtypes."""
+    if run.tensor_names or torch.is_grad_enabled() or torch.compiler.is_compiling():
+        return None
+    x = args[0]  # x, or the upstream gradient (the saved tensor's dtype where it is a float)
+    if x.device.type != "cpu" or x.dtype not in _FUSED_DTYPES + _HALF:
+        return None
+    if run.plan.strategy == "bits":
+        return _fused_bits(run, which, args) if x.dtype in _FUSED_DTYPES and which != 2 else None
+    if run.native is not None or run.plan.strategy not in ("input", "output", "none"):
+        return None
+    if run.spec.kind == "gated":
+        return _fused_gated(run, which, args) if x.dtype in _FUSED_DTYPES else None
+    return _fused_elementwise(run, which, args)
+
+
 def _fused_bits(run: "_Run", which: int, args: tuple) -> Any:
     """The lean tier's forward (f and the packed mask in one pass) and backward through C."""
-    if run.tensor_names or which == 2 or torch.is_grad_enabled() or torch.compiler.is_compiling():
-        return None
     x = args[0]
-    if x.device.type != "cpu" or x.dtype not in _FUSED_DTYPES:
-        return None
     plan = run.plan
     ks = mask_kernels_for(run.spec, dict(run.fixed), plan.runs, plan.low, plan.high)
     if ks is None:
@@ -329,18 +343,8 @@ def _fused_gated(run: "_Run", which: int, args: tuple) -> Any:
     return y if which == 2 else (y, None)
 
 
-def _fused(run: "_Run", which: int, args: tuple) -> Any:
-    """The body through its fused C kernel (``ckernels``), or None where that does not apply:
-    under autograd (double backward), a compiler, tensor parameters, other devices or dtypes."""
-    if run.tensor_names or run.native is not None or run.plan.strategy not in ("input", "output", "none"):
-        return None
-    if torch.is_grad_enabled() or torch.compiler.is_compiling():
-        return None
-    first = args[0] if which != 1 else args[1]
-    if first.device.type != "cpu" or first.dtype not in _FUSED_DTYPES + _HALF:
-        return None
-    if run.spec.kind == "gated":
-        return _fused_gated(run, which, args) if first.dtype in _FUSED_DTYPES else None
+def _fused_elementwise(run: "_Run", which: int, args: tuple) -> Any:
+    first = args[1] if which == 1 else args[0]
     ks = kernels_for(run.spec, dict(run.fixed))
     if ks is None:
         return None
@@ -762,11 +766,6 @@ def forward_fn(
 
     fn.casts_itself = True  # type: ignore[attr-defined]
     return fn
-
-
-def _working(x: torch.Tensor) -> torch.Tensor:
-    """float16/bfloat16 are evaluated in float32 off torch's kernels (as torch's kernels do inside)."""
-    return x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
 
 
 def _apply(s, plan, params, x, axis, native, inplace, inference=False):

@@ -24,7 +24,7 @@ from typing import Any, Callable, Mapping
 import torch
 import torch.nn.functional as F
 
-__all__ = ["INEXACT_BACKWARD", "NATIVE", "TORCH_KERNELS", "native_kernel", "trains_exactly"]
+__all__ = ["INEXACT_BACKWARD", "NATIVE", "TORCH_KERNELS", "native_kernel", "trains_exactly", "working"]
 
 Kernel = Callable[..., torch.Tensor]
 _any: Callable[[Mapping[str, Any]], bool] = lambda p: True
@@ -105,6 +105,12 @@ INEXACT_BACKWARD: dict[str, tuple[torch.dtype, ...]] = {"hardsigmoid": (torch.fl
 def trains_exactly(name: str, dtype: torch.dtype) -> bool:
     """Whether torch's backward for ``name`` meets the spec's budget in ``dtype``."""
     return dtype not in INEXACT_BACKWARD.get(name, ())
+
+
+def working(x: torch.Tensor) -> torch.Tensor:
+    """float16/bfloat16 evaluated in float32 where no kernel takes them (as torch's kernels do
+    inside), other dtypes as they are."""
+    return x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
 
 
 def _as_weight(w: Any, x: torch.Tensor) -> torch.Tensor:

@@ -29,6 +29,7 @@ import torch.nn.functional as F
 
 from ..ops import torch as _ops
 from ..spec import ActivationSpec
+from .native import working
 
 __all__ = ["REPAIRED", "Repair", "repaired_kernel"]
 
@@ -44,6 +45,9 @@ class Repair:
     backward: Callable[..., torch.Tensor]
     below: Mapping[torch.dtype, float]
     accepts: Callable[[Mapping[str, Any]], bool] = lambda p: True
+
+    def below_for(self, dtype: torch.dtype) -> float:
+        return self.below.get(dtype, self.below[torch.float32])
 
 
 # Thresholds measured against the 50-digit references (tests/test_torch_fast.py checks every
@@ -93,13 +97,17 @@ def _exactly(
     body = getattr(s, which)
 
     def exact(t: torch.Tensor) -> torch.Tensor:
-        return body(t.float() if t.dtype in (torch.float16, torch.bfloat16) else t, _ops, **params)
+        return body(working(t), _ops, **params)
 
     return exact
 
 
-def _patch(out: torch.Tensor, x: torch.Tensor, below: float, exact: Callable, g: torch.Tensor | None = None):
-    """Overwrite ``out`` where x is in the region with ``exact(x there)`` (times g there)."""
+def _fix(out: torch.Tensor, x: torch.Tensor, below: float, exact: Callable, g: torch.Tensor | None = None):
+    """``out`` with ``exact(x)`` (times g) where x is in the region: on the CPU only the selected
+    elements are computed; elsewhere a select over the whole tensor (no host sync)."""
+    if x.device.type != "cpu":
+        v = exact(x) if g is None else exact(x) * g
+        return torch.where(_region(x, below), v.to(out.dtype), out)
     flat_x, flat_out = x.reshape(-1), out.view(-1)
     idx = torch.nonzero(_region(flat_x, below)).squeeze(1)
     v = exact(flat_x[idx])
@@ -109,21 +117,11 @@ def _patch(out: torch.Tensor, x: torch.Tensor, below: float, exact: Callable, g:
     return out
 
 
-def _whole(out: torch.Tensor, x: torch.Tensor, below: float, exact: Callable, g: torch.Tensor | None = None):
-    v = exact(x)
-    if g is not None:
-        v = v * g
-    return torch.where(_region(x, below), v.to(out.dtype), out)
-
-
 class _Repaired(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, x, spec, repair, params):
-        below = repair.below.get(x.dtype, repair.below[torch.float32])
+    def forward(ctx, x, spec, repair, params, below):
         # called only where the region holds elements (CPU) or cannot be looked at cheaply
-        y = repair.forward(x, **params)
-        exact = _exactly(spec, "forward", params)
-        y = _patch(y, x, below, exact) if x.device.type == "cpu" else _whole(y, x, below, exact)
+        y = _fix(repair.forward(x, **params), x, below, _exactly(spec, "forward", params))
         ctx.save_for_backward(x)
         ctx.spec, ctx.repair, ctx.params, ctx.below = spec, repair, params, below
         return y
@@ -131,25 +129,21 @@ class _Repaired(torch.autograd.Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        s, params = ctx.spec, ctx.params
+        exact = _exactly(ctx.spec, "derivative", ctx.params)
         if torch.is_grad_enabled():
             # double backward: the closed form with differentiable ops
-            return (g * _exactly(s, "derivative", params)(x)).to(g.dtype), None, None, None
-        gx = ctx.repair.backward(g.contiguous(), x, **params)
-        fix = _patch if x.device.type == "cpu" else _whole
-        return fix(gx, x, ctx.below, _exactly(s, "derivative", params), g), None, None, None
+            return (g * exact(x)).to(g.dtype), None, None, None, None
+        gx = ctx.repair.backward(g.contiguous(), x, **ctx.params)
+        return _fix(gx, x, ctx.below, exact, g), None, None, None, None
 
 
 def apply_repaired(s: ActivationSpec, repair: Repair, params: Mapping[str, Any], x: torch.Tensor, grad: bool):
     """The spec's function on ``x`` through ``repair``'s kernels: under autograd when ``grad``."""
-    below = repair.below.get(x.dtype, repair.below[torch.float32])
-    on_cpu = x.device.type == "cpu"
-    if on_cpu and not _fires(x, below):
+    below = repair.below_for(x.dtype)
+    if x.device.type == "cpu" and not _fires(x, below):
         # nothing to repair, now or in backward (the region covers both kernels' misses): torch's
         # kernel under plain autograd, with no Function around it
         return repair.forward(x, **params)
     if grad:
-        return _Repaired.apply(x, s, repair, dict(params))
-    y = repair.forward(x, **params)
-    exact = _exactly(s, "forward", params)
-    return _patch(y, x, below, exact) if on_cpu else _whole(y, x, below, exact)
+        return _Repaired.apply(x, s, repair, dict(params), below)
+    return _fix(repair.forward(x, **params), x, below, _exactly(s, "forward", params))
