@@ -202,6 +202,75 @@ def test_fused_kernels_equal_the_eager_bodies(name):
             assert bool((ok | tiny).all()), f"{name} {dtype}: at {xs[~(ok | tiny).numpy()][:5]}"
 
 
+LEARNABLE = [
+    n
+    for n in ELEMENTWISE
+    if actlab.spec(n).learnable
+    and not any(p.leading for p in actlab.spec(n).params)
+    and all(p.name in actlab.spec(n).param_derivatives for p in actlab.spec(n).params if p.learnable)
+]
+
+
+def _learnable_step(name: str, x: torch.Tensor, g: torch.Tensor, scale: float):
+    """f, df/dx and df/dp of a module whose learnable scalars are moved off their defaults."""
+    m = at.create(name).to(x.dtype)
+    with torch.no_grad():
+        for p in m.parameters():
+            p.mul_(scale)
+    x = x.clone().requires_grad_()
+    y = m(x)
+    y.backward(g)
+    return y.detach(), x.grad, [p.grad for p in m.parameters()]
+
+
+def test_learnable_scalar_parameters_have_fused_kernels():
+    # the functions with scalar learnable parameters and closed-form parameter derivatives
+    assert {"snake", "swish", "pelu", "star_relu"} <= set(LEARNABLE)
+    for name in LEARNABLE:
+        s = actlab.spec(name)
+        runtime = tuple(p.name for p in s.params if p.learnable)
+        assert ckernels.param_kernels_for(s, {}, runtime) is not None or name in ckernels.REJECTED, name
+
+
+@pytest.mark.parametrize("name", LEARNABLE)
+@pytest.mark.parametrize("n", [1001, 3 * (1 << 17) + 5])  # one call; split across threads
+def test_fused_learnable_kernels_equal_the_eager_gradients(name, n):
+    """Input and parameter gradients through the runtime-parameter kernels equal the eager ops'."""
+    gen = torch.Generator().manual_seed(7)
+    x = torch.randn(n, generator=gen, dtype=torch.float64) * 4
+    x[:4] = torch.tensor([0.0, -1e-3, 30.0, -30.0], dtype=torch.float64)
+    g = torch.randn(n, generator=gen, dtype=torch.float64)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        for dtype, rtol in ((torch.float64, 1e-11), (torch.float32, 2e-4)):
+            got = _learnable_step(name, x.to(dtype), g.to(dtype), 1.3)
+            ckernels.use_ckernels(False)
+            try:
+                want = _learnable_step(name, x.to(dtype), g.to(dtype), 1.3)
+            finally:
+                ckernels.use_ckernels(True)
+            torch.testing.assert_close(got[0], want[0], rtol=rtol, atol=rtol)
+            torch.testing.assert_close(got[1], want[1], rtol=rtol, atol=rtol)
+            for a, b in zip(got[2], want[2]):
+                # a sum over n elements: compared relative to the sum of magnitudes
+                assert abs(float(a) - float(b)) <= rtol * 10 * float(b.abs().sum() + 1), (name, dtype, a, b)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def test_fused_learnable_parameter_gradient_is_the_closed_form_sum():
+    # snake: df/da = sin(u)(2u cos u - sin u)/a^2 with u = a x, summed over the elements
+    x = torch.linspace(-5, 5, 4097, dtype=torch.float64)
+    m = at.create("snake").double()
+    with torch.no_grad():
+        m.alpha.fill_(0.7)
+    m(x).sum().backward()
+    u = 0.7 * x.numpy()
+    want = float(np.sum(np.sin(u) * (2 * u * np.cos(u) - np.sin(u)) / 0.49))
+    assert abs(float(m.alpha.grad) - want) <= 1e-12 * float(np.sum(np.abs(u)))
+
+
 def test_fused_kernels_split_large_tensors_across_threads():
     x = torch.randn(1 << 18, dtype=torch.float64)
     y = at.functional.squareplus(x)

@@ -20,7 +20,7 @@ import math
 import re
 from typing import Any, Callable, Mapping
 
-__all__ = ["COPS", "Unsupported", "gated_source", "kernel_source", "mask_source"]
+__all__ = ["COPS", "Unsupported", "gated_source", "kernel_source", "mask_source", "param_grad_source"]
 
 
 class Unsupported(Exception):
@@ -311,18 +311,37 @@ COPS = _COps()
 
 
 def _body(
-    fn: Callable, ctype: str, inputs: tuple[str, ...], params: Mapping[str, Any], lazy: bool = False
+    fn: Callable,
+    ctype: str,
+    inputs: tuple[str, ...],
+    params: Mapping[str, Any],
+    lazy: bool = False,
+    runtime: tuple[str, ...] = (),
 ) -> tuple[list[str], list[str]]:
-    """The statements computing ``out`` and (lazy traces) the names of the rare branches' conditions."""
+    """The statements computing ``out`` (``out0``, ``out1``, ... where ``fn`` returns a tuple) and
+    (lazy traces) the names of the rare branches' conditions. ``runtime`` parameters are C
+    variables ``p_<name>`` (the kernel's arguments), the others numbers folded into the code."""
     t = _Trace(ctype, lazy)
     _CURRENT.append(t)
     try:
         args = [V(t, name) for name in inputs]
-        out = _as_value(t, fn(*args, COPS, **params))
+        p = {**params, **{n: V(t, f"p_{n}") for n in runtime}}
+        res = fn(*args, COPS, **p)
+        outs = [_as_value(t, r) for r in (res if isinstance(res, tuple) else (res,))]
     finally:
         _CURRENT.pop()
-    t.lines.append(f"out = {out.name};")
+    if isinstance(res, tuple):
+        t.lines += [f"out{k} = {o.name};" for k, o in enumerate(outs)]
+    else:
+        t.lines.append(f"out = {outs[0].name};")
     return t.lines, [c.name for c in t.conds]
+
+
+def _runtime_args(runtime: tuple[str, ...], ctype: str) -> tuple[str, list[str]]:
+    """The kernel argument holding runtime parameters (doubles) and the lines reading them."""
+    if not runtime:
+        return "", []
+    return ", const double* restrict P_", [f"  const {ctype} p_{n} = ({ctype})P_[{k}];" for k, n in enumerate(runtime)]
 
 
 def _as_value(t: _Trace, out: Any) -> V:
@@ -446,16 +465,20 @@ _SIMD = ("exp", "expm1", "log", "log1p", "sqrt", "tanh", "erf", "erfc", "sin", "
 
 
 def kernel_source(
-    name: str, bodies: Mapping[str, tuple[Callable, tuple[str, ...]]], params: Mapping[str, Any]
+    name: str,
+    bodies: Mapping[str, tuple[Callable, tuple[str, ...]]],
+    params: Mapping[str, Any],
+    runtime: tuple[str, ...] = (),
 ) -> str:
     """A C file with ``<kind>_f32`` and ``<kind>_f64`` for every body ``kind -> (fn, inputs)``.
 
     ``fn(*inputs, ops, **params)`` is a closed form of one element; a body whose name ends in
     ``_grad`` multiplies it by an incoming gradient ``g``. Each function takes pointers to the
-    inputs, the output and a count, and runs a loop gcc vectorizes (libmvec for the
-    transcendental functions)."""
+    inputs, the output, (with ``runtime`` parameters) a pointer to their values as doubles, and a
+    count, and runs a loop gcc vectorizes (libmvec for the transcendental functions)."""
     out = [
-        f"/* actlab kernels for {name}, generated from its spec; parameters {dict(params)!r} */",
+        f"/* actlab kernels for {name}, generated from its spec; parameters {dict(params)!r}"
+        f"{f', at run time {list(runtime)!r}' if runtime else ''} */",
         "#include <math.h>",
         "#include <stdint.h>",
     ]
@@ -481,15 +504,17 @@ def kernel_source(
     for kind, (fn, inputs) in bodies.items():
         for st in _STORAGE:
             tag, mtype, ctype, load, _ = st
-            full, _ = _body(fn, ctype, inputs, params)
-            common, conds = _body(fn, ctype, inputs, params, lazy=True)
+            full, _ = _body(fn, ctype, inputs, params, runtime=runtime)
+            common, conds = _body(fn, ctype, inputs, params, lazy=True, runtime=runtime)
+            pargs, plines = _runtime_args(runtime, ctype)
             grad = kind.endswith("_grad")
             ptrs = [f"const {mtype}* restrict {i}_" for i in inputs] + (
                 [f"const {mtype}* restrict g_"] if grad else []
             )
             if tag == "f16":
                 out.append("#ifdef __FLT16_MAX__")  # compilers without _Float16 build the rest
-            out.append(f"void {kind}_{tag}({', '.join(ptrs)}, {mtype}* restrict out_, int64_t n) {{")
+            out.append(f"void {kind}_{tag}({', '.join(ptrs)}, {mtype}* restrict out_{pargs}, int64_t n) {{")
+            out += plines
             if not conds:
                 out += _loop(st, inputs, full, grad, "0", "n")
             else:
@@ -513,6 +538,51 @@ def kernel_source(
             out.append("}")
             if tag == "f16":
                 out.append("#endif")
+    return "\n".join(out) + "\n"
+
+
+def param_grad_source(
+    name: str,
+    derivative: Callable,
+    param_derivatives: Mapping[str, Callable],
+    params: Mapping[str, Any],
+    runtime: tuple[str, ...],
+) -> str:
+    """C for ``dp_grad_<tag>(x_, g_, out_, P_, acc_, n)``: the input gradient g f'(x) into ``out_``
+    and, in one pass over x and g, the sums of g df/dp over the n elements into ``acc_[k]`` for
+    each parameter in ``param_derivatives`` (accumulated in double: the gradient of a scalar
+    parameter is a sum over every element). Append it to ``kernel_source(..., runtime=...)``."""
+    names = list(param_derivatives)
+
+    def fn(x, ops, **p):
+        return (derivative(x, ops, **p), *(param_derivatives[k](x, ops, **p) for k in names))
+
+    accs = [f"a{k}" for k in range(len(names))]
+    out = [f"/* {name}: input and parameter gradients {names!r} */"]
+    for tag, mtype, ctype, load, store in _STORAGE:
+        lines, _ = _body(fn, ctype, ("x",), params, runtime=runtime)
+        pargs, plines = _runtime_args(runtime, ctype)
+        if tag == "f16":
+            out.append("#ifdef __FLT16_MAX__")
+        out += [
+            f"void dp_grad_{tag}(const {mtype}* restrict x_, const {mtype}* restrict g_,"
+            f" {mtype}* restrict out_{pargs}, double* restrict acc_, int64_t n) {{",
+            *plines,
+            f"  double {', '.join(a + ' = 0' for a in accs)};",
+            f"  #pragma omp simd reduction(+:{', '.join(accs)})",
+            "  for (int64_t i = 0; i < n; i++) {",
+            f"    {ctype} x = {load.format('x_[i]')};",
+            f"    {ctype} g = {load.format('g_[i]')};",
+            f"    {ctype} {', '.join(f'out{k}' for k in range(len(names) + 1))};",
+            *["    " + ln for ln in lines],
+            f"    out_[i] = {store.format('out0 * g')};",
+            *[f"    a{k} += (double)(out{k + 1} * g);" for k in range(len(names))],
+            "  }",
+            *[f"  acc_[{k}] = a{k};" for k in range(len(names))],
+            "}",
+        ]
+        if tag == "f16":
+            out.append("#endif")
     return "\n".join(out) + "\n"
 
 

@@ -31,12 +31,12 @@ import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
 import torch
 
 from ..spec import ActivationSpec
-from .cgen import gated_source, kernel_source, mask_source
+from .cgen import gated_source, kernel_source, mask_source, param_grad_source
 
 __all__ = [
     "ckernels_enabled",
@@ -101,6 +101,12 @@ _FLAGS = [
     "-fno-math-errno",
     "-fno-trapping-math",
     "-ffp-contract=off",
+    # gcc merges sin(v) and cos(v) into one sincos call, which libmvec has no vector form of for
+    # these declarations: the loop then calls scalar sincosf per element (snake's f' ran 4x slower)
+    "-fno-builtin-sin",
+    "-fno-builtin-cos",
+    "-fno-builtin-sinf",
+    "-fno-builtin-cosf",
     "-fPIC",
     "-shared",
 ]
@@ -157,6 +163,12 @@ _DTYPE_TAGS = (
 )
 
 
+class PerChunk(NamedTuple):
+    """The size of an argument that gives each chunk of a split call its own slot."""
+
+    nbytes: int
+
+
 class _Kernels:
     """The compiled functions of one (spec, parameters): ``fn(kind, dtype)`` -> ctypes function."""
 
@@ -193,23 +205,29 @@ class _Kernels:
         tail: tuple[int, ...] = (),
         align: int = 512,
         work: int | None = None,
+        max_chunks: int = 1 << 30,
     ) -> None:
         """Run ``kind`` over ``n`` units, split across threads where ``work`` (elements, default
         ``n``) is large. ``args`` are (tensor, bytes per unit) in the C function's order (a packed
-        mask has 1/8 byte per element); ``tail`` follows the count (the gated kernels' ``inner``);
-        chunks hold a multiple of ``align`` units (whole vectors and whole blocks of a mask)."""
+        mask has 1/8 byte per element; parameter values 0: every chunk reads the same; a
+        ``PerChunk`` size gives chunk k its own slot, for partial sums); ``tail`` follows the
+        count (the gated kernels' ``inner``); chunks hold a multiple of ``align`` units (whole
+        vectors and whole blocks of a mask); at most ``max_chunks`` of them."""
         f = self._fns[(kind, dtype)]
         ptrs = [t.data_ptr() for t, _ in args]
-        threads = torch.get_num_threads()
+        threads = min(torch.get_num_threads(), max_chunks)
         if (n if work is None else work) < _PARALLEL_FROM or threads < 2 or n < threads:
             f(*ptrs, n, *tail)
             return
         step = -(-n // threads)
         step += (-step) % align
         futures = []
-        pool = _pool(threads - 1)
-        for start in range(step, n, step):
-            shifted = [p + int(start * size) for p, (_, size) in zip(ptrs, args)]
+        pool = _pool(torch.get_num_threads() - 1)
+        for chunk, start in enumerate(range(step, n, step), 1):
+            shifted = [
+                p + (size.nbytes * chunk if isinstance(size, PerChunk) else int(start * size))
+                for p, (_, size) in zip(ptrs, args)
+            ]
             futures.append(pool.submit(f, *shifted, min(step, n - start), *tail))
         f(*ptrs, min(step, n), *tail)
         for fut in futures:
@@ -309,18 +327,24 @@ def run_gated(
     ks.call(kind, out.dtype, outer, args, tail=(inner,), align=1, work=outer * inner)
 
 
+def _run_elementwise(ks: "_Kernels", x: torch.Tensor, out: torch.Tensor, g: torch.Tensor) -> None:
+    for kind in ks.kinds & _ARGS1.keys():  # the elementwise kernels (the lean tier's: fwd)
+        ks.run(kind, out, *([x, g] if kind.endswith("_grad") else [x]))
+
+
 def _load(
     name: str,
     source: Callable[[], str],
     nargs: Mapping[str, int],
     verify: Callable[["_Kernels"], str | None] | None = None,
+    bench: Callable[..., None] = _run_elementwise,
 ) -> "_Kernels | None":
     try:
         text = source()
     except Exception:  # Unsupported, or a closed form that does more than elementwise arithmetic
         return None
     try:
-        lib, ks = _fastest(text, nargs)
+        lib, ks = _fastest(text, nargs, bench)
         return ks if verify is None or _verified(name, lib, lambda: verify(ks)) else None
     except _NoCompiler as e:
         _STATE["broken"] = e
@@ -336,8 +360,11 @@ def _load(
     return None
 
 
-def _fastest(text: str, nargs: Mapping[str, int]) -> tuple[Path, "_Kernels"]:
-    """The build of ``text`` that runs fastest here (timed once; the choice is kept on disk)."""
+def _fastest(
+    text: str, nargs: Mapping[str, int], bench: Callable[..., None] = _run_elementwise
+) -> tuple[Path, "_Kernels"]:
+    """The build of ``text`` that runs fastest here (timed once with ``bench(ks, x, out, g)``;
+    the choice is kept on disk)."""
     libs = [_build(text, v) for v in _VARIANTS]
     if len(libs) == 1:
         return libs[0], _Kernels(ctypes.CDLL(str(libs[0])), nargs)
@@ -352,8 +379,7 @@ def _fastest(text: str, nargs: Mapping[str, int]) -> tuple[Path, "_Kernels"]:
     for _ in range(7):  # interleaved, so a slow spell of the machine is shared
         for k, ks in enumerate(loaded):
             t0 = time.perf_counter()
-            for kind in ks.kinds & _ARGS1.keys():  # the elementwise kernels (the lean tier's: fwd)
-                ks.run(kind, out, *([x, g] if kind.endswith("_grad") else [x]))
+            bench(ks, x, out, g)
             times[k].append(time.perf_counter() - t0)
     i = min(range(len(loaded)), key=lambda k: sorted(times[k])[len(times[k]) // 2])
     tmp = choice.with_suffix(f".{os.getpid()}.tmp")
@@ -383,7 +409,22 @@ def _verified(name: str, lib: Path, verify: Callable[[], str | None]) -> bool:
 
 
 def check_kernels(s: ActivationSpec, params: Mapping[str, Any], ks: "_Kernels") -> str | None:
-    """Why the fused kernels of ``s`` miss the spec's accuracy budget, or None if they meet it.
+    """Why the fused kernels of ``s`` miss the spec's accuracy budget, or None if they meet it."""
+    return _check(
+        s,
+        params,
+        lambda x: ks.run("fwd", torch.empty_like(x), x),
+        lambda x: ks.run("dx_grad", torch.empty_like(x), x, torch.ones_like(x)),
+    )
+
+
+def _check(
+    s: ActivationSpec,
+    params: Mapping[str, Any],
+    fwd: Callable[[torch.Tensor], torch.Tensor],
+    dx: Callable[[torch.Tensor], torch.Tensor],
+) -> str | None:
+    """Why ``fwd`` (f) and ``dx`` (f') miss the spec's accuracy budget at ``params``, or None.
 
     A kernel enters the default path only if it passes what ``actlab check`` asks of the torch
     path: values and closed-form derivatives at the checker's points, against the 50-digit
@@ -402,8 +443,7 @@ def check_kernels(s: ActivationSpec, params: Mapping[str, Any], ks: "_Kernels") 
     ):
         x = torch.tensor(xs, dtype=torch.float64).to(dtype)
         x = x[torch.isfinite(x)].unique()
-        got_f = ks.run("fwd", torch.empty_like(x), x)
-        got_d = ks.run("dx_grad", torch.empty_like(x), x, torch.ones_like(x))
+        got_f, got_d = fwd(x), dx(x)
         kinks = {k.at_for(params) for k in s.kinks_for(params)}
         for which, got, ref in (("value", got_f, ref_value), ("derivative", got_d, ref_derivative)):
             for xv, gv in zip(x.double().tolist(), got.double().tolist()):
@@ -431,3 +471,98 @@ def _load_elementwise(s: ActivationSpec, params: Mapping[str, Any]) -> "_Kernels
         {k: _ARGS1[k] for k in bodies},
         lambda ks: check_kernels(s, params, ks),
     )
+
+
+# --------------------------------------------------------------------------- runtime parameters
+_PARAM_ARGS = {"fwd": 3, "dx_grad": 4, "dp_grad": 5}  # x, (g,) out, P, (acc)
+
+
+class ParamKernels(NamedTuple):
+    """Kernels of ``s`` whose tensor parameters ``runtime`` are arguments (values change per call:
+    learnable parameters), with ``dp_grad`` giving their gradients in the backward's pass."""
+
+    ks: _Kernels
+    runtime: tuple[str, ...]
+
+    def forward(self, x: torch.Tensor, values: torch.Tensor) -> torch.Tensor:
+        out = torch.empty_like(x)
+        self.ks.call("fwd", x.dtype, x.numel(), [(x, x.element_size()), (out, out.element_size()), (values, 0)])
+        return out
+
+    def backward(
+        self, x: torch.Tensor, g: torch.Tensor, values: torch.Tensor, params: bool
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """(g f'(x), and with ``params`` the sums of g df/dp per parameter, float64)."""
+        out = torch.empty_like(x)
+        size = x.element_size()
+        args = [(x, size), (g, size), (out, size), (values, 0)]
+        if not params:
+            self.ks.call("dx_grad", x.dtype, x.numel(), args)
+            return out, None
+        chunks = max(1, torch.get_num_threads())
+        acc = torch.zeros(chunks, len(self.runtime), dtype=torch.float64)
+        args.append((acc, PerChunk(acc.stride(0) * acc.element_size())))
+        self.ks.call("dp_grad", x.dtype, x.numel(), args, max_chunks=chunks)
+        return out, acc.sum(0)
+
+    def takes(self, dtype: torch.dtype) -> bool:
+        return self.ks.takes("dp_grad", dtype) and self.ks.takes("fwd", dtype)
+
+
+def param_kernels_for(
+    s: ActivationSpec, fixed: Mapping[str, Any], runtime: tuple[str, ...]
+) -> ParamKernels | None:
+    """Fused kernels of an elementwise ``s`` with the scalar tensor parameters ``runtime`` passed at
+    run time (the others fixed), or None. They enter the default path after meeting the accuracy
+    budget at the parameters' defaults and test values."""
+    if not ckernels_enabled() or s.kind != "elementwise" or s.stochastic or s.derivative is None:
+        return None
+    if not runtime or any(n not in s.param_derivatives for n in runtime):
+        return None
+    pd = {n: s.param_derivatives[n] for n in runtime}
+
+    def source() -> str:
+        bodies = {"fwd": (s.forward, ("x",)), "dx_grad": (s.derivative, ("x",))}
+        return kernel_source(s.name, bodies, fixed, runtime) + param_grad_source(
+            s.name, s.derivative, pd, fixed, runtime
+        )
+
+    def load() -> ParamKernels | None:
+        ks = _load(
+            s.name,
+            source,
+            _PARAM_ARGS,
+            lambda k: _check_runtime(s, fixed, ParamKernels(k, runtime)),
+            lambda k, x, out, g: _bench_runtime(ParamKernels(k, runtime), x, g),
+        )
+        return None if ks is None else ParamKernels(ks, runtime)
+
+    return _cached(("runtime", s, fixed, runtime), load)
+
+
+def _bench_runtime(pk: ParamKernels, x: torch.Tensor, g: torch.Tensor) -> None:
+    values = torch.ones(len(pk.runtime), dtype=torch.float64)
+    pk.forward(x, values)
+    pk.backward(x, g, values, True)
+
+
+def _check_runtime(s: ActivationSpec, fixed: Mapping[str, Any], pk: ParamKernels) -> str | None:
+    """The accuracy gate at the defaults and at each parameter's test values."""
+    settings = [dict(s.defaults())]
+    for n in pk.runtime:
+        for v in s.param(n).test_values:
+            settings.append({**s.defaults(), n: v})
+    for p in settings:
+        p.update(fixed)
+        values = torch.tensor([float(p[n]) for n in pk.runtime], dtype=torch.float64)
+        if s.constraint is not None and s.constraint(p):
+            continue  # a combination the spec refuses
+        why = _check(
+            s,
+            p,
+            lambda x: pk.forward(x, values),
+            lambda x: pk.backward(x, torch.ones_like(x), values, False)[0],
+        )
+        if why:
+            return f"{why} with {p}"
+    return None

@@ -43,7 +43,7 @@ from ..ops import torch as _ops_torch
 from ..ops.torch import _transformed
 from ..spec import ActivationSpec
 from .bits import pack_bits, unpack_bits
-from .ckernels import gated_kernels_for, kernels_for, mask_kernels_for, run_gated
+from .ckernels import gated_kernels_for, kernels_for, mask_kernels_for, param_kernels_for, run_gated
 from .native import NATIVE, native_kernel, trains_exactly
 from .native import working as _working
 from .repair import apply_repaired, repaired_kernel
@@ -289,11 +289,13 @@ _HALF = (torch.bfloat16, torch.float16)  # elementwise kernels load and store th
 def _fused(run: "_Run", which: int, args: tuple) -> Any:
     """The body through its fused C kernel (``ckernels``), or None where that does not apply:
     under autograd (double backward), a compiler, tensor parameters, other devices or dtypes."""
-    if run.tensor_names or torch.is_grad_enabled() or torch.compiler.is_compiling():
+    if torch.is_grad_enabled() or torch.compiler.is_compiling():
         return None
     x = args[0]  # x, or the upstream gradient (the saved tensor's dtype where it is a float)
     if x.device.type != "cpu" or x.dtype not in _FUSED_DTYPES + _HALF:
         return None
+    if run.tensor_names:
+        return _fused_params(run, which, args)
     if run.plan.strategy == "bits":
         return _fused_bits(run, which, args) if x.dtype in _FUSED_DTYPES and which != 2 else None
     if run.native is not None or run.plan.strategy not in ("input", "output", "none"):
@@ -301,6 +303,34 @@ def _fused(run: "_Run", which: int, args: tuple) -> Any:
     if run.spec.kind == "gated":
         return _fused_gated(run, which, args) if x.dtype in _FUSED_DTYPES else None
     return _fused_elementwise(run, which, args)
+
+
+def _fused_params(run: "_Run", which: int, args: tuple) -> Any:
+    """Learnable scalar parameters: their values are the kernels' arguments, and the backward's one
+    pass gives the input gradient and each parameter's (summed in double). Per-channel and hinge
+    parameters keep the eager path."""
+    tensors = args[2:] if which == 1 else args[1:]
+    if run.spec.kind != "elementwise" or run.plan.strategy not in ("input", "none") or any(run.leading):
+        return None
+    if any(t.numel() != 1 or t.device.type != "cpu" for t in tensors):
+        return None
+    pk = param_kernels_for(run.spec, dict(run.fixed), run.tensor_names)
+    first = args[1] if which == 1 else args[0]
+    if pk is None or not pk.takes(first.dtype):
+        return None
+    values = torch.cat([t.detach().reshape(1) for t in tensors]).to(torch.float64)
+    if which != 1:
+        y = pk.forward(first.contiguous(), values)
+        return y if which == 2 else (y, None)
+    g = args[0]
+    if g.dtype != first.dtype:
+        return None
+    wanted = [t.requires_grad for t in tensors]
+    gx, sums = pk.backward(first.contiguous(), g.contiguous(), values, any(wanted))
+    grads = [gx]
+    for k, (t, want) in enumerate(zip(tensors, wanted)):
+        grads.append(sums[k].to(t.dtype).reshape(t.shape) if want and sums is not None else None)
+    return tuple(grads)
 
 
 def _fused_bits(run: "_Run", which: int, args: tuple) -> Any:
