@@ -35,7 +35,8 @@ def test_bench_cli_json_has_every_column_and_consistent_ratios(capsys):
     rows = {r["name"]: r for r in out["rows"]}
     assert set(rows) == {"relu", "softsign"}
     assert set(rows["relu"]["train_ms"]) == {"actlab", "actlab lean", "torch", "naive"}
-    assert set(rows["softsign"]["train_ms"]) == {"actlab", "naive"}  # torch has no softsign kernel
+    # torch has no softsign kernel: the hand-written formula stands beside it
+    assert set(rows["softsign"]["train_ms"]) == {"actlab", "naive", "textbook"}
     assert rows["relu"]["path"] == "torch kernel" and rows["softsign"]["path"] == "fused C (input)"
     for r in rows.values():
         assert all(v > 0 for v in r["train_ms"].values())
@@ -84,3 +85,22 @@ def test_bench_errors(capsys):
     assert "relu" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["bench", "--numel", "lots"])
+
+
+@pytest.mark.parametrize("name", sorted(__import__("actlab.torch.textbook", fromlist=["TEXTBOOK"]).TEXTBOOK))
+def test_textbook_formulas_compute_the_function_they_stand_for(name):
+    """The hand-written column is the same function (at ordinary inputs) as the spec."""
+    import numpy as np
+    import torch
+
+    import actlab
+    from actlab.torch.textbook import TEXTBOOK
+
+    s = actlab.spec(name)
+    d = s.defaults()
+    x = torch.linspace(-3.7, 3.3, 64, dtype=torch.float64)
+    if s.kind != "elementwise":
+        x = x.reshape(4, 16)
+    got = TEXTBOOK[name](x, **d).detach().numpy()
+    want = actlab.get(name)(x.numpy())
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)

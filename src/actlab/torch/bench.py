@@ -10,6 +10,9 @@ median time of inference forward and of forward+backward for
 - ``torch``: torch's own kernel for the function, where torch has one (used by actlab or not);
 - ``naive``: the spec's forward written with torch ops under plain autograd (``impl="autograd"``),
   i.e. what ``x * torch.tanh(F.softplus(x))``-style code costs;
+- ``textbook``: for functions torch lacks, the one-line formula a user would write by hand
+  (``textbook.TEXTBOOK``: ``(x + torch.sqrt(x * x + 4)) / 2`` for squareplus), under plain
+  autograd — cheaper than the spec's forward where the spec pays for its tails;
 - ``actlab+compile`` (``--compile``): the Function with ``use_compiled(True)`` (torch.compile);
 
 plus bytes saved for backward per element, the peak resident memory above the baseline during
@@ -41,6 +44,7 @@ from .function import plan_for, use_compiled
 from .modules import create
 from .native import TORCH_KERNELS, native_kernel
 from .repair import repaired_kernel
+from .textbook import TEXTBOOK
 
 __all__ = [
     "IMPL_COLUMNS",
@@ -53,7 +57,7 @@ __all__ = [
     "roofline_gbps",
 ]
 
-IMPL_COLUMNS = ("actlab", "actlab lean", "torch", "naive", "actlab+compile")
+IMPL_COLUMNS = ("actlab", "actlab lean", "torch", "naive", "textbook", "actlab+compile")
 
 
 @dataclass
@@ -155,6 +159,16 @@ def _callables(s: ActivationSpec, dtype: torch.dtype) -> dict[str, tuple[Callabl
     if s.kind == "elementwise" and plan_for(s, s.defaults()).strategy == "mask":
         m = create(s.name, memory="lean", dtype=dtype).eval()
         out["actlab lean"] = (m, list(m.parameters()))
+    by_hand = TEXTBOOK.get(s.name)
+    if by_hand is not None:
+        d = s.defaults()
+        tensors = {
+            p.name: torch.full((1,), float(d[p.name]), dtype=dtype, requires_grad=True)
+            for p in s.params
+            if p.learnable
+        }
+        fixed = {k: v for k, v in d.items() if k not in tensors}
+        out["textbook"] = (lambda x, f=by_hand, p=fixed, t=tensors: f(x, **p, **t), list(tensors.values()))
     peer = TORCH_KERNELS.get(s.name)
     if peer is not None:
         kernel, accepts = peer
@@ -337,9 +351,11 @@ _HEAD = (
     "lean",
     "torch",
     "naive",
+    "textbook",
     "actlab/torch",
     "lean/torch",
     "naive/actlab",
+    "actlab/textbook",
     "fwd ms actlab",
     "torch",
     "actlab/torch",
@@ -378,9 +394,11 @@ def _cells(r: BenchRow) -> list[str]:
         ms(r.train_ms, "actlab lean"),
         ms(r.train_ms, "torch"),
         ms(r.train_ms, "naive"),
+        ms(r.train_ms, "textbook"),
         ratio("actlab", "torch"),
         ratio("actlab lean", "torch"),
         ratio("naive", "actlab"),
+        ratio("actlab", "textbook"),
         ms(r.forward_ms, "actlab"),
         ms(r.forward_ms, "torch"),
         ratio("actlab", "torch", "forward_ms"),
