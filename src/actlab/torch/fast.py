@@ -18,6 +18,7 @@ from .. import api as _api
 from ..ops.torch import _traced, _transformed
 from ..spec import ActivationSpec
 from .ckernels import ckernels_enabled, kernels_for
+from .fewbit import FEWBIT_TIERS
 from .function import _FUSED_DTYPES, _Apply, _call, _Run, memory_tier, plan_for
 from .native import native_kernel, trains_exactly
 from .repair import apply_repaired, repaired_kernel
@@ -47,6 +48,8 @@ def fast_path(s: ActivationSpec, params: Mapping[str, Any]) -> Callable[..., tor
         if not isinstance(x, torch.Tensor) or x.dtype not in _FLOATS or precision["mode"] != "fast":
             return None
         needs_grad = x.requires_grad and torch.is_grad_enabled()
+        if needs_grad and memory_tier(memory) in FEWBIT_TIERS:
+            return None  # a code of f' (or the 1-bit mask) instead of what the kernel saves
         if kernel is not None:
             if needs_grad and (
                 (masked and memory_tier(memory) == "lean") or not trains_exactly(name, x.dtype)
@@ -85,6 +88,8 @@ def _fused_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torc
         if state["ks"] is None or not ckernels_enabled():
             return None
         if x.requires_grad and torch.is_grad_enabled():
+            if memory_tier(memory) in FEWBIT_TIERS:
+                return None
             return _Apply.apply(x, run_)
         with torch.no_grad():
             return _call(run_, 2, x)

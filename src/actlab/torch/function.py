@@ -43,6 +43,7 @@ from ..ops import torch as _ops_torch
 from ..ops.torch import _transformed
 from ..spec import ActivationSpec
 from .bits import pack_bits, unpack_bits
+from .fewbit import FEWBIT_TIERS, apply_fewbit, tier_bits
 from .ckernels import gated_kernels_for, kernels_for, mask_kernels_for, param_kernels_for, run_gated
 from .native import NATIVE, native_kernel, trains_exactly
 from .native import working as _working
@@ -191,7 +192,7 @@ def _masked_grad(g: torch.Tensor, mask: torch.Tensor, low: float, high: float) -
 
 
 # --------------------------------------------------------------------------- memory tiers
-MEMORY_TIERS = ("default", "lean")
+MEMORY_TIERS = ("default", "lean", *FEWBIT_TIERS)
 # Process-wide, like the precision switch (torch.compile cannot trace a ContextVar read).
 _MEMORY: dict[str, str] = {"tier": "default"}
 
@@ -201,7 +202,9 @@ def _check_memory(tier: str | None) -> str | None:
         raise ParameterError(
             f"memory={tier!r} is not one of {MEMORY_TIERS}: 'default' saves what torch saves for "
             f"backward (or one element per element where torch has no kernel), 'lean' saves a packed "
-            f"1-bit mask for piecewise-linear functions"
+            f"1-bit mask for piecewise-linear functions (exact), '2bit'/'3bit'/'4bit' also save a "
+            f"few-bit code of f' for smooth functions (approximate gradient, error stated by "
+            f"actlab.fewbit.fewbit)"
         )
     return tier
 
@@ -214,7 +217,10 @@ def memory_tier(tier: str | None = None) -> str:
 @contextlib.contextmanager
 def memory(tier: str) -> Iterator[None]:
     """``with actlab.torch.memory("lean"):`` piecewise-linear activations called inside save a
-    packed 1-bit mask (0.125 bytes per element) for backward instead of what torch saves."""
+    packed 1-bit mask (0.125 bytes per element) for backward instead of what torch saves, exactly.
+    ``"2bit"``, ``"3bit"`` and ``"4bit"`` do the same and, for smooth elementwise functions with
+    fixed parameters, save a few-bit code of f' (``bits / 8`` bytes per element; the gradient is
+    then approximate, within ``actlab.fewbit.fewbit(name, bits).relative_error``)."""
     _check_memory(tier)
     before = _MEMORY["tier"]
     _MEMORY["tier"] = tier
@@ -775,7 +781,12 @@ def forward_fn(
         needs_grad = torch.is_grad_enabled() and (
             x.requires_grad or any(isinstance(v, torch.Tensor) and v.requires_grad for v in params.values())
         )
-        lean = memory_tier(memory) == "lean"
+        tier = memory_tier(memory)
+        lean = tier == "lean" or tier in FEWBIT_TIERS  # piecewise-linear: the exact 1-bit mask
+        bits = tier_bits(tier)
+        if bits and needs_grad and impl == "auto" and not inplace and _fewbit_applies(s, params):
+            plain = forward_fn(s)
+            return apply_fewbit(s.name, bits, params, x, lambda t: plain(t, ops, **params, **ax))
         if impl == "auto" and not inplace:
             if kernel is not None and not (needs_grad and lean and plan_for(s, params).strategy == "mask"):
                 if not needs_grad or trains_exactly(s.name, x.dtype):
@@ -796,6 +807,14 @@ def forward_fn(
 
     fn.casts_itself = True  # type: ignore[attr-defined]
     return fn
+
+
+def _fewbit_applies(s: ActivationSpec, params: Mapping[str, Any]) -> bool:
+    """Few-bit codes: smooth elementwise functions with fixed parameters (piecewise-linear ones
+    keep their exact 1-bit mask, constant slopes save nothing)."""
+    if s.kind != "elementwise" or s.stochastic or s.derivative is None or _hashable(params) is None:
+        return False
+    return plan_for(s, params).strategy not in ("mask", "constant")
 
 
 def _apply(s, plan, params, x, axis, native, inplace, inference=False):
