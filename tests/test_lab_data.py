@@ -189,7 +189,7 @@ def test_download_verifies_before_keeping(tmp_path, monkeypatch):
         def __init__(self, url):
             served.append(url)
 
-        def read(self):
+        def read(self, n=-1):
             return gzip.compress(b"not the dataset")
 
         def __enter__(self):
@@ -203,3 +203,54 @@ def test_download_verifies_before_keeping(tmp_path, monkeypatch):
         D.download_dataset("mnist", tmp_path)
     assert served and all(u.endswith("train-images-idx3-ubyte.gz") for u in served)
     assert list(tmp_path.iterdir()) == []  # nothing that looks like data was left behind
+
+
+def _bomb(path: Path, inflated: int) -> None:
+    """A small gzip file that decompresses to ``inflated`` zero bytes (written in chunks)."""
+    chunk = bytes(1 << 20)
+    with gzip.open(path, "wb", compresslevel=9) as f:
+        for _ in range(inflated // len(chunk)):
+            f.write(chunk)
+
+
+def test_gzip_bomb_is_rejected_after_reading_at_most_the_expected_size(tmp_path, monkeypatch):
+    import tracemalloc
+
+    limit = 1 << 20  # pretend the published file is 1 MiB
+    monkeypatch.setitem(D._RAW_SIZE, "train-labels-idx1-ubyte", limit)
+    bomb = tmp_path / "train-labels-idx1-ubyte.gz"
+    _bomb(bomb, 64 << 20)  # 64 MiB of zeros in ~64 KiB
+    assert bomb.stat().st_size < limit
+    tracemalloc.start()
+    try:
+        with pytest.raises(D.ChecksumError, match="decompresses to more") as e:
+            D.verify_idx_file("mnist", bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert str(bomb) in str(e.value) and str(limit) in str(e.value)
+    assert peak < 8 * limit, f"{peak} bytes held while reading a {limit}-byte file"
+
+
+def test_oversized_files_are_rejected_before_reading(tmp_path, monkeypatch):
+    monkeypatch.setitem(D._RAW_SIZE, "t10k-labels-idx1-ubyte", 1000)
+    raw = tmp_path / "t10k-labels-idx1-ubyte"
+    raw.write_bytes(bytes(1001))
+
+    def no_read(self):
+        raise AssertionError(f"{self} was read")
+
+    monkeypatch.setattr(Path, "read_bytes", no_read)
+    with pytest.raises(D.ChecksumError, match="file is larger") as e:
+        D.verify_idx_file("fashion-mnist", raw)
+    assert str(raw) in str(e.value)
+
+
+def test_bomb_in_data_dir_fails_load_with_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setitem(D._RAW_SIZE, "train-images-idx3-ubyte", 1 << 20)
+    for base in D.IDX_FILES:
+        (tmp_path / (base + ".gz")).write_bytes(gzip.compress(b"x"))
+    _bomb(tmp_path / "train-images-idx3-ubyte.gz", 16 << 20)
+    D._load_idx_arrays.cache_clear()
+    with pytest.raises(D.ChecksumError, match="train-images-idx3-ubyte.gz: it decompresses to more"):
+        D.load_dataset("mnist", data_dir=tmp_path)

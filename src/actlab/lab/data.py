@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import io
 import os
 import tempfile
 import urllib.request
@@ -137,6 +138,18 @@ _RAW_MD5 = {
         "t10k-labels-idx1-ubyte": "27ae3e4e09519cfbb04c329615203637",
     },
 }
+# Sizes of the decompressed files (IDX header + 60000/10000 28x28 images or labels), the same for
+# both datasets: nothing larger is read, so a small file that inflates to gigabytes (a corrupted
+# or hostile .gz) is rejected after reading at most this much.
+_RAW_SIZE = {
+    "train-images-idx3-ubyte": 16 + 60000 * 28 * 28,
+    "train-labels-idx1-ubyte": 8 + 60000,
+    "t10k-images-idx3-ubyte": 16 + 10000 * 28 * 28,
+    "t10k-labels-idx1-ubyte": 8 + 10000,
+}
+# a gzip stream of incompressible data is a little larger than the data itself
+_GZ_OVERHEAD = 1 << 20
+
 # Canonical download locations (tried in order). yann.lecun.com now often refuses scripted
 # downloads, so the MNIST mirror that torchvision uses comes first.
 _URLS = {
@@ -225,23 +238,39 @@ def verify_idx_file(name: str, path: str | os.PathLike) -> bytes:
     """Read one IDX file of ``name`` and return its decompressed bytes, or raise ChecksumError.
 
     The file's base name (``train-images-idx3-ubyte`` with or without ``.gz``) says which
-    published checksum applies.
+    published checksum applies. No more than the published file's size is read or
+    decompressed: a larger file is rejected before its bytes are held in memory.
     """
     name = _check_name(name)
     path = Path(path)
-    base = path.name[:-3] if path.name.endswith(".gz") else path.name
+    gz = path.name.endswith(".gz")
+    base = path.name[:-3] if gz else path.name
     if name not in _RAW_MD5 or base not in _RAW_MD5[name]:
         raise ParameterError(f"{path.name!r} is not one of the IDX files of {name!r}: {', '.join(IDX_FILES)}")
+    size = _RAW_SIZE[base]
+
+    def too_large(what: str) -> ChecksumError:
+        return ChecksumError(
+            f"{path}: {what} than the {size} bytes of the published {name} file {base}, so it is not "
+            f"that file (corrupted, or a compressed file that inflates far beyond it); it was not read "
+            f"further. Delete it and get {name} again:\n{_HOW_TO_GET[name]}"
+        )
+
+    if path.stat().st_size > size + (_GZ_OVERHEAD if gz else 0):
+        raise too_large("the file is larger")
     blob = path.read_bytes()
-    if path.name.endswith(".gz"):
+    if gz:
         if _md5(blob) == _GZ_MD5[name][base]:
             return gzip.decompress(blob)
         try:
-            blob = gzip.decompress(blob)
+            with gzip.GzipFile(fileobj=io.BytesIO(blob)) as f:
+                blob = f.read(size + 1)  # one byte more than the real file tells "too large"
         except (OSError, EOFError) as e:  # gzip raises BadGzipFile (an OSError) or EOFError on truncation
             raise ChecksumError(
                 f"{path}: not a valid gzip file ({e}); delete it and get {name} again:\n{_HOW_TO_GET[name]}"
             ) from e
+        if len(blob) > size:
+            raise too_large("it decompresses to more")
     got = _md5(blob)
     want = _RAW_MD5[name][base]
     if got != want:
@@ -308,9 +337,13 @@ def download_dataset(
             url = mirror + base + ".gz"
             try:
                 with urllib.request.urlopen(url, timeout=timeout) as r:  # noqa: S310 (fixed https/http URLs)
-                    blob = r.read()
+                    limit = _RAW_SIZE[base] + _GZ_OVERHEAD  # a wrong answer is not read without end
+                    blob = r.read(limit + 1)
             except OSError as e:
                 errors.append(f"{url}: {e}")
+                continue
+            if len(blob) > limit:
+                errors.append(f"{url}: larger than {limit} bytes, not the published file")
                 continue
             if _md5(blob) != _GZ_MD5[name][base]:
                 errors.append(f"{url}: MD5 {_md5(blob)} is not the published {_GZ_MD5[name][base]}")
