@@ -5,19 +5,24 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import pytest
 
+from actlab.cli import main
 from actlab.errors import ParameterError
-from actlab.lab.runners import make_runner
-from actlab.lab.sweep import ResultStore, make_grid, run_sweep
-from actlab.lab.train import TrialConfig, train_trial
+from actlab.lab.report import OutputError
+from actlab.lab.runners import Runner, make_runner
+from actlab.lab.sweep import ResultStore, StoreError, StoreWarning, make_grid, run_sweep
+from actlab.lab.train import TrialConfig, TrialResult, train_trial
 
 TINY = dict(datasets=["spirals"], epochs=2, n_train=64, n_test=32, momentum=0.9)
 
@@ -304,3 +309,360 @@ def test_runner_arguments():
         assert r.workers <= (os.cpu_count() or 1)  # capped at the core count
     finally:
         r.close()
+
+
+# --------------------------------------------------------------------------- faults: store, claims, runners
+def _fake_result(cfg: TrialConfig) -> TrialResult:
+    """A finished trial without training (the store and the claims do not look at the numbers)."""
+    return TrialResult(
+        config=cfg,
+        train_loss=[1.0],
+        train_error=[0.5],
+        test_accuracy=[0.5],
+        epoch_seconds=[0.0],
+        epochs_to_target=None,
+        seconds_to_target=None,
+        final_test_accuracy=0.5,
+        dead_fraction=0.0,
+        saturated_fraction=0.0,
+        layer_stats=[],
+        diverged=False,
+    )
+
+
+class FakeRunner(Runner):
+    """Finishes every trial at once and records which it was given."""
+
+    name = "fake"
+
+    def __init__(self):
+        self.ran: list[str] = []
+
+    def run(self, configs):
+        for c in configs:
+            self.ran.append(c.key())
+            yield _fake_result(c)
+
+
+def _filled_store(path, n=40):
+    trials = make_grid(["relu", "tanh"], seeds=range(n // 2), **TINY)
+    run_sweep(trials, store=path, runner=FakeRunner())
+    return trials
+
+
+def test_store_that_is_a_text_file_gives_one_clear_error(tmp_path):
+    db = tmp_path / "results.sqlite"
+    db.write_text("these are my notes, not a database\n" * 20)
+    with pytest.raises(StoreError) as e:
+        ResultStore(db)
+    msg = str(e.value)
+    assert str(db) in msg and "--fresh" in msg and "Move it aside" in msg
+    assert db.read_text().startswith("these are my notes")  # not touched
+
+
+def test_truncated_store_gives_one_clear_error(tmp_path):
+    db = tmp_path / "results.sqlite"
+    _filled_store(db)
+    blob = db.read_bytes()
+    assert len(blob) > 8 * 4096, "store too small to truncate meaningfully"
+    db.write_bytes(blob[: len(blob) // 2])
+    with pytest.raises(StoreError, match="not a readable actlab result store") as e:
+        run_sweep(make_grid(["relu"], seeds=[0], **TINY), store=db, runner=FakeRunner())
+    assert str(db) in str(e.value) and ".recover" in str(e.value)
+
+
+def test_foreign_database_is_refused_and_left_alone(tmp_path):
+    db = tmp_path / "results.sqlite"
+    with sqlite3.connect(db) as c:
+        c.execute("CREATE TABLE users (name TEXT)")
+        c.execute("INSERT INTO users VALUES ('ada')")
+    c.close()
+    with pytest.raises(StoreError, match="not an actlab result store") as e:
+        ResultStore(db)
+    assert str(db) in str(e.value) and "users" in str(e.value)
+    with sqlite3.connect(db) as c:  # nothing of ours was added to it
+        tables = {n for (n,) in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    c.close()
+    assert tables == {"users"}
+
+
+def test_other_schema_version_is_refused(tmp_path):
+    db = tmp_path / "results.sqlite"
+    _filled_store(db, 2)
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
+    c.close()
+    with pytest.raises(StoreError, match="version 99"):
+        ResultStore(db)
+
+
+def test_malformed_rows_are_set_aside_and_rerun(tmp_path):
+    db = tmp_path / "results.sqlite"
+    trials = _filled_store(db, 6)
+    bad_keys = [trials[1].key(), trials[4].key()]
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE trials SET result='{\"train_loss\": [1.0' WHERE key=?", (bad_keys[0],))  # cut JSON
+        c.execute("UPDATE trials SET result='[1, 2, 3]' WHERE key=?", (bad_keys[1],))  # JSON, not a result
+    c.close()
+    runner = FakeRunner()
+    with pytest.warns(StoreWarning, match="2 malformed row") as w:
+        res = run_sweep(trials, store=db, runner=runner)
+    assert str(db) in str(w[0].message)
+    assert sorted(runner.ran) == sorted(bad_keys)  # only the bad rows ran again; the good ones kept
+    assert (res.n_done, res.n_skipped, res.n_run, res.n_bad_rows) == (6, 4, 2, 2)
+    with ResultStore(db) as st:
+        assert len(st.results()) == 6 and st.keys() == {t.key() for t in trials}
+        moved = st.conn.execute("SELECT key, reason FROM quarantine").fetchall()
+    assert sorted(k for k, _ in moved) == sorted(bad_keys) and all(r for _, r in moved)
+
+
+def test_full_disk_while_storing_names_the_store(tmp_path):
+    db = tmp_path / "results.sqlite"
+    trials = _filled_store(db, 2)
+    more = make_grid(["elu"], seeds=range(200), **TINY)
+    with ResultStore(db) as st:
+        # SQLite's own "database or disk is full" (SQLITE_FULL), as on a full disk
+        (pages,) = st.conn.execute("PRAGMA page_count").fetchone()
+        st.conn.execute(f"PRAGMA max_page_count={pages}")
+        with pytest.raises(OutputError, match="disk is full") as e:
+            run_sweep(more, store=st, runner=FakeRunner())
+        assert str(db) in str(e.value) and "re-run" in str(e.value)
+    with ResultStore(db) as st:
+        assert {t.key() for t in trials} <= st.keys()  # rows stored before are kept
+
+
+def test_read_only_store_names_the_path(tmp_path, monkeypatch):
+    db = tmp_path / "results.sqlite"
+    _filled_store(db, 2)
+    uri = f"file:{db}?mode=ro"
+    real = sqlite3.connect
+    # root ignores file modes, so open the file read-only the way SQLite reports it
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: real(uri, uri=True, **{**k}))
+    with pytest.raises(OutputError, match="read-only") as e:
+        ResultStore(db)
+    assert str(db) in str(e.value)
+
+
+def test_stale_claim_of_a_dead_process_is_taken_over(tmp_path, monkeypatch):
+    import actlab.lab.sweep as sweep_mod
+
+    def no_wait(_seconds):
+        raise AssertionError("the sweep waited for a claim whose holder is dead")
+
+    monkeypatch.setattr(sweep_mod, "_sleep", no_wait)
+    db = tmp_path / "results.sqlite"
+    trials = make_grid(["relu"], seeds=[0, 1], **TINY)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # reaped: its pid names no process now
+    with ResultStore(db) as st:
+        st.conn.execute(
+            "INSERT INTO claims VALUES (?, 'someone-else', ?, ?, '2000-01-01T00:00:00+00:00', ?)",
+            (trials[0].key(), socket.gethostname(), dead.pid, time.time()),
+        )
+    runner = FakeRunner()
+    res = run_sweep(trials, store=db, runner=runner)
+    assert sorted(runner.ran) == sorted(t.key() for t in trials) and res.n_done == 2
+    with ResultStore(db) as st:
+        assert st.conn.execute("SELECT COUNT(*) FROM claims").fetchone()[0] == 0  # none left behind
+
+
+def test_live_claim_of_another_process_is_left_to_it(tmp_path, monkeypatch):
+    """A trial claimed by a live process is not run here; its row is read when it appears."""
+    db = tmp_path / "results.sqlite"
+    trials = make_grid(["relu"], seeds=[0, 1], **TINY)
+    holder = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        with ResultStore(db) as st:
+            st.conn.execute(
+                "INSERT INTO claims VALUES (?, 'someone-else', ?, ?, '2000-01-01T00:00:00+00:00', ?)",
+                (trials[0].key(), socket.gethostname(), holder.pid, time.time()),
+            )
+        import actlab.lab.sweep as sweep_mod
+
+        def poll(_seconds):  # instead of waiting: the holder finishes its trial now
+            with ResultStore(db) as other:
+                other.put(_fake_result(trials[0]))
+
+        monkeypatch.setattr(sweep_mod, "_sleep", poll)
+        runner = FakeRunner()
+        res = run_sweep(trials, store=db, runner=runner)
+    finally:
+        holder.stdin.close()
+        holder.wait()
+    assert runner.ran == [trials[1].key()]  # never the claimed one
+    assert (res.n_done, res.n_run, res.n_by_others) == (2, 1, 1)
+
+
+_RACE_SCRIPT = textwrap.dedent(
+    """
+    import json, sys
+    from actlab.lab.runners import Runner
+    from actlab.lab.sweep import make_grid, run_sweep
+    from actlab.lab.train import TrialResult
+
+    trials = make_grid(["relu", "tanh"], seeds=range(30), datasets=["spirals"], epochs=1)
+    ran = []
+
+    class Fake(Runner):
+        name = "fake"
+
+        def run(self, configs):
+            for c in configs:
+                ran.append(c.key())
+                yield TrialResult(c, [1.0], [0.5], [0.5], [0.0], None, None, 0.5, 0.0, 0.0, [], False)
+                if len(ran) == 1:
+                    # hold here until the test says both processes have one trial done, so the
+                    # two really run at the same time
+                    print("first", flush=True)
+                    sys.stdin.readline()
+
+    s = run_sweep(trials, store=sys.argv[1], runner=Fake())
+    print(json.dumps({"ran": ran, "n_done": s.n_done, "n_run": s.n_run, "n_by_others": s.n_by_others,
+                      "n_skipped": s.n_skipped}), flush=True)
+    """
+)
+
+
+def _readline(proc) -> str:
+    box: list[str] = []
+    t = threading.Thread(target=lambda: box.append(proc.stdout.readline()), daemon=True)
+    t.start()
+    t.join(HANG)  # hang guard only: the line comes as soon as the child gets there
+    line = box[0] if box else ""
+    if not line:
+        proc.kill()
+        raise AssertionError(f"no line from the child: {proc.stderr.read()}")
+    return line
+
+
+def test_two_processes_share_one_store_without_running_a_trial_twice(tmp_path):
+    script = tmp_path / "race.py"
+    script.write_text(_RACE_SCRIPT)
+    db = str(tmp_path / "results.sqlite")
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), db],
+            env=_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    try:
+        for p in procs:
+            assert _readline(p).strip() == "first"
+        for p in procs:
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        outs = [json.loads(_readline(p)) for p in procs]
+        for p in procs:
+            p.wait(timeout=HANG)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    assert all(p.returncode == 0 for p in procs), [p.stderr.read() for p in procs]
+    a, b = (set(o["ran"]) for o in outs)
+    assert a and b, "both processes must have run trials"
+    assert not (a & b), f"run twice: {sorted(a & b)}"
+    assert len(a | b) == 60 and _rows(db) == 60  # nothing lost
+    for o in outs:
+        assert o["n_done"] == 60  # each returns every result, its own and the other's
+        assert o["n_run"] + o["n_by_others"] + o["n_skipped"] == 60
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT COUNT(*) FROM claims").fetchone()[0] == 0
+        assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    c.close()
+
+
+def test_two_compare_commands_on_one_out_share_the_trials(tmp_path):
+    out = tmp_path / "out"
+    cmd = [
+        sys.executable, "-m", "actlab", "compare", "--activations", "relu,tanh", "--dataset", "spirals",
+        "--seeds", "4", "--epochs", "10", "--workers", "1", "--out", str(out), "--quiet",
+    ]  # fmt: skip
+    procs = [
+        subprocess.Popen(cmd, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    try:
+        outs = [p.communicate(timeout=HANG) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    counts = []
+    for p, (so, se) in zip(procs, outs):
+        assert p.returncode == 0, se
+        m = re.search(r"(\d+) run here, (\d+) read back from .*, (\d+) run by another process", so)
+        assert m, so
+        assert so.count("8 trials (2 activations x 4 seeds)") == 1
+        counts.append(tuple(map(int, m.groups())))
+    assert sum(c[0] for c in counts) == 8, counts  # every trial trained once, by one of the two
+    assert all(sum(c) == 8 for c in counts)
+    data = json.loads((out / "results.json").read_text())
+    assert len(data["trials"]) == 8 and _rows(str(out / "results.sqlite")) == 8
+
+
+def test_compare_cli_on_a_corrupt_store_says_how_to_go_on(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    db = out / "results.sqlite"
+    db.write_text("overwritten by accident\n" * 50)
+    args = ["compare", "--activations", "relu", "--dataset", "spirals", "--seeds", "1", "--epochs", "1",
+            "--workers", "1", "--out", str(out), "--quiet"]  # fmt: skip
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert str(db) in err and "--fresh" in err and "Traceback" not in err
+    assert err.count("actlab: error:") == 1
+    # --fresh moves the bad file aside (nothing deleted) and starts a new store
+    assert main(args + ["--fresh"]) == 0
+    kept = [p for p in out.iterdir() if p.name.startswith("results.sqlite.old-")]
+    assert len(kept) == 1 and kept[0].read_text().startswith("overwritten by accident")
+    assert _rows(str(db)) == 1
+
+
+def test_compare_cli_keeps_good_rows_when_one_is_malformed(tmp_path, capsys):
+    out = tmp_path / "out"
+    args = ["compare", "--activations", "relu", "--dataset", "spirals", "--seeds", "3", "--epochs", "1",
+            "--workers", "1", "--out", str(out), "--quiet"]  # fmt: skip
+    assert main(args) == 0
+    capsys.readouterr()
+    db = str(out / "results.sqlite")
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE trials SET result='not json' WHERE rowid=(SELECT MIN(rowid) FROM trials)")
+    c.close()
+    assert main(args) == 0
+    o, err = capsys.readouterr()
+    assert "1 malformed row" in err and db in err and "Traceback" not in err
+    assert "1 run here, 2 read back" in o
+    assert _rows(db) == 3
+
+
+def test_unreachable_dask_scheduler_is_a_clear_error(tmp_path, capsys):
+    pytest.importorskip("dask.distributed")
+    import dask
+
+    from actlab.lab.runners import DaskRunner, RunnerConnectionError
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    addr = f"tcp://127.0.0.1:{port}"
+    with pytest.raises(RunnerConnectionError, match="cannot reach the dask scheduler") as e:
+        DaskRunner(1, addr, timeout=0.5)
+    assert addr in str(e.value)
+    with pytest.raises(RunnerConnectionError, match="invalid address"):
+        DaskRunner(1, "nonsense::", timeout=0.5)
+    # through the command line: one line, no traceback
+    with dask.config.set({"distributed.comm.timeouts.connect": "0.5s"}):
+        rc = main(["compare", "--activations", "relu", "--dataset", "spirals", "--seeds", "1", "--epochs",
+                   "1", "--runner", "dask", "--address", addr, "--out", str(tmp_path / "o"),
+                   "--quiet"])  # fmt: skip
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert addr in err and "Traceback" not in err

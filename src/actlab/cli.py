@@ -7,10 +7,11 @@ import json
 import math
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Sequence
 
-from .errors import ActlabError
+from .errors import ActlabError, ParameterError
 
 __all__ = ["main"]
 
@@ -145,21 +146,92 @@ def _cmd_docs(a: argparse.Namespace) -> int:
     return 0
 
 
+def _param_value(name: str, param, text: str):
+    """``text`` as the type ``param`` declares: one of its choices (strings or numbers), an
+    integer, or a real number."""
+    v = text.strip()
+    if param.choices is not None:
+        for c in param.choices:
+            if isinstance(c, str):
+                if v == c:
+                    return c
+            else:
+                try:
+                    if float(v) == float(c):
+                        return c
+                except ValueError:
+                    pass
+        raise ParameterError(
+            f"{name}: {param.name}={v!r} is not allowed; choose one of {', '.join(map(str, param.choices))}"
+        )
+    try:
+        x = float(v)
+    except ValueError:
+        kind = "an integer" if param.integer else "a number"
+        raise ParameterError(
+            f"{name}: {param.name}={v!r} is not {kind} (e.g. {name}:{param.name}={param.default})"
+        ) from None
+    return int(x) if param.integer and x.is_integer() else x
+
+
 def _parse_activations(text: str) -> list:
-    """``relu,elu:alpha=0.5,leaky_relu:negative_slope=0.2`` -> names and (name, params) pairs."""
+    """``relu,elu:alpha=0.5,gelu:approximate=tanh`` -> names and (name, params) pairs; each value
+    is read as the type its activation declares for it, and checked against its bounds."""
+    from .registry import resolve_params, spec
+
+    items = [t.strip() for t in text.split(",")]
+    if not any(items):
+        raise ParameterError(
+            f"--activations {text!r} names no activation; give names such as relu,gelu:approximate=tanh, "
+            "or leave --activations out for the default set"
+        )
     out: list = []
-    for item in filter(None, (t.strip() for t in text.split(","))):
-        name, *kvs = item.split(":")
+    for item in items:
+        name, *kvs = (t.strip() for t in item.split(":"))
+        if not name:
+            raise ParameterError(
+                f"--activations: {item!r} has no activation name "
+                "(a comma-separated list, e.g. relu,elu:alpha=0.5)"
+            )
+        s = spec(name)  # an unknown name raises with close matches
         params = {}
         for kv in kvs:
             k, sep, v = kv.partition("=")
-            if not sep:
-                raise ActlabError(
+            k = k.strip()
+            if not sep or not k:
+                raise ParameterError(
                     f"activation parameter {kv!r} in {item!r} is not key=value (e.g. elu:alpha=0.5)"
                 )
-            params[k.strip()] = float(v)
-        out.append((name.strip(), params) if params else name.strip())
+            if k not in {p.name for p in s.params}:
+                resolve_params(s, {k: None})  # raises: unknown name, with the valid ones
+            params[k] = _param_value(s.name, s.param(k), v)
+        resolve_params(s, params)  # bounds and constraints, before anything runs
+        out.append((name, params) if params else name)
     return out
+
+
+def _move_store_aside(store: Path) -> Path | None:
+    """Rename ``store`` (with its -wal and -shm files, which hold committed rows not yet copied
+    into it) to a fresh name beside it; None if there is none. Nothing is deleted."""
+    if not store.exists():
+        return None
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    dest = store.with_name(f"{store.name}.old-{stamp}")
+    n = 1
+    while dest.exists():
+        n += 1
+        dest = store.with_name(f"{store.name}.old-{stamp}-{n}")
+    try:
+        for suffix in ("-wal", "-shm"):
+            side = store.with_name(store.name + suffix)
+            if side.exists():
+                side.rename(dest.with_name(dest.name + suffix))
+        store.rename(dest)
+    except OSError as e:
+        from .lab.report import output_error
+
+        raise output_error(store, e, "move aside") from e
+    return dest
 
 
 def _floats(text: str) -> list[float]:
@@ -172,41 +244,59 @@ def _floats(text: str) -> list[float]:
 def _cmd_compare(a: argparse.Namespace) -> int:
     from .lab.compare import DEFAULT_ACTIVATIONS, _fmt_ci, compare, write_compare_report
     from .lab.data import load_dataset
+    from .lab.report import check_writable_dir
+    from .lab.sweep import StoreWarning
 
     out = Path(a.out)
     store = out / "results.sqlite"
-    if a.fresh and store.exists():
-        store.unlink()
+    # everything that can be checked is checked before anything trains
+    acts = _parse_activations(a.activations) if a.activations is not None else list(DEFAULT_ACTIVATIONS)
+    check_writable_dir(out)
+    if a.fresh:
+        moved = _move_store_aside(store)
+        if moved is not None:
+            print(f"moved the previous store aside to {moved} (its rows are kept there)", file=sys.stderr)
     if a.download:
         load_dataset(a.dataset, data_dir=a.data_dir, download=True)
-    acts = _parse_activations(a.activations) if a.activations else list(DEFAULT_ACTIVATIONS)
     try:
-        res = compare(
-            acts,
-            dataset=a.dataset,
-            model=a.model,
-            seeds=a.seeds,
-            epochs=a.epochs,
-            lr=a.lr,
-            lr_grid=_floats(a.lr_grid) if a.lr_grid else None,
-            lr_rule=a.lr_rule,
-            probe_epochs=a.probe_epochs,
-            batch_size=a.batch_size,
-            optimizer=a.optimizer,
-            momentum=a.momentum,
-            init=a.init,
-            width=a.width,
-            depth=a.depth,
-            n_train=a.n_train,
-            n_test=a.n_test,
-            target_error=a.target_error,
-            data_dir=a.data_dir,
-            runner=a.runner,
-            workers=a.workers,
-            address=a.address,
-            store=store,
-            progress=not a.quiet,
-        )
+        with warnings.catch_warnings():
+            # a store's malformed rows: one line on stderr, not a warning with a source location
+            warnings.simplefilter("always", StoreWarning)
+            shown = warnings.showwarning
+
+            def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
+                if issubclass(category, StoreWarning):
+                    print(f"actlab: warning: {message}", file=sys.stderr)
+                else:
+                    shown(message, category, filename, lineno, file, line)
+
+            warnings.showwarning = show
+            res = compare(
+                acts,
+                dataset=a.dataset,
+                model=a.model,
+                seeds=a.seeds,
+                epochs=a.epochs,
+                lr=a.lr,
+                lr_grid=_floats(a.lr_grid) if a.lr_grid else None,
+                lr_rule=a.lr_rule,
+                probe_epochs=a.probe_epochs,
+                batch_size=a.batch_size,
+                optimizer=a.optimizer,
+                momentum=a.momentum,
+                init=a.init,
+                width=a.width,
+                depth=a.depth,
+                n_train=a.n_train,
+                n_test=a.n_test,
+                target_error=a.target_error,
+                data_dir=a.data_dir,
+                runner=a.runner,
+                workers=a.workers,
+                address=a.address,
+                store=store,
+                progress=not a.quiet,
+            )
     except KeyboardInterrupt:
         print(
             f"\ninterrupted; finished trials are kept in {store}; re-run the same command to resume",
@@ -226,17 +316,31 @@ def _cmd_compare(a: argparse.Namespace) -> int:
         f"{'activation':<{w}}  {'lr':>6}  {'test accuracy [95% CI]':<26}  {'epochs to target':<22}  "
         "dead    saturated"
     )
-    for s in sorted(res.summaries, key=lambda s: -s.final_test_accuracy[0]):
+
+    def pct(v: float) -> str:  # NaN: not measured (every seed diverged)
+        return f"{100 * v:5.1f}%" if math.isfinite(v) else "     –"
+
+    for s in sorted(
+        res.summaries,
+        key=lambda s: -s.final_test_accuracy[0] if math.isfinite(s.final_test_accuracy[0]) else math.inf,
+    ):
         ett = _fmt_ci(s.epochs_to_target) if s.n_reached_target else "not reached"
         print(
             f"{s.label:<{w}}  {s.lr:>6g}  {_fmt_ci(s.final_test_accuracy, pct=True):<26}  "
-            f"{ett + f' ({s.n_reached_target}/{len(s.seeds)})':<22}  {100 * s.dead_fraction[0]:5.1f}%  "
-            f"{100 * s.saturated_fraction[0]:5.1f}%"
+            f"{ett + f' ({s.n_reached_target}/{len(s.seeds)})':<22}  {pct(s.dead_fraction[0])}  "
+            f"{pct(s.saturated_fraction[0])}"
+        )
+    n_div = sum(r.diverged for r in res.results)
+    if n_div:
+        print(
+            f"\n{n_div} of {res.n_done} trials diverged (non-finite training loss)"
+            + ("; lower --lr or use --lr-grid" if n_div == res.n_done else "")
         )
     print(
         f"\n{res.n_done} trials ({len(res.summaries)} activations x {len(res.settings['seeds'])} seeds) on "
-        f"{res.settings['dataset']} in {res.wall_seconds:.1f} s with {res.settings['runner']}"
-        + (f" ({res.n_from_store} read back from {store})" if res.n_from_store else "")
+        f"{res.settings['dataset']} in {res.wall_seconds:.1f} s with {res.settings['runner']}: "
+        f"{res.n_run} run here, {res.n_from_store} read back from {store}, {res.n_by_others} run by "
+        "another process sharing it"
     )
     print("wrote " + ", ".join(str(p) for p in paths.values()))
     return 0
@@ -466,7 +570,11 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--workers", type=int, default=None, help="parallel trials (default: min(2, cores))")
     q.add_argument("--address", default=None, help="scheduler address of a running dask/ray cluster")
     q.add_argument("--out", default="actlab-compare", metavar="DIR", help="output directory")
-    q.add_argument("--fresh", action="store_true", help="ignore finished trials stored in DIR")
+    q.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start a new store in DIR; the old one is renamed results.sqlite.old-TIME, not deleted",
+    )
     q.add_argument("--quiet", action="store_true", help="no progress bar")
     q.set_defaults(fn=_cmd_compare)
 

@@ -109,6 +109,8 @@ class CompareResult:
     dataset_source: str
     store_path: str | None = None
     n_from_store: int = 0
+    n_run: int = 0  # trials (probes included) this process trained
+    n_by_others: int = 0  # trials another process sharing the store trained meanwhile
 
     @property
     def n_done(self) -> int:
@@ -125,6 +127,8 @@ class CompareResult:
             "dataset_source": self.dataset_source,
             "store_path": self.store_path,
             "n_from_store": self.n_from_store,
+            "n_run": self.n_run,
+            "n_by_others": self.n_by_others,
             "lr_choices": [asdict(c) for c in self.lr_choices],
             "summaries": [s.to_dict() for s in self.summaries],
             "trials": [r.to_dict() for r in self.results],
@@ -132,7 +136,7 @@ class CompareResult:
 
 
 def _parse_activation(a: Any) -> tuple[str, dict]:
-    from ..registry import spec
+    from ..registry import resolve_params, spec
 
     if isinstance(a, str):
         name, params = a, {}
@@ -145,6 +149,7 @@ def _parse_activation(a: Any) -> tuple[str, dict]:
         raise ParameterError(
             f"{s.name} is a {s.kind} activation; compare trains hidden layers with elementwise activations"
         )
+    resolve_params(s, params)  # a bad name or value fails here, not in every worker
     return s.name, params
 
 
@@ -223,9 +228,17 @@ def compare(
     seed_list = _seeds(seeds)
     if lr_rule not in LR_RULES:
         raise ParameterError(f"unknown lr rule {lr_rule!r}; valid: {', '.join(LR_RULES)}")
-    data = load_dataset(
-        dataset, data_dir=data_dir, n_train=n_train, n_test=n_test
-    )  # fail early, before workers
+    grid = [float(x) for x in lr_grid] if lr_grid else None
+    if grid is not None and any(not (x > 0 and math.isfinite(x)) for x in grid):
+        raise ParameterError(f"learning rates must be positive numbers, got {list(lr_grid or [])}")
+    # open the store first: an unusable one is reported before data is read or anything trains
+    st = ResultStore(store) if store is not None else None
+    try:
+        data = load_dataset(dataset, data_dir=data_dir, n_train=n_train, n_test=n_test)  # before workers
+    except BaseException:
+        if st is not None:
+            st.close()
+        raise
     ds = data.name
     ep = epochs if epochs is not None else default_epochs(ds)
     tgt = target_error if target_error is not None else default_target_error(ds)
@@ -246,18 +259,14 @@ def compare(
         target_error=tgt,
         data_dir=str(data_dir) if data_dir is not None else None,
     )
-    grid = [float(x) for x in lr_grid] if lr_grid else None
-    if grid is not None and any(not (x > 0 and math.isfinite(x)) for x in grid):
-        raise ParameterError(f"learning rates must be positive numbers, got {list(lr_grid or [])}")
 
     own_runner = isinstance(runner, str)
     run_obj: Runner | None = None
-    st = ResultStore(store) if store is not None else None
     interrupted = False
     choices: list[LrChoice] = []
     results: list[TrialResult] = []
     n_trials = len(acts) * len(seed_list)
-    n_from_store = 0
+    n_from_store = n_run = n_by_others = 0
     try:
         run_obj = LazyRunner(runner, workers, address=address) if own_runner else runner  # type: ignore[arg-type]
         lrs = {lab: float(lr) for lab in labels}
@@ -271,6 +280,8 @@ def compare(
             n_trials += len(flat)
             sw = run_sweep(flat, store=st, runner=run_obj, progress=progress, desc="lr probes")
             n_from_store += sw.n_skipped
+            n_run += sw.n_run
+            n_by_others += sw.n_by_others
             by_key = {r.config.key(): r for r in sw.results}
             if sw.interrupted:
                 interrupted = True
@@ -287,6 +298,8 @@ def compare(
             ]
             sw = run_sweep(trials, store=st, runner=run_obj, progress=progress, desc="trials")
             n_from_store += sw.n_skipped
+            n_run += sw.n_run
+            n_by_others += sw.n_by_others
             results = sw.results
             interrupted = sw.interrupted
     finally:
@@ -336,6 +349,8 @@ def compare(
         dataset_source=data.source,
         store_path=str(st.path) if st is not None else None,
         n_from_store=n_from_store,
+        n_run=n_run,
+        n_by_others=n_by_others,
     )
 
 
@@ -451,15 +466,23 @@ def _plot_curves(res: CompareResult) -> str:
         ("test_accuracy", "test accuracy", False),
     )
     for ax, (key, title, logy) in zip(axes, specs):
+        drawn = False  # any finite value on this axis (a diverged trial's last loss is NaN)
         for s, col in zip(res.summaries, _colors(len(res.summaries))):
             c = s.curves.get(key)
             if not c:
                 continue
             m, lo, hi = (np.asarray(c[k], dtype=float) for k in ("mean", "low", "high"))
             ep = np.arange(1, len(m) + 1)
-            ax.plot(ep, m, color=col, lw=1.5, label=s.label)
+            # a marker where a line has one point (diverged in its first epoch): else nothing shows
+            ax.plot(ep, m, color=col, lw=1.5, label=s.label, marker="o" if len(m) == 1 else None)
             ax.fill_between(ep, lo, hi, color=col, alpha=0.15, lw=0)
-        if logy and key == "train_error":
+            drawn = drawn or bool(np.any(np.isfinite(m) & (m > 0 if logy else True)))
+        if not drawn:
+            # nothing to draw (every trial diverged at once): a log scale of no data cannot be
+            # drawn at all, so say it in words on a plain axis
+            ax.text(0.5, 0.5, "no finite values:\nevery trial diverged", transform=ax.transAxes,
+                    ha="center", va="center", fontsize=10, color="0.3")  # fmt: skip
+        elif logy and key == "train_error":
             # symlog: log above one misclassified sample, linear below, so an error of 0 is drawn as 0
             ax.set_yscale("symlog", linthresh=1.0 / max(res.settings.get("n_train") or 1, 1), linscale=0.4)
             ax.set_ylim(0.0, 1.0)
@@ -469,7 +492,11 @@ def _plot_curves(res: CompareResult) -> str:
         if key == "train_error" and res.settings.get("target_error") is not None:
             ax.axhline(res.settings["target_error"], color="k", ls="--", lw=0.9, label="target")
         if key == "test_accuracy":
-            finals = [s.curves[key]["mean"][-1] for s in res.summaries if s.curves.get(key)]
+            finals = [
+                s.curves[key]["mean"][-1]
+                for s in res.summaries
+                if s.curves.get(key) and s.curves[key]["mean"] and math.isfinite(s.curves[key]["mean"][-1])
+            ]
             if finals:
                 ax.set_ylim(max(0.0, min(finals) - 0.15), 1.0)
         ax.set_title(title)
@@ -558,19 +585,9 @@ def _plot_dead(res: CompareResult) -> str:
         )
     ax.set_xticks(x, [s.label for s in sums], rotation=30, ha="right")
     ax.set_ylabel("% of hidden units (trained net)")
-    top = max(
-        [
-            100
-            * max(
-                s.dead_fraction[2] if not math.isnan(s.dead_fraction[2]) else s.dead_fraction[0],
-                s.saturated_fraction[2]
-                if not math.isnan(s.saturated_fraction[2])
-                else s.saturated_fraction[0],
-            )
-            for s in sums
-        ]
-        + [1.0]
-    )
+    # NaN (diverged: no trained net to measure) must not reach the limits: max() with NaN is NaN
+    tops = [100 * v for s in sums for c in (s.dead_fraction, s.saturated_fraction) for v in (c[0], c[2])]
+    top = max([v for v in tops if math.isfinite(v)] + [1.0])
     ax.set_ylim(0, max(2.0, 1.15 * top))
     ax.legend(fontsize=9)
     ax.grid(alpha=0.3, axis="y")
@@ -732,6 +749,24 @@ def write_compare_report(result: CompareResult, out_dir: str | Path) -> dict[str
         "These are results of "
         "one small model on one dataset; they say how these activations behave here, not in general.</p>"
     )
+    n_div = sum(r.diverged for r in res.results)
+    if n_div:
+        who = "Every trial" if n_div == len(res.results) else f"{n_div} of {len(res.results)} trials"
+        intro += (
+            f'<p class="note"><b>{who} diverged</b> (the training loss became infinite or NaN; a '
+            "diverged trial stops there, and its dead and saturated fractions are not measured)."
+            + (
+                " Lower the learning rate (--lr), or let each activation choose it (--lr-grid)."
+                if n_div == len(res.results)
+                else ""
+            )
+            + "</p>"
+        )
+    if res.n_by_others:
+        intro += (
+            f'<p class="note">{res.n_by_others} of these trials were run by another process sharing the '
+            "result store at the same time.</p>"
+        )
     if res.interrupted:
         intro += (
             f'<p class="note"><b>Interrupted</b>: {res.n_done} of {res.n_trials} trials finished; the '

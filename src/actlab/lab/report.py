@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import csv
 import datetime as _dt
+import errno
 import html
 import io
 import json
@@ -21,9 +22,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..errors import ParameterError
+from ..errors import ActlabError, ParameterError
 
 __all__ = [
+    "OutputError",
+    "check_writable_dir",
     "environment_info",
     "esc",
     "figure_html",
@@ -47,6 +50,43 @@ _PACKAGES = (
     "distributed",
     "ray",
 )
+
+
+class OutputError(ActlabError, OSError):
+    """A file or directory actlab cannot write (read-only, no permission, disk full); the
+    message names the path and what to do."""
+
+
+def output_error(path: str | os.PathLike, e: OSError, what: str = "write") -> OutputError:
+    """An :class:`OutputError` for ``e`` raised while writing ``path``, with a fix that fits it."""
+    code = e.errno
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        fix = "the disk (or quota) is full: free some space, or pass another --out directory"
+    elif code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        fix = "it is read-only or not yours: pass an --out directory you can write to"
+    else:
+        fix = "pass an --out directory you can write to"
+    reason = e.strerror or str(e)
+    return OutputError(f"cannot {what} {path}: {reason}; {fix}")
+
+
+def check_writable_dir(path: str | os.PathLike) -> Path:
+    """Create ``path`` if needed and prove it writable by writing a byte into it; else raise
+    :class:`OutputError` naming it. Called before training, so an hour of trials is not lost
+    to a directory that cannot take the report."""
+    p = Path(path)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=p, prefix=".actlab-write-check-")
+        try:
+            os.write(fd, b"x")
+            os.fsync(fd)  # a full disk may only say so when the byte reaches it
+        finally:
+            os.close(fd)
+            os.unlink(tmp)
+    except OSError as e:
+        raise output_error(p, e, "write to the output directory") from e
+    return p
 
 
 def esc(value: Any) -> str:
@@ -191,16 +231,21 @@ def _umask() -> int:
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    except OSError as e:
+        raise output_error(path, e) from e
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report gets the usual mode
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         if os.path.exists(tmp):
-            os.unlink(tmp)
+            os.unlink(tmp)  # a half-written temporary must not fill the disk further
+        if isinstance(e, OSError) and not isinstance(e, ActlabError):
+            raise output_error(path, e) from e
         raise
 
 

@@ -18,15 +18,16 @@ only, which then stops the runner (pending trials cancelled, in-flight ones aban
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import select
 import signal
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterable, Iterator
 
-from ..errors import ParameterError
+from ..errors import ActlabError, ParameterError
 from .train import TrialConfig, TrialResult, train_trial
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "RUNNERS",
     "RayRunner",
     "Runner",
+    "RunnerConnectionError",
     "SerialRunner",
     "make_runner",
     "max_workers",
@@ -43,6 +45,10 @@ __all__ = [
 ]
 
 RUNNERS = ("local", "dask", "ray")
+
+
+class RunnerConnectionError(ActlabError, ConnectionError):
+    """A dask or ray scheduler address that cannot be reached; the message names it."""
 
 
 def max_workers() -> int:
@@ -109,12 +115,15 @@ def _die_with(pid: int) -> None:
 
 
 class Runner:
-    """Base class: ``run(configs)`` yields ``TrialResult`` in completion order."""
+    """Base class: ``run(configs)`` yields ``TrialResult`` in completion order.
+
+    ``configs`` may be a lazy iterable: local runners take the next config only when a worker
+    is free (a sweep sharing its store claims each trial as it is taken)."""
 
     name = "runner"
     workers = 1
 
-    def run(self, configs: Sequence[TrialConfig]) -> Iterator[TrialResult]:
+    def run(self, configs: Iterable[TrialConfig]) -> Iterator[TrialResult]:
         raise NotImplementedError
 
     def stop(self) -> None:
@@ -138,7 +147,7 @@ class SerialRunner(Runner):
 
     name = "local"
 
-    def run(self, configs: Sequence[TrialConfig]) -> Iterator[TrialResult]:
+    def run(self, configs: Iterable[TrialConfig]) -> Iterator[TrialResult]:
         for c in configs:
             yield TrialResult.from_dict(run_trial_dict(c.to_dict()))
 
@@ -162,13 +171,21 @@ class ProcessPoolRunner(Runner):
         )
         self._pending: set[Future] = set()
 
-    def run(self, configs: Sequence[TrialConfig]) -> Iterator[TrialResult]:
+    def run(self, configs: Iterable[TrialConfig]) -> Iterator[TrialResult]:
         assert self._pool is not None, "runner is closed"
-        todo = list(configs)[::-1]
-        # keep only a few trials queued ahead: cancelling on Ctrl-C is then immediate
-        while todo or self._pending:
-            while todo and len(self._pending) < 2 * self.workers:
-                self._pending.add(self._pool.submit(run_trial_dict, todo.pop().to_dict()))
+        todo = iter(configs)
+        more = True
+        # keep only a few trials queued ahead: cancelling on Ctrl-C is then immediate, and a
+        # sweep sharing its store with others claims no more than it is about to run
+        while more or self._pending:
+            while more and len(self._pending) < 2 * self.workers:
+                c = next(todo, None)
+                if c is None:
+                    more = False
+                else:
+                    self._pending.add(self._pool.submit(run_trial_dict, c.to_dict()))
+            if not self._pending:
+                break
             done, self._pending = wait(self._pending, return_when=FIRST_COMPLETED)
             for f in done:
                 yield TrialResult.from_dict(f.result())
@@ -196,7 +213,9 @@ class DaskRunner(Runner):
 
     name = "dask"
 
-    def __init__(self, workers: int, address: str | None = None):
+    def __init__(self, workers: int, address: str | None = None, *, timeout: float | None = None):
+        """``timeout``: seconds to wait for the scheduler at ``address`` (default: dask's
+        ``distributed.comm.timeouts.connect``)."""
         try:
             from dask.distributed import Client, LocalCluster
         except ImportError as e:
@@ -216,11 +235,19 @@ class DaskRunner(Runner):
             )
             self._client = Client(self._cluster)
         else:
-            self._client = Client(address)
+            try:
+                kw = {} if timeout is None else {"timeout": timeout}
+                self._client = Client(address, **kw)
+            except (OSError, ValueError, TypeError) as e:  # TimeoutError is an OSError
+                raise RunnerConnectionError(
+                    f"cannot reach the dask scheduler at {address!r}: {e}. Check that a scheduler runs "
+                    "there and the address is right (e.g. tcp://host:8786), or leave --address out to "
+                    "start a local cluster"
+                ) from e
         self._futures: list[Any] = []
         self._client.run(_worker_init_dask)
 
-    def run(self, configs: Sequence[TrialConfig]) -> Iterator[TrialResult]:
+    def run(self, configs: Iterable[TrialConfig]) -> Iterator[TrialResult]:
         from dask.distributed import as_completed
 
         self._futures = [
@@ -268,12 +295,18 @@ class RayRunner(Runner):  # pragma: no cover - exercised only where ray is insta
             if address is None:
                 ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
             else:
-                ray.init(address=address, log_to_driver=False)
+                try:
+                    ray.init(address=address, log_to_driver=False)
+                except (OSError, ValueError, RuntimeError) as e:  # ConnectionError is an OSError
+                    raise RunnerConnectionError(
+                        f"cannot reach the ray cluster at {address!r}: {e}. Check the address, or leave "
+                        "--address out to start a local ray"
+                    ) from e
             self._started = True
         self._remote = ray.remote(num_cpus=1)(run_trial_dict)
         self._refs: list[Any] = []
 
-    def run(self, configs: Sequence[TrialConfig]) -> Iterator[TrialResult]:
+    def run(self, configs: Iterable[TrialConfig]) -> Iterator[TrialResult]:
         ray = self._ray
         self._refs = [self._remote.remote(c.to_dict()) for c in configs]
         pending = list(self._refs)
@@ -315,8 +348,12 @@ class LazyRunner(Runner):
             self._inner = make_runner(self.name, self._workers, address=self._address)
         return self._inner
 
-    def run(self, configs: Sequence[TrialConfig]) -> Iterator[TrialResult]:
-        return self._get().run(configs)
+    def run(self, configs: Iterable[TrialConfig]) -> Iterator[TrialResult]:
+        todo = iter(configs)
+        first = next(todo, None)
+        if first is None:  # nothing to run (e.g. every trial claimed by another sweep): start nothing
+            return iter(())
+        return self._get().run(itertools.chain([first], todo))
 
     def stop(self) -> None:
         if self._inner is not None:
