@@ -83,3 +83,41 @@ def test_activations_md_is_up_to_date():
 def test_bad_cli_arguments(cmd, capsys):
     assert main(cmd) == 2
     assert "xmin < xmax" in capsys.readouterr().err
+
+
+def test_activation_parameters_are_read_as_their_declared_type():
+    from actlab.cli import _parse_activations
+
+    assert _parse_activations("gelu:approximate=tanh, relu:grad_at_zero=1 ,elu:alpha=0.5,tanh") == [
+        ("gelu", {"approximate": "tanh"}),
+        ("relu", {"grad_at_zero": 1.0}),
+        ("elu", {"alpha": 0.5}),
+        "tanh",
+    ]
+    assert _parse_activations("rrelu:eval_slope=paper") == [("rrelu", {"eval_slope": "paper"})]
+
+
+@pytest.mark.parametrize(
+    "value, needles",
+    [
+        ("elu:alpha=abc", ["alpha='abc'", "not a number"]),
+        ("gelu:approximate=fast", ["approximate='fast'", "none", "tanh"]),
+        ("relu:grad_at_zero=0.5", ["grad_at_zero='0.5'", "0.0", "1.0"]),
+        ("elu:alhpa=1", ["alhpa", "alpha"]),
+        ("elu:alpha", ["key=value"]),
+        ("elu:alpha=-1", ["alpha", "bounds"]),
+        ("", ["names no activation"]),
+        (" , ", ["names no activation"]),
+        ("relu,,tanh", ["no activation name"]),
+        ("not_a_function", ["not_a_function"]),
+    ],
+)
+def test_bad_activation_lists_are_one_clear_error(value, needles, tmp_path, capsys):
+    rc = main(
+        ["compare", "--activations", value, "--dataset", "spirals", "--out", str(tmp_path / "o"), "--quiet"]
+    )
+    err = capsys.readouterr().err
+    assert rc == 2 and "Traceback" not in err and err.startswith("actlab: error:")
+    for n in needles:
+        assert n in err, (n, err)
+    assert not (tmp_path / "o").exists()  # rejected before anything was written

@@ -146,3 +146,107 @@ def test_compare_on_real_fashion_mnist(tmp_path):
         assert s.final_test_accuracy[0] > 0.6, s
     paths = write_compare_report(res, tmp_path)
     assert "fashion-mnist" in paths["html"].read_text()
+
+
+# --------------------------------------------------------------------------- faults
+_TINY_CLI = ["--dataset", "spirals", "--seeds", "2", "--epochs", "2", "--workers", "1", "--quiet"]
+
+
+def test_every_trial_diverging_still_writes_a_report_that_says_so(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["compare", "--activations", "relu,elu", "--lr", "1e6", "--out", str(out), *_TINY_CLI]) == 0
+    text = capsys.readouterr().out
+    assert "4 of 4 trials diverged" in text and "lower --lr" in text
+    data = _strict_json(out / "results.json")
+    assert len(data["trials"]) == 4 and all(t["diverged"] for t in data["trials"])
+    html = (out / "report.html").read_text()
+    assert "Every trial diverged" in html
+    assert html.count("data:image/png;base64,") == 5  # every plot drawn, none crashed on NaN
+    assert (out / "results.csv").is_file()
+
+
+@pytest.mark.parametrize("how", ["chmod", "EROFS", "ENOSPC"])
+def test_unwritable_out_dir_is_reported_before_training(tmp_path, monkeypatch, capsys, how):
+    import errno
+    import tempfile
+
+    import actlab.lab.compare as compare_mod
+
+    out = tmp_path / "ro" / "o"
+    if how == "chmod":
+        if os.geteuid() == 0:
+            pytest.skip("root writes into read-only directories; the EROFS case covers it")
+        out.parent.mkdir()
+        out.parent.chmod(0o500)
+    else:
+        code = getattr(errno, how)
+
+        def refuse(*a, **k):
+            raise OSError(code, os.strerror(code))
+
+        monkeypatch.setattr(tempfile, "mkstemp", refuse)
+
+    def no_training(*a, **k):
+        raise AssertionError("training started before the output directory was checked")
+
+    monkeypatch.setattr(compare_mod, "compare", no_training)
+    try:
+        rc = main(["compare", "--activations", "relu", "--out", str(out), *_TINY_CLI])
+    finally:
+        if how == "chmod":
+            out.parent.chmod(0o700)
+    err = capsys.readouterr().err
+    assert rc == 2 and str(out) in err and "Traceback" not in err
+    assert ("full" if how == "ENOSPC" else "read-only") in err
+
+
+def test_full_disk_while_writing_the_report_names_the_file(tmp_path, monkeypatch):
+    import errno
+    import io
+
+    from actlab.lab.report import OutputError
+
+    res = compare(["relu"], dataset="spirals", seeds=1, epochs=1, workers=1)
+
+    class Full(io.StringIO):
+        def write(self, s):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def fdopen(fd, *a, **k):
+        os.close(fd)
+        return Full()
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+    with pytest.raises(OutputError, match="full") as e:
+        write_compare_report(res, tmp_path)
+    monkeypatch.undo()
+    assert str(tmp_path / "report.html") in str(e.value)
+    assert list(tmp_path.iterdir()) == []  # no half-written temporaries left to fill the disk
+
+
+def test_string_parameters_from_the_command_line(tmp_path, capsys):
+    out = tmp_path / "o"
+    acts = "gelu:approximate=tanh,relu:grad_at_zero=1,elu:alpha=0.5"
+    assert main(["compare", "--activations", acts, "--out", str(out), *_TINY_CLI]) == 0
+    assert "gelu(approximate=tanh)" in capsys.readouterr().out
+    params = {
+        (t["config"]["activation"], json.dumps(t["config"]["params"]))
+        for t in _strict_json(out / "results.json")["trials"]
+    }
+    assert params == {
+        ("gelu", '{"approximate": "tanh"}'),
+        ("relu", '{"grad_at_zero": 1.0}'),
+        ("elu", '{"alpha": 0.5}'),
+    }
+
+
+def test_bad_parameters_in_the_api_fail_before_training(monkeypatch):
+    import actlab.lab.compare as compare_mod
+    from actlab.errors import ParameterError
+
+    def no_training(*a, **k):
+        raise AssertionError("training started with a bad parameter")
+
+    monkeypatch.setattr(compare_mod, "run_sweep", no_training)
+    with pytest.raises(ParameterError, match="approximate"):
+        compare([("gelu", {"approximate": "fast"})], dataset="spirals", seeds=1, epochs=1, workers=1)
