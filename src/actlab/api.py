@@ -11,6 +11,7 @@ are evaluated in float64 and rounded once, like NumPy (autograd flows through th
 from __future__ import annotations
 
 import contextlib
+import math
 import numbers
 from typing import Any, Iterator, Mapping
 
@@ -56,6 +57,7 @@ def precision(mode: str) -> Iterator[None]:
 
 
 _NP_OK = (np.float16, np.float32, np.float64)
+_F32_MAX = float(np.finfo(np.float32).max)
 
 
 def _is_tensor(x: Any) -> bool:
@@ -117,6 +119,8 @@ def prepare_params(s: ActivationSpec, params: Mapping[str, Any], x: Any, ops: An
     converted to ``x``'s array type and dtype and reshaped to broadcast along dim 1.
     """
     out: dict[str, Any] = {}
+    if ops.name != "numpy":
+        _check_representable(s, params, x)
     for p in s.params:
         v = params[p.name]
         lead = 1 if p.leading else 0
@@ -143,6 +147,39 @@ def prepare_params(s: ActivationSpec, params: Mapping[str, Any], x: Any, ops: An
             v = _channel_reshape(v, s, p.name, lead, tuple(x.shape), ops)
         out[p.name] = v
     return out
+
+
+def _check_representable(s: ActivationSpec, params: Mapping[str, Any], x: Any) -> None:
+    """Refuse parameters that overflow the dtype ``x`` is computed in (float32 for float32 and the
+    half types, float64 for float64): 1e39 in float32 is inf, which torch's kernels refuse with an
+    unrelated message and formulas turn into -inf and NaN. Infinite values given as such are
+    left to the bounds (some parameters take inf)."""
+    import torch
+
+    if x.dtype == torch.float64:
+        return  # parameters are float64 numbers or arrays: every finite one fits
+    working, big = torch.float32, _F32_MAX
+    for p in s.params:
+        v = params[p.name]
+        if isinstance(v, numbers.Real) and not isinstance(v, bool):
+            f = float(v)
+            bad = f if (math.isfinite(f) and abs(f) > big) else None
+        elif isinstance(v, np.ndarray) and v.size and v.dtype.kind == "f":
+            finite = np.abs(v[np.isfinite(v)])
+            bad = (
+                float(v.flat[np.argmax(np.where(np.isfinite(v), np.abs(v), 0.0))])
+                if (finite.size and finite.max() > big)
+                else None
+            )
+        else:
+            continue  # tensors are in a dtype of their own (learned values); strings
+        if bad is not None:
+            via = "" if working == x.dtype else f" (the working dtype of {x.dtype} input)"
+            raise ParameterError(
+                f"{s.name}: {p.name}={bad!r} cannot be represented in {working}{via}, whose finite range is "
+                f"[{-big:.8g}, {big:.8g}]; give a value within it, or evaluate in float64 "
+                f"(x.double() or actlab.precision('exact'))"
+            )
 
 
 def _full_tensor(n: int, v: Any, x: Any) -> Any:
