@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
+import numbers
+from decimal import Decimal
 from typing import Any, Callable, Mapping
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -20,13 +24,21 @@ from ..api import Activation
 from ..docs import docstring
 from ..errors import ExportError, ParameterError, ShapeError
 from ..naming import class_name
-from ..registry import all_specs, resolve_params
+from ..registry import all_specs, canonical, resolve_params
 from ..registry import spec as get_spec
 from ..spec import ActivationSpec
 from .fast import fast_path
-from .function import _check_impl, _check_memory, inplace_supported
+from .function import IMPLS, MEMORY_TIERS, _check_impl, _check_memory, inplace_supported
 
-__all__ = ["ActivationModule", "create", "from_config", "module_class", "module_classes"]
+__all__ = [
+    "MAX_NUM_PARAMETERS",
+    "MAX_PARAMETER_ELEMENTS",
+    "ActivationModule",
+    "create",
+    "from_config",
+    "module_class",
+    "module_classes",
+]
 
 
 class ActivationModule(nn.Module):
@@ -50,11 +62,18 @@ class ActivationModule(nn.Module):
     ):
         super().__init__()
         s = self.spec
+        owner = type(self).__name__
         learn = [p for p in s.params if p.learnable]
-        if not isinstance(num_parameters, int) or isinstance(num_parameters, bool) or num_parameters < 1:
+        num_parameters = _count(owner, "num_parameters", num_parameters)
+        dim = _integer(owner, "dim", dim)
+        learnable = _flag(owner, "learnable", learnable)
+        inplace = _flag(owner, "inplace", inplace)
+        impl = _choice(owner, "impl", impl, IMPLS)
+        if memory is not None:
+            memory = _choice(owner, "memory", memory, MEMORY_TIERS)
+        if dtype is not None and not (isinstance(dtype, torch.dtype) and dtype.is_floating_point):
             raise ParameterError(
-                f"{type(self).__name__}: num_parameters must be a positive integer "
-                f"(1 for a shared value, C for one per channel), got {num_parameters!r}"
+                f"{owner}: dtype must be a torch floating-point dtype (torch.float32, ...), got {dtype!r}"
             )
         if num_parameters != 1 and not learn:
             raise ParameterError(
@@ -74,6 +93,25 @@ class ActivationModule(nn.Module):
                 )
             params[learn[0].name] = init
         resolved = resolve_params(s, params)
+        factory = {"device": device, "dtype": dtype if dtype is not None else torch.get_default_dtype()}
+        big = torch.finfo(factory["dtype"]).max
+        for p in learn:
+            v = resolved[p.name]
+            if isinstance(v, torch.Tensor) and v.dim() == 0:  # an initial value given as a 0-d tensor
+                v = resolved[p.name] = float(v.detach().item())
+            if isinstance(v, float) and math.isfinite(v) and abs(v) > big:
+                raise ParameterError(
+                    f"{owner}: {p.name}={v!r} cannot be represented in {factory['dtype']}, the dtype of "
+                    f"the module's parameters, whose finite range is [{-big:.8g}, {big:.8g}]; give a "
+                    f"value within it or dtype=torch.float64"
+                )
+            if not isinstance(resolved[p.name], (int, float)):
+                raise ParameterError(
+                    f"{owner}: {p.name} is learnable; give its initial value as one number (the module "
+                    f"holds num_parameters={num_parameters} copies of it), got {resolved[p.name]!r}. "
+                    f"Set per-channel values afterwards: module.{p.name}.data.copy_(values)"
+                )
+        _check_size(owner, s, resolved, num_parameters)
         self.impl = _check_impl(impl)
         self.memory = _check_memory(memory)
         if inplace and (learn or not inplace_supported(s, resolved) or impl in ("native", "autograd")):
@@ -84,13 +122,13 @@ class ActivationModule(nn.Module):
                 f"the output as for sigmoid/tanh) with impl='auto' or 'function'"
             )
         self.inplace = bool(inplace)
-        self._given = dict(params)
+        # the checked values (plain numbers), so to_config gives JSON and spellings of one value agree
+        self._given = {k: resolved[k] for k in params}
         self.num_parameters = num_parameters
         self.dim = dim
         self.learnable = learnable
         self._fixed = {p.name: resolved[p.name] for p in s.params if not p.learnable}
         self._learn_names = [p.name for p in learn]
-        factory = {"device": device, "dtype": dtype if dtype is not None else torch.get_default_dtype()}
         for p in learn:
             shape: tuple[int, ...] = (num_parameters,)
             if p.leading:
@@ -101,7 +139,12 @@ class ActivationModule(nn.Module):
             else:
                 self.register_buffer(p.name, value)
         # fixed parameters and torch's kernel resolved once, not per call
-        self._fast = fast_path(s, self._fixed) if (not learn and impl == "auto" and not inplace) else None
+        # (a fixed value past float32's range takes the general path, which says so for float32 input)
+        self._fast = (
+            fast_path(s, self._fixed)
+            if (not learn and impl == "auto" and not inplace and not _past_float32(self._fixed))
+            else None
+        )
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         fast = self._fast
@@ -193,15 +236,24 @@ def _in_onnx_export() -> bool:
 
 
 def _rebuild(cfg: Mapping[str, Any], state: Mapping[str, Any], training: bool) -> ActivationModule:
-    m = from_config(cfg)
+    # a pickle's own to_config: built as from_config does, minus the config-file checks (a fixed
+    # parameter given as a tensor that requires grad travels as that tensor)
+    m = module_class(cfg["name"])(
+        **{k: v for k, v in cfg.items() if k not in ("name", "params")}, **cfg["params"]
+    )
     m.load_state_dict(state, assign=True)  # keep the saved dtype/device of learned values
     m.train(training)
     return m
 
 
-@functools.lru_cache(maxsize=None)
 def module_class(name: str) -> type[ActivationModule]:
-    """The generated module class for ``name`` (canonical or alias)."""
+    """The generated module class for ``name`` (canonical or alias): one class per function, so
+    ``create("swish_1")`` is an instance of ``SiLU``."""
+    return _module_class(canonical(name))
+
+
+@functools.lru_cache(maxsize=None)  # keyed by canonical names: at most one entry per catalog entry
+def _module_class(name: str) -> type[ActivationModule]:
     s = get_spec(name)
     cls = type(
         class_name(s.name),
@@ -305,12 +357,137 @@ def _same_value(a: Any, b: Any) -> bool:
 
 
 def from_config(cfg: Mapping[str, Any]) -> ActivationModule:
-    """Inverse of ``to_config``."""
-    if not isinstance(cfg, Mapping) or "name" not in cfg:
-        raise ParameterError(f"a config is a dict with 'name' and optional 'params', got {cfg!r}")
+    """Inverse of ``to_config``. Every key is checked before anything is built (a config may come
+    from a file): ``name`` a string, ``params`` a mapping of parameter names to numbers or strings,
+    ``num_parameters`` an integer in 1..MAX_NUM_PARAMETERS, ``dim`` an integer, ``learnable`` and
+    ``inplace`` booleans, ``impl`` and ``memory`` strings."""
     keys = ("num_parameters", "dim", "learnable", "inplace", "impl", "memory")
-    extra = {k: cfg[k] for k in keys if k in cfg}
-    unknown = set(cfg) - {"name", "params", *keys}
+    if not isinstance(cfg, Mapping) or "name" not in cfg:
+        raise ParameterError(
+            f"a config is a dict with 'name' and optional 'params', {', '.join(map(repr, keys))}; "
+            f"got {_short(cfg)}"
+        )
+    unknown = [k for k in cfg if k not in ("name", "params", *keys)]
     if unknown:
-        raise ParameterError(f"unknown config keys {sorted(unknown)}; valid: name, params, {', '.join(keys)}")
-    return module_class(cfg["name"])(**extra, **dict(cfg.get("params", {})))
+        raise ParameterError(
+            f"unknown config keys {', '.join(_short(k) for k in unknown)}; "
+            f"valid: name, params, {', '.join(keys)}"
+        )
+    name = cfg["name"]
+    if not isinstance(name, str):
+        raise ParameterError(
+            f"config key 'name' must be a string (an activation name such as 'relu'), "
+            f"got {type(name).__name__} {_short(name)}"
+        )
+    params = cfg.get("params", {})
+    if params is None:
+        params = {}
+    if not isinstance(params, Mapping):
+        raise ParameterError(
+            f"config key 'params' must be a dict of parameter names to values, "
+            f"got {type(params).__name__} {_short(params)}"
+        )
+    for k in params:
+        if not isinstance(k, str):
+            raise ParameterError(
+                f"config key 'params' has a key {_short(k)} of type {type(k).__name__}; parameter "
+                f"names are strings"
+            )
+    cls = module_class(name)  # unknown names raise UnknownActivationError with close matches
+    if any(k not in [p.name for p in cls.spec.params] for k in params):
+        # names the unknown parameter and close matches (module keywords such as 'inplace' or
+        # 'device' are config keys or not config at all, never parameters)
+        resolve_params(cls.spec, params)
+    for k, v in params.items():
+        if not isinstance(v, (numbers.Real, Decimal, str)) or isinstance(v, (bool, np.bool_)):
+            raise ParameterError(
+                f"config key 'params': {k!r} must be a number or a string, got {type(v).__name__} {_short(v)}"
+            )
+    extra = {k: cfg[k] for k in keys if k in cfg}
+    owner = f"from_config({name!r})"
+    if "num_parameters" in extra:
+        extra["num_parameters"] = _count(owner, "config key 'num_parameters'", extra["num_parameters"])
+    if "dim" in extra:
+        extra["dim"] = _integer(owner, "config key 'dim'", extra["dim"])
+    for k in ("learnable", "inplace"):
+        if k in extra:
+            extra[k] = _flag(owner, f"config key {k!r}", extra[k])
+    if "impl" in extra:
+        extra["impl"] = _choice(owner, "config key 'impl'", extra["impl"], IMPLS)
+    if extra.get("memory") is not None:
+        extra["memory"] = _choice(owner, "config key 'memory'", extra["memory"], MEMORY_TIERS)
+    return cls(**extra, **dict(params))
+
+
+# --------------------------------------------------------------------------- checks
+MAX_NUM_PARAMETERS = 1 << 20
+"""Largest ``num_parameters`` (channels of a per-channel parameter) a module accepts."""
+MAX_PARAMETER_ELEMENTS = 1 << 24
+"""Largest number of values a module allocates for its learnable parameters, all together
+(num_parameters times APL's hinges, per parameter): 64 MiB in float32."""
+
+_F32_MAX = float(np.finfo(np.float32).max)
+
+
+def _short(v: Any) -> str:
+    try:
+        r = repr(v)
+    except Exception:  # e.g. an int past Python's int-to-str limit
+        r = f"<{type(v).__name__}>"
+    return r if len(r) <= 80 else r[:60] + "..." + r[-10:]
+
+
+def _count(owner: str, key: str, n: Any) -> int:
+    if (
+        not isinstance(n, numbers.Integral)
+        or isinstance(n, (bool, np.bool_))
+        or not 1 <= n <= MAX_NUM_PARAMETERS
+    ):
+        raise ParameterError(
+            f"{owner}: {key} must be a positive integer at most MAX_NUM_PARAMETERS = {MAX_NUM_PARAMETERS} "
+            f"(actlab.torch.modules; 1 for a shared value, C for one per channel), got "
+            f"{type(n).__name__} {_short(n)}"
+        )
+    return int(n)
+
+
+def _integer(owner: str, key: str, v: Any) -> int:
+    if not isinstance(v, numbers.Integral) or isinstance(v, (bool, np.bool_)):
+        raise ParameterError(
+            f"{owner}: {key} must be an integer (an axis such as -1), got {type(v).__name__} {_short(v)}"
+        )
+    return int(v)
+
+
+def _flag(owner: str, key: str, v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise ParameterError(
+            f"{owner}: {key} must be True or False, got {type(v).__name__} {_short(v)}; strings such as "
+            f"'false' or 'no' are not read as booleans"
+        )
+    return v
+
+
+def _choice(owner: str, key: str, v: Any, allowed: tuple) -> str:
+    if not isinstance(v, str) or v not in allowed:
+        raise ParameterError(f"{owner}: {key}={_short(v)} is not one of {', '.join(map(repr, allowed))}")
+    return v
+
+
+def _check_size(owner: str, s: ActivationSpec, resolved: Mapping[str, Any], num_parameters: int) -> None:
+    """Refuse, before allocating, learnable parameters with more values than MAX_PARAMETER_ELEMENTS."""
+    total = 0
+    for p in s.params:
+        if p.learnable:
+            total += num_parameters * (int(resolved[p.leading]) if p.leading else 1)
+    if total > MAX_PARAMETER_ELEMENTS:
+        lead = [f"{p.leading}={resolved[p.leading]}" for p in s.params if p.learnable and p.leading]
+        raise ParameterError(
+            f"{owner}: num_parameters={num_parameters}{' with ' + lead[0] if lead else ''} would allocate "
+            f"{total} learnable values, more than MAX_PARAMETER_ELEMENTS = {MAX_PARAMETER_ELEMENTS} "
+            f"(actlab.torch.modules); use fewer channels{' or hinges' if lead else ''}"
+        )
+
+
+def _past_float32(fixed: Mapping[str, Any]) -> bool:
+    return any(isinstance(v, float) and math.isfinite(v) and abs(v) > _F32_MAX for v in fixed.values())
