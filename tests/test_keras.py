@@ -365,6 +365,53 @@ def test_bad_names_parameters_and_inputs_give_clear_errors():
         ak.softmax(np.ones((2, 3), "float32"), axis=2)
 
 
+@pytest.mark.parametrize(
+    "config, match",
+    [
+        ({"name": {"a": 1}}, r"'name' must be a string .* got dict"),
+        ({"name": ["elu"]}, r"'name' must be a string .* got list"),
+        ({"name": "elu", "params": [("alpha", 0.5)]}, r"'params' must be a dict"),
+        ({"name": "elu", "params": {"alpha": True}}, r"alpha must be a number, got bool"),
+        ({"name": "elu", "params": {"alpha": [0.5, 1.0]}}, r"alpha takes one number"),
+        ({"name": "elu", "params": {"alpha": 10**400}}, r"too large to be a float64"),
+        ({"name": "softmax", "axis": "1"}, r"axis must be an integer, got str"),
+        ({"name": "softmax", "axis": True}, r"axis must be an integer, got bool"),
+    ],
+)
+def test_untrusted_function_configs_are_checked(config, match):
+    with pytest.raises(ParameterError, match=match):
+        ak.ActivationFunction.from_config(config)
+
+
+def test_untrusted_layer_configs_are_checked():
+    for key, value in (("trainable", "false"), ("trainable", 0), ("autocast", "no")):
+        with pytest.raises(ParameterError, match=rf"PReLU: {key} must be True or False"):
+            ak.PReLU.from_config({key: value})
+    with pytest.raises(ParameterError, match=r"Softmax: axis must be an integer, got float"):
+        ak.Softmax.from_config({"axis": 1.0})
+    with pytest.raises(ParameterError, match=r"RReLU: seed must be an integer, got str"):
+        ak.RReLU.from_config({"seed": "7"})
+    with pytest.raises(ParameterError, match=r"ActivationCall\('elu'\): 'training' must be True or False"):
+        ak.ActivationCall("elu", {}, training="false")
+
+
+def test_number_types_are_saved_as_plain_numbers():
+    from decimal import Decimal
+    from fractions import Fraction
+
+    f = ak.get("elu", alpha=Fraction(1, 4))
+    assert f.get_config() == {"name": "elu", "params": {"alpha": 0.25}}
+    assert type(f.get_config()["params"]["alpha"]) is float
+    layer = ak.ELU(alpha=Decimal("0.25"))
+    assert layer.get_config()["alpha"] == 0.25 and type(layer.get_config()["alpha"]) is float
+
+
+def test_aliases_give_the_canonical_class_and_function():
+    assert ak.layer_class("swish_1") is ak.layer_class("silu") is ak.SiLU
+    assert ak.function("Swish-1") is ak.function("silu")
+    assert isinstance(ak.create("sigmoid linear unit"), ak.SiLU)
+
+
 def test_import_without_keras_names_the_extra():
     code = "import sys; sys.modules['keras'] = None\nimport actlab.keras"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

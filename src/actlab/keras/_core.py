@@ -16,16 +16,17 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+from decimal import Decimal
 from typing import Any, Callable, Mapping
 
 import keras
 import numpy as np
 from keras import ops as K
 
-from ..errors import InputTypeError, ParameterError, ShapeError
+from ..errors import ActlabError, InputTypeError, ParameterError, ShapeError
 from ..naming import class_name
 from ..ops import keras as kops
-from ..registry import all_specs, bind_params, resolve_params
+from ..registry import all_specs, bind_params, canonical, resolve_params
 from ..registry import spec as get_spec
 from ..spec import ActivationSpec
 
@@ -193,9 +194,26 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
+def _short(v: Any) -> str:
+    try:
+        r = repr(v)
+    except Exception:  # e.g. an int past Python's int-to-str limit
+        r = f"<{type(v).__name__}>"
+    return r if len(r) <= 80 else r[:60] + "..." + r[-10:]
+
+
+def _check_int(owner: str, key: str, v: Any) -> None:
+    if not isinstance(v, numbers.Integral) or isinstance(v, (bool, np.bool_)):
+        raise ParameterError(f"{owner}: {key} must be an integer, got {type(v).__name__} {_short(v)}")
+
+
 def _check_scalars(s: ActivationSpec, params: Mapping[str, Any], what: str) -> None:
     for k, v in params.items():
-        if not (isinstance(v, (numbers.Real, str)) or v is None or isinstance(v, (list, tuple, np.ndarray))):
+        if not (
+            isinstance(v, (numbers.Real, Decimal, str))
+            or v is None
+            or isinstance(v, (list, tuple, np.ndarray))
+        ):
             raise ParameterError(
                 f"{s.name}: {what} {k} must be a number (or a list of numbers), got "
                 f"{type(v).__name__}; tensors cannot be saved in a Keras config"
@@ -213,13 +231,25 @@ class ActivationFunction:
     """
 
     def __init__(self, name: str, params: Mapping[str, Any] | None = None, axis: int = -1):
+        if not isinstance(name, str):
+            raise ParameterError(
+                f"ActivationFunction: 'name' must be a string (an activation name such as 'elu'), got "
+                f"{type(name).__name__} {_short(name)}"
+            )
+        if params is not None and not isinstance(params, Mapping):
+            raise ParameterError(
+                f"ActivationFunction({name!r}): 'params' must be a dict of parameter names to values, "
+                f"got {type(params).__name__} {_short(params)}"
+            )
         s = get_spec(name)
+        _check_int(f"ActivationFunction({name!r})", "axis", axis)
         given = dict(params or {})
         _check_scalars(s, given, "parameter")
         self.spec = s
         self.params = resolve_params(s, given)
-        self._given = {k: _jsonable(v) for k, v in given.items()}
-        self.axis = axis
+        # the checked values (floats, lists of floats): JSON in get_config whatever number type came in
+        self._given = {k: _jsonable(self.params[k]) for k in given}
+        self.axis = int(axis)
         # Keras and people read __name__ off activation callables (summaries, error messages).
         self.__name__ = s.name
 
@@ -261,7 +291,12 @@ class ActivationCall(keras.Operation):
     def __init__(self, name: str, params: Mapping[str, Any], axis: int = -1, training: bool = False):
         super().__init__()
         self.act = ActivationFunction(name, params, axis)
-        self.training = bool(training)
+        if not isinstance(training, bool):
+            raise ParameterError(
+                f"ActivationCall({name!r}): 'training' must be True or False, got "
+                f"{type(training).__name__} {_short(training)}"
+            )
+        self.training = training
 
     def call(self, x: Any) -> Any:
         return self.act(x, training=self.training)
@@ -297,10 +332,14 @@ def get(name: str, *, axis: int = -1, **params: Any) -> ActivationFunction:
     return ActivationFunction(name, params, axis=axis)
 
 
-@functools.lru_cache(maxsize=None)
 def function(name: str) -> Callable[..., Any]:
     """The registered functional form of ``name``: ``f(x, *params, axis=-1, training=False,
     seed=None, **params)``, usable directly as ``Dense(64, activation=actlab.keras.mish)``."""
+    return _function(canonical(name))
+
+
+@functools.lru_cache(maxsize=None)  # canonical names only: one entry per catalog entry
+def _function(name: str) -> Callable[..., Any]:
     s = get_spec(name)
 
     def fn(x: Any, *args: Any, axis: int = -1, training: bool = False, seed: Any = None, **params: Any):
@@ -348,10 +387,22 @@ class ActivationLayer(keras.layers.Layer):
         unknown = {k: kwargs[k] for k in kwargs if k not in _LAYER_KWARGS}
         if unknown:
             resolve_params(s, {**given, **unknown})  # raises ParameterError naming close matches
+        owner = type(self).__name__
+        for key in ("trainable", "autocast"):
+            if key in kwargs and not isinstance(kwargs[key], bool):
+                raise ParameterError(
+                    f"{owner}: {key} must be True or False, got {type(kwargs[key]).__name__} "
+                    f"{_short(kwargs[key])}; strings such as 'false' are not read as booleans"
+                )
+        if kwargs.get("name") is not None and not isinstance(kwargs["name"], str):
+            raise ParameterError(f"{owner}: name must be a string, got {type(kwargs['name']).__name__}")
+        _check_int(owner, "axis", axis)
+        if seed is not None:
+            _check_int(owner, "seed", seed)
         super().__init__(**kwargs)
         _check_scalars(s, given, "initial value of")
-        self._given = {k: _jsonable(v) for k, v in given.items()}
         resolved = resolve_params(s, given)
+        self._given = {k: _jsonable(resolved[k]) for k in given}
         learn = [p for p in s.params if p.learnable]
         for p in learn:
             if not isinstance(resolved[p.name], numbers.Real):
@@ -363,14 +414,24 @@ class ActivationLayer(keras.layers.Layer):
         self._init = {p.name: float(resolved[p.name]) for p in learn}
         self._learn = [p.name for p in learn]
         self.shared_axes = _check_shared_axes(type(self).__name__, shared_axes)
-        if s.kind != "elementwise" and not isinstance(axis, int):
-            raise ParameterError(f"{type(self).__name__}: axis must be an integer, got {axis!r}")
-        self.axis = axis
+        self.axis = int(axis)
         self.seed = seed
         if s.stochastic:
             # a layer-owned generator keeps the random draws traceable under jit (JAX backend)
             self.seed_generator = keras.random.SeedGenerator(seed)
         self.supports_masking = True
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> ActivationLayer:
+        if not isinstance(config, Mapping):
+            raise ParameterError(f"{cls.__name__}: a layer config is a dict, got {type(config).__name__}")
+        try:
+            return super().from_config(config)
+        except TypeError as e:
+            # Keras wraps every construction error in a TypeError; ours already name the key and fix
+            if isinstance(e.__context__, ActlabError):
+                raise e.__context__ from None
+            raise
 
     def build(self, input_shape: Any) -> None:
         s = self.spec
@@ -457,9 +518,14 @@ def _param_shape(owner: str, input_shape: tuple, shared_axes: Any) -> tuple[int,
     return tuple(shape)
 
 
-@functools.lru_cache(maxsize=None)
 def layer_class(name: str) -> type[ActivationLayer]:
-    """The generated, registered Keras layer class for ``name`` (canonical or alias)."""
+    """The generated, registered Keras layer class for ``name`` (canonical or alias): one class
+    per function, whichever spelling asks for it."""
+    return _layer_class(canonical(name))
+
+
+@functools.lru_cache(maxsize=None)  # canonical names only: one entry per catalog entry
+def _layer_class(name: str) -> type[ActivationLayer]:
     s = get_spec(name)
     cls = type(
         class_name(s.name),
