@@ -80,17 +80,38 @@ def activation_label(activation: ActivationLike) -> str:
     return getattr(activation, "__name__", type(activation).__name__)
 
 
-def make_activation(activation: ActivationLike) -> nn.Module:
+def make_activation(activation: ActivationLike, memory: str | None = None) -> nn.Module:
     """A fresh activation module from a name, (name, params), config dict, module class,
-    module instance (deep-copied, so layers never share learnable parameters) or factory."""
-    from ..torch import create
+    module instance (deep-copied, so layers never share learnable parameters) or factory.
 
+    ``memory``: the :data:`actlab.torch.MEMORY_TIERS` tier the module saves for backward with
+    (None: the process-wide one, ``actlab.torch.memory(...)``). It is set on catalog modules
+    (names, pairs, config dicts, actlab module classes and instances); any other module has no
+    tiers, so a tier other than None or ``"default"`` is refused for it.
+    """
+    from ..torch import MEMORY_TIERS, ActivationModule, create
+
+    if memory is not None and memory not in MEMORY_TIERS:
+        raise ParameterError(f"memory={memory!r} is not one of {', '.join(MEMORY_TIERS)}")
     np_ = _name_params(activation)
     if np_ is not None and not isinstance(activation, nn.Module):
         name, params = np_
-        return create(name, **params)
+        return create(name, memory=memory, **params) if memory is not None else create(name, **params)
+    if memory not in (None, "default") and not (
+        isinstance(activation, ActivationModule)
+        or (isinstance(activation, type) and issubclass(activation, ActivationModule))
+    ):
+        raise ParameterError(
+            f"memory={memory!r} applies to actlab's activation modules; {activation!r} is not one. "
+            "Give the activation by name (e.g. 'gelu') or leave memory at 'default'"
+        )
     if isinstance(activation, nn.Module):
-        return copy.deepcopy(activation)
+        m = copy.deepcopy(activation)
+        if memory is not None:
+            m.memory = memory
+        return m
+    if isinstance(activation, type) and issubclass(activation, ActivationModule) and memory is not None:
+        return activation(memory=memory)
     if isinstance(activation, type) and issubclass(activation, nn.Module):
         return activation()
     if callable(activation):
@@ -180,6 +201,7 @@ def build_model(
     init: str = "default",
     output_activation: ActivationLike = None,
     seed: int = 0,
+    memory: str | None = None,
 ) -> nn.Module:
     """An ``nn.Sequential`` classifier producing logits (or ``output_activation`` of them).
 
@@ -194,6 +216,9 @@ def build_model(
         init: one of :data:`INITS`.
         output_activation: appended after the classifier (None: raw logits, for cross-entropy).
         seed: seeds the weight draw without disturbing torch's global RNG.
+        memory: the memory tier of every hidden activation (see :func:`make_activation`; the
+            output activation keeps the process-wide one). ``"2bit"``/``"3bit"``/``"4bit"``
+            make smooth activations' gradients approximate.
     """
     if kind not in MODELS:
         raise ParameterError(f"unknown model kind {kind!r}; valid: {', '.join(MODELS)}")
@@ -212,7 +237,7 @@ def build_model(
             layers.append(("flatten", nn.Flatten()))
             for i in range(1, depth + 1):
                 layers.append((f"fc{i}", nn.Linear(d, width)))
-                layers.append((f"act{i}", make_activation(activation)))
+                layers.append((f"act{i}", make_activation(activation, memory)))
                 d = width
             layers.append(("out", nn.Linear(d, n_classes)))
         else:
@@ -226,7 +251,7 @@ def build_model(
             specs = ((5, 2, True), (5, 2, True), (3, 1, False))
             for i, (cout, (k, pad, pool)) in enumerate(zip(chans, specs), start=1):
                 layers.append((f"conv{i}", nn.Conv2d(c, cout, k, padding=pad)))
-                layers.append((f"act{i}", make_activation(activation)))
+                layers.append((f"act{i}", make_activation(activation, memory)))
                 if pool and min(h, w) >= 2:
                     layers.append((f"pool{i}", nn.MaxPool2d(2)))
                     h, w = h // 2, w // 2

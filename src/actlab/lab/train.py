@@ -11,6 +11,11 @@ What is measured, per epoch:
 - ``test_accuracy``: on the test set after the epoch, with the model in eval mode;
 - ``epoch_seconds``: wall time of the epoch's training steps only (evaluation excluded).
 
+``memory`` is the :data:`actlab.torch.MEMORY_TIERS` tier every hidden activation is built with
+(``"2bit"``/``"3bit"``/``"4bit"``: smooth activations keep a few-bit code of f' for backward,
+so their gradients are approximate). ``saved_bytes_per_element`` is measured on the first
+training step: the bytes the activation modules saved for backward, over their input elements.
+
 ``epochs_to_target`` is the first epoch (1-based) whose training error is <= ``target_error``,
 ``seconds_to_target`` the training time up to and including it. A non-finite loss stops the
 trial (``diverged=True``); its curves are then shorter than ``epochs``. At the end, one pass
@@ -74,6 +79,7 @@ class TrialConfig:
     data_dir: str | None = None
     n_test: int | None = None
     data_seed: int = 0
+    memory: str = "default"
 
     def __post_init__(self) -> None:
         if not isinstance(self.activation, str):
@@ -96,6 +102,10 @@ class TrialConfig:
             )
         if not isinstance(self.params, dict):
             raise ParameterError(f"params must be a dict of activation parameters, got {self.params!r}")
+        from ..torch import MEMORY_TIERS
+
+        if not isinstance(self.memory, str) or self.memory not in MEMORY_TIERS:
+            raise ParameterError(f"unknown memory tier {self.memory!r}; valid: {', '.join(MEMORY_TIERS)}")
         self.lr = float(self.lr)
         self.momentum = float(self.momentum)
 
@@ -108,10 +118,17 @@ class TrialConfig:
         return cls(**{k: v for k, v in d.items() if k in known})
 
     def key(self) -> str:
-        """Stable id: readable prefix + hash of every field (same config, same key, any process)."""
-        blob = json.dumps(self.to_dict(), sort_keys=True, default=str)
+        """Stable id: readable prefix + hash of every field (same config, same key, any process).
+
+        ``memory="default"`` is left out of the hash (and the prefix), so stores written before
+        the field existed keep their keys; any other tier is a different trial."""
+        d = self.to_dict()
+        if d["memory"] == "default":
+            del d["memory"]
+        blob = json.dumps(d, sort_keys=True, default=str)
         h = hashlib.sha256(blob.encode()).hexdigest()[:16]
-        return f"{self.activation}/{self.dataset}/{self.model}/seed{self.seed}/lr{self.lr:g}/{h}"
+        tier = "" if self.memory == "default" else f"/{self.memory}"
+        return f"{self.activation}/{self.dataset}/{self.model}/seed{self.seed}/lr{self.lr:g}{tier}/{h}"
 
 
 @dataclass
@@ -132,6 +149,9 @@ class TrialResult:
     diverged: bool
     wall_seconds: float = 0.0
     n_parameters: int = 0
+    # bytes the hidden activations saved for backward per input element, first training step
+    # (NaN: not measured, e.g. a result stored before this was measured)
+    saved_bytes_per_element: float = math.nan
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -208,6 +228,52 @@ class _Adam:
             p.addcdiv_(m, denom, value=-self.lr / c1)
 
 
+class _SavedBytes:
+    """Counts what the hidden activation modules (``act1``, ``act2``, ...) save for backward in
+    one forward pass: ``with counter: model(x)``. Each activation's forward runs inside its own
+    ``saved_tensors_hooks`` (entered by a pre-hook, left by a hook), whose pack function adds up
+    the bytes and returns the tensor unchanged, so training is not affected."""
+
+    def __init__(self, model: torch.nn.Module):
+        self.mods = [m for n, m in model.named_children() if n.startswith("act")]
+        self.bytes = 0
+        self.elements = 0
+        self.pending = bool(self.mods)
+        self._handles: list[Any] = []
+        self._ctx: list[Any] = []
+
+    def _pack(self, t: torch.Tensor) -> torch.Tensor:
+        self.bytes += t.numel() * t.element_size()
+        return t
+
+    def _pre(self, module: torch.nn.Module, args: tuple) -> None:
+        if args and isinstance(args[0], torch.Tensor):
+            self.elements += args[0].numel()
+        ctx = torch.autograd.graph.saved_tensors_hooks(self._pack, lambda t: t)
+        ctx.__enter__()
+        self._ctx.append(ctx)
+
+    def _post(self, module: torch.nn.Module, args: tuple, out: Any) -> None:
+        self._ctx.pop().__exit__(None, None, None)
+
+    def __enter__(self) -> _SavedBytes:
+        for m in self.mods:
+            self._handles.append(m.register_forward_pre_hook(self._pre))
+            self._handles.append(m.register_forward_hook(self._post))
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        for h in self._handles:
+            h.remove()
+        self._handles.clear()
+        while self._ctx:  # a forward that raised
+            self._ctx.pop().__exit__(None, None, None)
+        self.pending = False
+
+    def per_element(self) -> float:
+        return self.bytes / self.elements if self.elements else math.nan
+
+
 def _evaluate(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, chunk: int = 1024) -> float:
     model.eval()
     correct = 0
@@ -248,7 +314,9 @@ def _train(cfg: TrialConfig, data: Dataset, t_start: float) -> TrialResult:
         depth=cfg.depth,
         init=cfg.init,
         seed=cfg.seed,
+        memory=cfg.memory,
     )
+    saved = _SavedBytes(model)
     opt = (
         _SGD(model.parameters(), cfg.lr, cfg.momentum)
         if cfg.optimizer == "sgd"
@@ -272,7 +340,11 @@ def _train(cfg: TrialConfig, data: Dataset, t_start: float) -> TrialResult:
         for i in range(0, n, cfg.batch_size):
             idx = perm[i : i + cfg.batch_size]
             xb, yb = xtr[idx], ytr[idx]
-            out = model(xb)
+            if saved.pending:
+                with saved:
+                    out = model(xb)
+            else:
+                out = model(xb)
             loss = F.cross_entropy(out, yb)
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -324,6 +396,7 @@ def _train(cfg: TrialConfig, data: Dataset, t_start: float) -> TrialResult:
         diverged=diverged,
         wall_seconds=time.perf_counter() - t_start,
         n_parameters=sum(p.numel() for p in model.parameters()),
+        saved_bytes_per_element=saved.per_element(),
     )
 
 
