@@ -241,6 +241,22 @@ def _floats(text: str) -> list[float]:
         raise ActlabError(f"expected comma-separated numbers, e.g. 0.01,0.03,0.1; got {text!r}") from e
 
 
+def _memory_tiers(text: str) -> list[str]:
+    """``--memory default,3bit``: the tiers, checked (names, repeats) before anything runs."""
+    from .torch import MEMORY_TIERS
+
+    items = [t.strip() for t in text.split(",")]
+    bad = [t for t in items if t not in MEMORY_TIERS]
+    if bad or not items:
+        raise ParameterError(
+            f"--memory {text!r}: {', '.join(map(repr, bad)) or 'no tier'} is not a memory tier; give one "
+            f"or more of {', '.join(MEMORY_TIERS)}, comma-separated (e.g. --memory default,3bit,2bit)"
+        )
+    if len(set(items)) != len(items):
+        raise ParameterError(f"--memory {text!r} lists a tier twice")
+    return items
+
+
 def _cmd_compare(a: argparse.Namespace) -> int:
     from .lab.compare import DEFAULT_ACTIVATIONS, _fmt_ci, compare, write_compare_report
     from .lab.data import load_dataset
@@ -251,6 +267,7 @@ def _cmd_compare(a: argparse.Namespace) -> int:
     store = out / "results.sqlite"
     # everything that can be checked is checked before anything trains
     acts = _parse_activations(a.activations) if a.activations is not None else list(DEFAULT_ACTIVATIONS)
+    tiers = _memory_tiers(a.memory)
     check_writable_dir(out)
     if a.fresh:
         moved = _move_store_aside(store)
@@ -287,6 +304,7 @@ def _cmd_compare(a: argparse.Namespace) -> int:
                 init=a.init,
                 width=a.width,
                 depth=a.depth,
+                memory=tiers,
                 n_train=a.n_train,
                 n_test=a.n_test,
                 target_error=a.target_error,
@@ -312,9 +330,11 @@ def _cmd_compare(a: argparse.Namespace) -> int:
         return 130
     paths = write_compare_report(res, out)
     w = max(len(s.label) for s in res.summaries)
+    tiers = res.settings.get("memory") or ["default"]
+    show_mem = tiers != ["default"]  # saved bytes and the stated f' error, when a tier was chosen
     print(
         f"{'activation':<{w}}  {'lr':>6}  {'test accuracy [95% CI]':<26}  {'epochs to target':<22}  "
-        "dead    saturated"
+        "dead    saturated" + ("  bytes/elem  f' error" if show_mem else "")
     )
 
     def pct(v: float) -> str:  # NaN: not measured (every seed diverged)
@@ -329,6 +349,12 @@ def _cmd_compare(a: argparse.Namespace) -> int:
             f"{s.label:<{w}}  {s.lr:>6g}  {_fmt_ci(s.final_test_accuracy, pct=True):<26}  "
             f"{ett + f' ({s.n_reached_target}/{len(s.seeds)})':<22}  {pct(s.dead_fraction[0])}  "
             f"{pct(s.saturated_fraction[0])}"
+            + (
+                f"  {s.saved_bytes_per_element:>10.3g}  "
+                + (f"{100 * s.gradient_error:7.1f}%" if s.gradient_error > 0 else "   exact")
+                if show_mem
+                else ""
+            )
         )
     n_div = sum(r.diverged for r in res.results)
     if n_div:
@@ -337,7 +363,9 @@ def _cmd_compare(a: argparse.Namespace) -> int:
             + ("; lower --lr or use --lr-grid" if n_div == res.n_done else "")
         )
     print(
-        f"\n{res.n_done} trials ({len(res.summaries)} activations x {len(res.settings['seeds'])} seeds) on "
+        f"\n{res.n_done} trials ({len(res.settings['activations'])} activations x "
+        + (f"{len(tiers)} memory tiers x " if len(tiers) > 1 else "")
+        + f"{len(res.settings['seeds'])} seeds) on "
         f"{res.settings['dataset']} in {res.wall_seconds:.1f} s with {res.settings['runner']}: "
         f"{res.n_run} run here, {res.n_from_store} read back from {store}, {res.n_by_others} run by "
         "another process sharing it"
@@ -559,6 +587,14 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--init", default="default", choices=("default", "he", "xavier", "lecun", "actlab"))
     q.add_argument("--width", type=int, default=128)
     q.add_argument("--depth", type=int, default=2, help="hidden layers of the MLP")
+    q.add_argument(
+        "--memory",
+        default="default",
+        metavar="TIERS",
+        help="what the activations save for backward: default, lean (1-bit mask, exact, piecewise-linear "
+        "functions), 2bit, 3bit, 4bit (few-bit f' code for smooth functions: approximate gradient); "
+        "several, comma-separated, run each activation at each tier (e.g. default,3bit,2bit)",
+    )
     q.add_argument("--n-train", type=int, default=None, help="use a random subset of the training set")
     q.add_argument("--n-test", type=int, default=None, help="use a random subset of the test set")
     q.add_argument("--target-error", type=float, default=None, help="training error for epochs-to-target")

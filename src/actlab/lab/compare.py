@@ -5,6 +5,10 @@ from a grid first), through any runner, into a resumable store, and summarises e
 activation with bootstrap confidence intervals over seeds. :func:`write_compare_report` writes
 ``report.html`` (self-contained), ``results.json`` and ``results.csv``.
 
+``memory`` gives the :data:`actlab.torch.MEMORY_TIERS` tier every hidden activation is built
+with; several tiers are a grid axis (each activation x tier is compared as its own entry,
+labelled ``gelu [3bit]``), so exact and few-bit gradients can be compared in one run.
+
 The defaults are the README's main job: 10 activations x 3 seeds, scikit-learn's digits, a
 2 x 128 MLP, 30 epochs of SGD (lr 0.05, momentum 0.9, batch 64, no regularisation), two local
 worker processes.
@@ -33,6 +37,7 @@ __all__ = [
     "CompareResult",
     "DEFAULT_ACTIVATIONS",
     "compare",
+    "stated_gradient_error",
     "default_epochs",
     "default_target_error",
     "summarise",
@@ -89,6 +94,12 @@ class ActivationSummary:
     saturated_fraction: CI3
     seconds_per_epoch: float
     curves: dict[str, dict[str, list[float]]] = field(repr=False, default_factory=dict)
+    memory: str = "default"
+    # measured on each trial's first step: bytes the activations saved for backward per element
+    saved_bytes_per_element: float = math.nan
+    # the stated relative RMS error of f' under N(0,1) (actlab.fewbit) where the tier makes the
+    # gradient approximate; 0.0 where it stays exact
+    gradient_error: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -157,6 +168,47 @@ def _label(name: str, params: dict) -> str:
     return name + (f"({', '.join(f'{k}={v}' for k, v in sorted(params.items()))})" if params else "")
 
 
+def _tiers(memory: str | Sequence[str]) -> list[str]:
+    from ..torch import MEMORY_TIERS
+
+    items = [memory] if isinstance(memory, str) else list(memory)
+    if not items:
+        raise ParameterError(f"memory names no tier; give one or more of {', '.join(MEMORY_TIERS)}")
+    for t in items:
+        if not isinstance(t, str) or t not in MEMORY_TIERS:
+            raise ParameterError(
+                f"memory tier {t!r} is not one of {', '.join(MEMORY_TIERS)}: 'default' saves what torch "
+                "saves, 'lean' a 1-bit mask for piecewise-linear functions (exact), '2bit'/'3bit'/'4bit' "
+                "also a few-bit code of f' for smooth functions (approximate gradient)"
+            )
+    if len(set(items)) != len(items):
+        raise ParameterError(f"memory tiers listed twice: {items}")
+    return items
+
+
+def stated_gradient_error(name: str, params: dict, memory: str) -> float:
+    """The relative RMS error of f' under N(0, 1) that ``memory`` gives ``name`` with ``params``
+    in the lab's models (:func:`actlab.fewbit.fewbit`), 0.0 where the gradient stays exact: the
+    default and lean tiers, piecewise-linear functions (exact 1-bit mask), constant slopes and
+    learnable parameters (the few-bit code needs fixed ones)."""
+    from ..torch.fewbit import tier_bits
+
+    bits = tier_bits(memory)
+    if not bits:
+        return 0.0
+    from ..fewbit import fewbit
+    from ..registry import resolve_params, spec
+    from ..torch.function import _fewbit_applies
+
+    s = spec(name)
+    if any(p.learnable for p in s.params):
+        return 0.0
+    resolved = resolve_params(s, params)
+    if not _fewbit_applies(s, resolved):
+        return 0.0
+    return float(fewbit(s.name, bits, resolved).relative_error)
+
+
 def _seeds(seeds: int | Sequence[int]) -> list[int]:
     if isinstance(seeds, bool):
         raise ParameterError(f"seeds is a count or a list of seeds, got {seeds!r}")
@@ -187,6 +239,7 @@ def compare(
     init: str = "default",
     width: int = 128,
     depth: int = 2,
+    memory: str | Sequence[str] = "default",
     n_train: int | None = None,
     n_test: int | None = None,
     target_error: float | None = None,
@@ -209,6 +262,10 @@ def compare(
         lr: the learning rate of every activation, unless ``lr_grid`` is given: then each
             activation gets the grid's best by ``lr_rule`` from short probe runs on a separate
             seed (:func:`actlab.lab.train.choose_lr`).
+        memory: the memory tier (:data:`actlab.torch.MEMORY_TIERS`) every hidden activation is
+            built with, or several: each activation is then run at each tier (its own summary,
+            labelled ``name [tier]``; with one tier labels are the plain names). Part of every
+            trial's key, so different tiers are different trials in the store.
         target_error: training error for epochs/seconds-to-target (default per dataset).
         runner, workers, address: see :func:`actlab.lab.runners.make_runner`; ``local`` uses
             min(2, cores) workers by default here.
@@ -219,12 +276,16 @@ def compare(
     finished so far (all of them kept in ``store``).
     """
     t0 = time.perf_counter()
-    acts = [_parse_activation(a) for a in (activations if activations is not None else DEFAULT_ACTIVATIONS)]
-    if not acts:
+    acts0 = [_parse_activation(a) for a in (activations if activations is not None else DEFAULT_ACTIVATIONS)]
+    if not acts0:
         raise ParameterError("no activations to compare")
-    labels = [_label(n, p) for n, p in acts]
-    if len(set(labels)) != len(labels):
-        raise ParameterError(f"activations listed twice: {labels}")
+    labels0 = [_label(n, p) for n, p in acts0]
+    if len(set(labels0)) != len(labels0):
+        raise ParameterError(f"activations listed twice: {labels0}")
+    tiers = _tiers(memory)
+    # the variants compared: activation x tier, activation-major (gelu, gelu [3bit], silu, ...)
+    acts = [(n, p, t) for n, p in acts0 for t in tiers]
+    labels = [lab if len(tiers) == 1 else f"{lab} [{t}]" for lab in labels0 for t in tiers]
     seed_list = _seeds(seeds)
     if lr_rule not in LR_RULES:
         raise ParameterError(f"unknown lr rule {lr_rule!r}; valid: {', '.join(LR_RULES)}")
@@ -272,8 +333,8 @@ def compare(
         lrs = {lab: float(lr) for lab in labels}
         if grid is not None:
             protos = {
-                lab: TrialConfig(activation=n, params=p, seed=seed_list[0], lr=grid[0], **base)
-                for lab, (n, p) in zip(labels, acts)
+                lab: TrialConfig(activation=n, params=p, memory=t, seed=seed_list[0], lr=grid[0], **base)
+                for lab, (n, p, t) in zip(labels, acts)
             }
             probes = {lab: lr_probe_configs(c, grid, probe_epochs=probe_epochs) for lab, c in protos.items()}
             flat = [c for cs in probes.values() for c in cs]
@@ -292,8 +353,8 @@ def compare(
                     lrs[lab] = ch.lr
         if not interrupted:
             trials = [
-                TrialConfig(activation=n, params=p, seed=s, lr=lrs[lab], **base)
-                for lab, (n, p) in zip(labels, acts)
+                TrialConfig(activation=n, params=p, memory=t, seed=s, lr=lrs[lab], **base)
+                for lab, (n, p, t) in zip(labels, acts)
                 for s in seed_list
             ]
             sw = run_sweep(trials, store=st, runner=run_obj, progress=progress, desc="trials")
@@ -315,7 +376,7 @@ def compare(
 
     summaries = summarise(results, acts, labels, level=level, n_boot=n_boot)
     settings = dict(
-        activations=labels,
+        activations=labels0,
         dataset=ds,
         model=model,
         seeds=seed_list,
@@ -330,6 +391,7 @@ def compare(
         init=init,
         width=width,
         depth=depth,
+        memory=tiers,
         n_train=len(data.y_train),
         n_test=len(data.y_test),
         target_error=tgt,
@@ -356,17 +418,26 @@ def compare(
 
 def summarise(
     results: Sequence[TrialResult],
-    acts: Sequence[tuple[str, dict]],
+    acts: Sequence[tuple[str, dict] | tuple[str, dict, str]],
     labels: Sequence[str],
     *,
     level: float = 0.95,
     n_boot: int = 10000,
 ) -> list[ActivationSummary]:
-    """Per-activation summaries (bootstrap CIs over seeds) of finished trials."""
+    """Per-activation summaries (bootstrap CIs over seeds) of finished trials.
+
+    ``acts`` items are (name, params) or (name, params, memory tier); a pair means the
+    default tier."""
     out = []
-    for lab, (name, params) in zip(labels, acts):
+    for lab, a in zip(labels, acts):
+        name, params = a[0], a[1]
+        tier = a[2] if len(a) > 2 else "default"
         rs = sorted(
-            (r for r in results if r.config.activation == name and r.config.params == params),
+            (
+                r
+                for r in results
+                if r.config.activation == name and r.config.params == params and r.config.memory == tier
+            ),
             key=lambda r: r.config.seed,
         )
         if not rs:
@@ -399,9 +470,22 @@ def summarise(
                 saturated_fraction=ci([r.saturated_fraction for r in rs], 7),
                 seconds_per_epoch=float(np.mean(secs)) if secs else math.nan,
                 curves=curves,
+                memory=tier,
+                saved_bytes_per_element=_mean_finite([r.saved_bytes_per_element for r in rs]),
+                gradient_error=stated_gradient_error(name, params, tier),
             )
         )
     return out
+
+
+def _mean_finite(vals: Sequence[float]) -> float:
+    v = [float(x) for x in vals if x is not None and math.isfinite(x)]
+    return float(np.mean(v)) if v else math.nan
+
+
+def _same_variant(r: TrialResult, s: ActivationSummary) -> bool:
+    c = r.config
+    return c.activation == s.activation and c.params == s.params and c.memory == s.memory
 
 
 # --------------------------------------------------------------------------- report
@@ -430,7 +514,16 @@ def _plot_functions(res: CompareResult) -> str:
     from .report import figure_html
 
     fig, (af, ad) = plt.subplots(1, 2, figsize=(11, 4), constrained_layout=True)
+    drawn: set[str] = set()
     for s, col in zip(res.summaries, _colors(len(res.summaries))):
+        fn = _label(s.activation, s.params)
+        if fn in drawn:  # another memory tier of a function already drawn: f and f' are the same
+            if s.gradient_error > 0:
+                _plot_fewbit(ad, s, col)
+            continue
+        drawn.add(fn)
+        if s.gradient_error > 0:
+            _plot_fewbit(ad, s, col)
         # an even number of points keeps x = 0 (the usual kink) off the grid, so the NaN inserted
         # below falls between the two sides of the jump
         x, f, d = curves(s.activation, -4.0, 4.0, 800, **s.params)
@@ -440,8 +533,8 @@ def _plot_functions(res: CompareResult) -> str:
             i = int(np.searchsorted(x, kink.at_for(p)))
             if 0 < i < len(x):
                 x, f, d = (np.insert(v, i, np.nan) for v in (x, f, d))
-        af.plot(x, f, color=col, lw=1.6, label=s.label)
-        ad.plot(x, d, color=col, lw=1.6, label=s.label)
+        af.plot(x, f, color=col, lw=1.6, label=fn)
+        ad.plot(x, d, color=col, lw=1.6, label=fn)
     for ax, t in ((af, "f(x)"), (ad, "f'(x)")):
         ax.axhline(0, color="0.6", lw=0.7)
         ax.axvline(0, color="0.6", lw=0.7)
@@ -452,6 +545,18 @@ def _plot_functions(res: CompareResult) -> str:
     ad.set_ylim(-0.25, 1.85)
     ad.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=9, frameon=False)
     return figure_html(fig, alt="activation functions and their derivatives")
+
+
+def _plot_fewbit(ax: Any, s: ActivationSummary, col: Any) -> None:
+    """The few-bit f' the tier uses in backward (dashed steps)."""
+    from ..fewbit import fewbit
+    from ..registry import resolve_params, spec
+    from ..torch.fewbit import tier_bits
+
+    bits = tier_bits(s.memory)
+    q = fewbit(s.activation, bits, resolve_params(spec(s.activation), s.params))  # type: ignore[arg-type]
+    x = np.linspace(-4.0, 4.0, 1601)
+    ax.plot(x, q.derivative(x), color=col, lw=1.1, ls="--", label=f"{s.label} f'")
 
 
 def _plot_curves(res: CompareResult) -> str:
@@ -537,11 +642,7 @@ def _dot_plot(
         ax.plot([k * e], [i], "o", color=cols[s.label], ms=7)
         pts = [
             v
-            for v in (
-                per_trial(r)
-                for r in res.results
-                if r.config.activation == s.activation and r.config.params == s.params
-            )
+            for v in (per_trial(r) for r in res.results if _same_variant(r, s))
             if v is not None and not math.isnan(v)
         ]
         seen: dict[float, int] = {}
@@ -618,6 +719,8 @@ def _summary_rows(res: CompareResult) -> list[list[Any]]:
                 _fmt_ci(s.saturated_fraction, pct=True),
                 s.n_diverged,
                 f"{s.seconds_per_epoch:.3f}",
+                f"{s.saved_bytes_per_element:.3g}" if math.isfinite(s.saved_bytes_per_element) else "–",
+                f"{100 * s.gradient_error:.1f}%" if s.gradient_error > 0 else "exact",
             ]
         )
     return rows
@@ -635,11 +738,14 @@ _SUMMARY_HEADERS = [
     "saturated units [CI]",
     "diverged",
     "s / epoch",
+    "saved bytes / element",
+    "f' error (stated)",
 ]
 
 _CSV_HEADERS = [
     "activation",
     "params",
+    "memory",
     "dataset",
     "model",
     "seed",
@@ -656,6 +762,7 @@ _CSV_HEADERS = [
     "train_seconds",
     "wall_seconds",
     "n_parameters",
+    "saved_bytes_per_element",
 ]
 
 
@@ -667,6 +774,7 @@ def _csv_rows(res: CompareResult) -> list[list[Any]]:
             [
                 c.activation,
                 json.dumps(c.params, sort_keys=True),
+                c.memory,
                 c.dataset,
                 c.model,
                 c.seed,
@@ -683,6 +791,7 @@ def _csv_rows(res: CompareResult) -> list[list[Any]]:
                 round(sum(r.epoch_seconds), 4),
                 round(r.wall_seconds, 4),
                 r.n_parameters,
+                r.saved_bytes_per_element,
             ]
         )
     return rows
@@ -705,6 +814,26 @@ def _meta(res: CompareResult) -> dict[str, Any]:
         "dataset_source": res.dataset_source,
         "trials_done": f"{res.n_done}/{res.n_trials}",
     }
+
+
+def _memory_text(tiers: Sequence[str]) -> str:
+    from .report import esc
+
+    what = {
+        "default": "default (what torch saves for backward; exact gradients)",
+        "lean": "lean (a 1-bit mask for piecewise-linear functions; exact gradients)",
+    }
+    parts = [
+        what.get(t, f"{t} (a {t[0]}-bit code of f' for smooth functions: approximate gradients, "
+                 "error as stated in the summary; piecewise-linear ones keep an exact 1-bit mask)")
+        for t in tiers
+    ]  # fmt: skip
+    head = (
+        "Memory tier of the activations: "
+        if len(tiers) == 1
+        else "Memory tiers compared (each activation at each): "
+    )
+    return esc(head + "; ".join(parts) + ".")
 
 
 def write_compare_report(result: CompareResult, out_dir: str | Path) -> dict[str, Path]:
@@ -732,6 +861,7 @@ def write_compare_report(result: CompareResult, out_dir: str | Path) -> dict[str
         f"{esc(st['n_test'])} test samples, from {esc(res.dataset_source)}), {esc(st['epochs'])} epochs of "
         f"{esc(st['optimizer'])} "
         f"(momentum {esc(st['momentum'])}, batch {esc(st['batch_size'])}, no regularisation), {lr_text}. "
+        f"{_memory_text(st.get('memory') or ['default'])} "
         f"Seeds: {esc(', '.join(map(str, st['seeds'])))}. Wall time {res.wall_seconds:.1f} s with "
         f"{esc(st['runner'])}"
         + (
