@@ -407,3 +407,19 @@ def _child_squareplus(q) -> None:
     # child of a process that ran them can hang in them), and this test is about actlab's pool
     x = torch.from_numpy(np.random.default_rng(0).standard_normal(1 << 18))
     q.put(float(at.functional.squareplus(x).numpy().sum()))
+
+
+def test_rrelu_randomness_follows_vmaps_randomness_mode():
+    """torch's own rrelu has no vmap rule at all; actlab's draws its slopes with torch's random ops,
+    so vmap's ``randomness`` decides: 'error' refuses, 'same' shares slopes across the batch,
+    'different' draws per batch element — each slope within [lower, upper]."""
+    x = -torch.ones(3, 2000)
+    f = lambda t: at.functional.rrelu(t, training=True)  # noqa: E731
+    with pytest.raises(RuntimeError, match="randomness"):
+        torch.func.vmap(f)(x)
+    same = torch.func.vmap(f, randomness="same")(x)
+    diff = torch.func.vmap(f, randomness="different")(x)
+    assert torch.equal(same[0], same[1]) and torch.equal(same[1], same[2])
+    assert not torch.equal(diff[0], diff[1])
+    for y in (same, diff):
+        assert bool(((-y >= 1 / 8) & (-y <= 1 / 3)).all())

@@ -75,3 +75,23 @@ PYTORCH = Reference(
     "PyTorch: An Imperative Style, High-Performance Deep Learning Library",
     "https://arxiv.org/abs/1912.01703",
 )
+
+
+def zero_times(a, v, ops):
+    """a * v, where an infinite factor times a zero is 0 (signed as the product), not NaN: the
+    limit wherever the zero is exact for every finite value of the other factor (a zero slope or
+    weight, relu(b) = 0) or vanishes faster than it grows (sigma(b) as b -> -inf)."""
+    if isinstance(a, (int, float)) and a != 0 and math.isfinite(a):
+        return a * v  # a finite non-zero number times anything is never a new NaN
+    if isinstance(a, (int, float)):
+        a = ops.full_like(v, float(a))
+    if isinstance(v, (int, float)):
+        v = ops.full_like(a, float(v))
+    p = a * v
+    bad = ops.isnan(p) & ~ops.isnan(a) & ~ops.isnan(v)
+
+    def fixed():
+        zero = ops.where((a < 0.0) != (v < 0.0), ops.full_like(p, -0.0), ops.zeros_like(p))
+        return ops.where(bad, zero, p)
+
+    return ops.where_lazy(bad, fixed, lambda: p)

@@ -19,6 +19,7 @@ from ._common import (
     keep_nan,
     open_,
     step,
+    zero_times,
 )
 
 GUIDE = "beginners' guide worked example"
@@ -316,7 +317,7 @@ register(
         aliases=("parametric_relu",),
         family="rectifier",
         summary="The parametric ReLU: a leaky ReLU whose negative slope `weight` is learned.",
-        forward=lambda x, ops, weight: ops.where(x > 0, x, weight * x),
+        forward=lambda x, ops, weight: ops.where(x > 0, x, zero_times(weight, x, ops)),
         derivative=lambda x, ops, weight: keep_nan(
             x, ops.where(x > 0, ops.ones_like(x), weight * ops.ones_like(x)), ops
         ),

@@ -9,7 +9,7 @@ from mpmath import mp
 
 from ..registry import register
 from ..spec import ActivationSpec
-from ._common import INF, NONNEG, POS, PYTORCH, Example, Interval, Kink, Param, Reference, keep_nan, open_
+from ._common import INF, NONNEG, POS, PYTORCH, Example, Interval, Kink, Param, Reference, keep_nan, open_, zero_times
 from .classic import ELU_PAPER, RELU_PAPERS
 
 
@@ -181,7 +181,8 @@ def _pelu_da(x, ops, a, b):
 
 def _pelu_db(x, ops, a, b):
     # d/db: -a x / b^2 for x >= 0 and -a x e^{x/b} / b^2 below, again one expression.
-    return -a * (x / b) * ops.exp(_masked_neg(x, ops, strict=False) / b) / b
+    # at x = -inf, (x / b) e^{x/b} is inf * 0: the limit is 0 (the exponential wins)
+    return -a * zero_times(x / b, ops.exp(_masked_neg(x, ops, strict=False) / b), ops) / b
 
 
 _PELU_DOC = "learned per channel; the paper requires a, b > 0"

@@ -12,7 +12,7 @@ from typing import Any
 from ..registry import register, spec
 from ..spec import ActivationSpec, Reference
 from . import classic, self_gated  # noqa: F401  (the gates are registered there)
-from ._common import REALS
+from ._common import REALS, zero_times
 
 GLU_PAPER = Reference(
     "Dauphin, Y. N., Fan, A., Auli, M. and Grangier, D.",
@@ -43,13 +43,13 @@ def gated_by(gate_name: str, **fields: Any) -> ActivationSpec:
 
     def forward(x, ops, axis, **p):
         a, b = ops.split_half(x, axis)
-        return a * g.forward(b, ops, **p)
+        return zero_times(a, g.forward(b, ops, **p), ops)
 
     def partials(x, ops, axis, **p):
         a, b = ops.split_half(x, axis)
         if linear:  # the bilinear unit: d/da = b, d/db = a, without a product with ones
             return b, a
-        return g.forward(b, ops, **p), a * g.derivative(b, ops, **p)
+        return g.forward(b, ops, **p), zero_times(a, g.derivative(b, ops, **p), ops)
 
     def derivative(x, ops, axis, **p):
         return ops.concat(list(partials(x, ops, axis, **p)), axis)

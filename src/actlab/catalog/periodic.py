@@ -222,11 +222,23 @@ def _snake_d(x, ops, alpha):
     # small factor is cos 2u, which sin/cos range reduction gets to a relative ulp. Without a
     # select: c^2/(1 + |s|) + (s + |s|) is that for s < 0, and (1 - s) + 2s = 1 + s for s >= 0, a
     # sum of two non-negative terms.
-    v = 2.0 * _snake_u(x, ops, alpha)
-    s = ops.sin(v)
-    c = ops.cos(v)
-    a = ops.abs(s)
-    return c * c / (1.0 + a) + (s + a)
+    u = _snake_u(x, ops, alpha)
+    v = 2.0 * u
+
+    def from_sc(s, c):
+        a = ops.abs(s)
+        return c * c / (1.0 + a) + (s + a)
+
+    regular = from_sc(ops.sin(v), ops.cos(v))
+    # 2u overflows to +-inf for |u| > max/2 (x near float max) where sin(2u) would be NaN; there
+    # sin 2u = 2 sin u cos u and cos 2u = (cos u - sin u)(cos u + sin u) from u itself
+    big = ops.abs(v) == INF
+
+    def doubled():
+        su, cu = ops.sin(u), ops.cos(u)
+        return ops.where(big, from_sc(2.0 * su * cu, (cu - su) * (cu + su)), regular)
+
+    return ops.where_lazy(big, doubled, lambda: regular)
 
 
 def _snake_dalpha(x, ops, alpha):

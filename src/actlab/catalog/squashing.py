@@ -294,6 +294,10 @@ def _ref_soft_clipping(x, alpha):
     if mp.isinf(x):
         return mp.mpf(1) if x > 0 else mp.mpf(0)
     # log1p of each term separately: the quotient form loses e^(alpha x) below 1e-50 at 50 digits.
+    if x > 0:
+        # the same ratio divided through by e^(alpha x): the difference of two huge logarithms
+        # would lose the O(1) result for x beyond 10^50
+        return (mp.log1p(mp.exp(-alpha * x)) - mp.log(mp.exp(-alpha * x) + mp.exp(-alpha))) / alpha
     return (mp.log1p(mp.exp(alpha * x)) - mp.log1p(mp.exp(alpha * (x - 1)))) / alpha
 
 

@@ -9,9 +9,26 @@ from ..spec import INF, ActivationSpec, Reference
 from ._common import PYTORCH, WIKI_TABLE, Interval
 
 
+def _shifted(x, ops, axis):
+    """x - max(x) along ``axis``: the softmax family and sparsemax are invariant to the shift.
+
+    A +inf entry would give inf - inf = NaN; in the limit it takes all the mass, so it is shifted
+    to 0 and the others to -inf. Two or more +inf entries have no limit (the split depends on how
+    they grow): NaN. All -inf has no limit either (NaN, from -inf - -inf)."""
+    m = ops.amax(x, axis)
+
+    def with_inf():
+        top = x == INF
+        n = ops.sum(ops.where(top, ops.ones_like(x), ops.zeros_like(x)), axis)
+        z = ops.where(top, ops.zeros_like(x), x - m)
+        return ops.where(n > 1.0, ops.full_like(x, float("nan")), z)
+
+    return ops.where_lazy(m == INF, with_inf, lambda: x - m)
+
+
 def _softmax(x, ops, axis):
     # Shift by the max: exp never overflows and the largest term is exactly 1.
-    e = ops.exp(x - ops.amax(x, axis))
+    e = ops.exp(_shifted(x, ops, axis))
     return e / ops.sum(e, axis)
 
 
@@ -65,7 +82,7 @@ BRIDLE = Reference(
 def _log_softmax(x, ops, axis):
     # x_i - max - log(sum exp(x_j - max)): the sum is in [1, n], so its log is exact to an ulp and
     # no term can overflow; log(softmax) would give -inf where softmax underflows.
-    s = x - ops.amax(x, axis)
+    s = _shifted(x, ops, axis)
     return s - ops.log(ops.sum(ops.exp(s), axis))
 
 
@@ -153,7 +170,7 @@ SPARSEMAX_PAPER = Reference(
 def _sparsemax(x, ops, axis):
     # Shift by the max (tau shifts with it): the sorted values start at 0 and the cumulative sums
     # stay of the size of the gaps, so huge logits (1e4) neither lose the '1' nor overflow.
-    z = x - ops.amax(x, axis)
+    z = _shifted(x, ops, axis)
     zs = ops.sort_desc(z, axis)
     k = ops.arange_along(z, axis, 1)
     cs = ops.cumsum(zs, axis)

@@ -68,7 +68,11 @@ NATIVE: dict[str, tuple[Kernel, Callable[[Mapping[str, Any]], bool]]] = {
     "hardshrink": (lambda x, dim, lambd: F.hardshrink(x, lambd), _numbers("lambd")),
     "softshrink": (lambda x, dim, lambd: F.softshrink(x, lambd), _numbers("lambd")),
     "threshold": (lambda x, dim, threshold, value: F.threshold(x, threshold, value), _any),
-    "prelu": (lambda x, dim, weight: F.prelu(x, _as_weight(weight, x)), _any),
+    # a zero weight times -inf is NaN in torch's kernel; the limit (0) needs the spec's form
+    "prelu": (
+        lambda x, dim, weight: F.prelu(x, _as_weight(weight, x)),
+        lambda p: isinstance(p["weight"], torch.Tensor) or p["weight"] != 0,
+    ),
     # eval-mode rrelu is leaky_relu with slope (lower + upper) / 2; F.rrelu lowers to
     # rrelu_with_noise, which ONNX cannot express
     "rrelu": (
