@@ -271,3 +271,20 @@ def test_compiled_switch_gives_the_same_numbers():
         at.use_compiled(False)
     torch.testing.assert_close(y1, y0, rtol=1e-5, atol=1e-6)
     torch.testing.assert_close(g1[0], g0[0], rtol=1e-5, atol=1e-6)
+
+
+def test_caches_keyed_by_parameter_values_are_bounded():
+    from actlab._lru import LRU
+    from actlab.torch import ckernels
+    from actlab.torch import function as fn
+
+    c = LRU(2)
+    c["a"], c["b"] = 1, 2
+    assert c.get("a") == 1  # a is now the most recent
+    c["c"] = 3
+    assert list(c) == ["a", "c"] and c.get("b") is None
+    s = actlab.spec("elu")
+    for k in range(fn._PLANS.maxsize + 50):
+        fn.plan_for(s, {"alpha": 1.0 + k / 4096})
+    assert len(fn._PLANS) == fn._PLANS.maxsize
+    assert isinstance(ckernels._LIBS, LRU) and isinstance(fn._COMPILED_BODIES, LRU)

@@ -35,6 +35,7 @@ from typing import Any, Callable, Mapping, NamedTuple
 
 import torch
 
+from .._lru import LRU
 from ..spec import ActivationSpec
 from .cgen import gated_source, kernel_source, mask_source, param_grad_source
 
@@ -49,7 +50,8 @@ __all__ = [
 
 _STATE: dict[str, Any] = {"on": os.environ.get("ACTLAB_CKERNELS", "1") not in ("0", ""), "broken": None}
 _LOCK = threading.RLock()
-_LIBS: dict[tuple, "_Kernels | None"] = {}
+# bounded: each distinct parameter value of a functional call has its own kernel (a loaded library)
+_LIBS: dict[tuple, Any] = LRU(256)
 _PARALLEL_FROM = 1 << 17  # below this a call is ~50 us: splitting it costs more than it saves
 
 
@@ -287,11 +289,16 @@ def _cached(key: tuple, load: Callable[[], "_Kernels | None"]) -> "_Kernels | No
         hash(k)
     except TypeError:
         return None
-    if k not in _LIBS:
+    found = _LIBS.get(k, _MISSING)
+    if found is _MISSING:
         with _LOCK:
-            if k not in _LIBS:
-                _LIBS[k] = load()
-    return _LIBS[k]
+            found = _LIBS.get(k, _MISSING)
+            if found is _MISSING:
+                found = _LIBS[k] = load()
+    return found
+
+
+_MISSING = object()
 
 
 _MASK_ARGS = {"fwd": 2, "bits_fwd": 3, "bits_bwd": 3}

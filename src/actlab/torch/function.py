@@ -38,6 +38,7 @@ from typing import Any, Callable, Iterator, Mapping
 import numpy as np
 import torch
 
+from .._lru import LRU
 from ..errors import ParameterError
 from ..ops import torch as _ops_torch
 from ..ops.torch import _transformed
@@ -102,7 +103,7 @@ def plan_for(s: ActivationSpec, params: Mapping[str, Any]) -> Plan:
     return plan
 
 
-_PLANS: dict[tuple, Plan] = {}
+_PLANS: dict[tuple, Plan] = LRU(1024)
 
 
 def _plan_uncached(s: ActivationSpec, params: Mapping[str, Any]) -> Plan:
@@ -468,7 +469,7 @@ class _CountIntermediates(torch.overrides.TorchFunctionMode):
         return out
 
 
-_WORTH_BLOCKS: dict[tuple, bool] = {}
+_WORTH_BLOCKS: dict[tuple, bool] = LRU(1024)
 
 
 def _worth_blocks(run: "_Run", which: int, body: Callable, full: list, tensors: tuple, flat: bool) -> bool:
@@ -608,7 +609,7 @@ def _compiled_bodies(run: _Run) -> tuple[Callable, ...]:
     return pair
 
 
-_COMPILED_BODIES: dict[tuple, tuple[Callable, ...]] = {}
+_COMPILED_BODIES: dict[tuple, tuple[Callable, ...]] = LRU(256)
 
 
 def _inference_body(run: _Run, x: torch.Tensor, *tensors: torch.Tensor) -> torch.Tensor:
