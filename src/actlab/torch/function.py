@@ -184,12 +184,17 @@ def _mask(x: torch.Tensor, runs: tuple) -> torch.Tensor:
 def _masked_grad(g: torch.Tensor, mask: torch.Tensor, low: float, high: float) -> torch.Tensor:
     # Multiplying by the mask, not torch.where: on CPU, eager where took 43 ms for 16M float32
     # elements where g * mask took 12.8 ms (2 threads).
+    # Where no graph is recorded the second product is in place: one full-size temporary less.
+    inplace = not torch.is_grad_enabled()
     if low == 0.0:
         gi = g * mask
-        return gi if high == 1.0 else gi * high
+        if high == 1.0:
+            return gi
+        return gi.mul_(high) if inplace else gi * high
     # lerp is exact at both ends (weight 0 gives low, 1 gives high), unlike m*(high-low)+low
     ends = torch.tensor([low, high], dtype=g.dtype, device=g.device)
-    return g * torch.lerp(ends[0], ends[1], mask.to(g.dtype))
+    w = torch.lerp(ends[0], ends[1], mask.to(g.dtype))
+    return w.mul_(g) if inplace else g * w
 
 
 # --------------------------------------------------------------------------- memory tiers
