@@ -514,10 +514,14 @@ def _plot_functions(res: CompareResult) -> str:
     from .report import figure_html
 
     fig, (af, ad) = plt.subplots(1, 2, figsize=(11, 4), constrained_layout=True)
+    # one colour per function: its memory tiers share f and f' (few-bit f' drawn as steps)
+    fns = list(dict.fromkeys(_label(s.activation, s.params) for s in res.summaries))
+    colour = dict(zip(fns, _colors(len(fns))))
     drawn: set[str] = set()
-    for s, col in zip(res.summaries, _colors(len(res.summaries))):
+    for s in res.summaries:
         fn = _label(s.activation, s.params)
-        if fn in drawn:  # another memory tier of a function already drawn: f and f' are the same
+        col = colour[fn]
+        if fn in drawn:
             if s.gradient_error > 0:
                 _plot_fewbit(ad, s, col)
             continue
@@ -548,7 +552,8 @@ def _plot_functions(res: CompareResult) -> str:
 
 
 def _plot_fewbit(ax: Any, s: ActivationSummary, col: Any) -> None:
-    """The few-bit f' the tier uses in backward (dashed steps)."""
+    """The few-bit f' the tier uses in backward: steps in the function's colour, dashed (4 bits),
+    dash-dotted (3) or dotted (2)."""
     from ..fewbit import fewbit
     from ..registry import resolve_params, spec
     from ..torch.fewbit import tier_bits
@@ -556,7 +561,8 @@ def _plot_fewbit(ax: Any, s: ActivationSummary, col: Any) -> None:
     bits = tier_bits(s.memory)
     q = fewbit(s.activation, bits, resolve_params(spec(s.activation), s.params))  # type: ignore[arg-type]
     x = np.linspace(-4.0, 4.0, 1601)
-    ax.plot(x, q.derivative(x), color=col, lw=1.1, ls="--", label=f"{s.label} f'")
+    ls = {4: "--", 3: "-.", 2: ":"}[bits]
+    ax.plot(x, q.derivative(x), color=col, lw=1.3, ls=ls, label=f"{s.label} f'")
 
 
 def _plot_curves(res: CompareResult) -> str:
