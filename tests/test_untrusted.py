@@ -506,3 +506,24 @@ def test_learnable_initial_values_must_fit_the_module_dtype():
 def test_module_dtype_must_be_floating():
     with pytest.raises(ParameterError, match=r"PReLU: dtype must be a torch floating-point dtype"):
         at.PReLU(dtype=torch.int32)
+
+
+@pytest.mark.parametrize(
+    "name,params,want",
+    [
+        ("hardshrink", {"lambd": 1e5}, [0.0, 0.0, 0.0, 0.0]),
+        ("softshrink", {"lambd": 1e5}, [0.0, 0.0, 0.0, 0.0]),
+        ("hardtanh", {"min_val": -1e5, "max_val": 1e5}, [-60000.0, -1.0, 0.5, 60000.0]),
+        ("threshold", {"threshold": 1e5, "value": 2.0}, [2.0, 2.0, 2.0, 2.0]),
+    ],
+)
+def test_float16_input_with_a_parameter_past_its_range_computes_in_float32(name, params, want):
+    # torch's kernels refuse these (the parameter does not fit a float16); the value is computed in
+    # float32 and rounded once, on the functional and the module path, with gradients
+    x = torch.tensor([-60000.0, -1.0, 0.5, 60000.0], dtype=torch.float16, requires_grad=True)
+    for f in (lambda t: getattr(at.functional, name)(t, **params), at.create(name, **params)):
+        y = f(x)
+        assert y.dtype == torch.float16
+        assert y.detach().double().tolist() == want
+        (g,) = torch.autograd.grad(y.sum(), x)
+        assert g.dtype == torch.float16 and not bool(g.isnan().any())

@@ -20,7 +20,7 @@ from ..spec import ActivationSpec
 from .ckernels import ckernels_enabled, kernels_for
 from .fewbit import FEWBIT_TIERS
 from .function import _FUSED_DTYPES, _Apply, _call, _Run, memory_tier, plan_for
-from .native import native_kernel, trains_exactly
+from .native import native_kernel, takes_half, trains_exactly
 from .repair import apply_repaired, repaired_kernel
 
 __all__ = ["fast_path"]
@@ -41,6 +41,7 @@ def fast_path(s: ActivationSpec, params: Mapping[str, Any]) -> Callable[..., tor
     if kernel is None and repair is None:
         return _fused_path(s, params)
     masked = kernel is not None and plan_for(s, params).strategy == "mask"
+    half_ok = takes_half(params)
     name = s.name
     precision = _api._PRECISION
 
@@ -55,6 +56,8 @@ def fast_path(s: ActivationSpec, params: Mapping[str, Any]) -> Callable[..., tor
                 (masked and memory_tier(memory) == "lean") or not trains_exactly(name, x.dtype)
             ):
                 return None
+            if x.dtype == torch.float16 and not half_ok:
+                return None  # a parameter past float16's range: the general path works in float32
             return kernel(x, None, **params)
         if _traced() or _transformed():
             return None  # a compiler, trace or transform gets the spec's plain ops (the general path)

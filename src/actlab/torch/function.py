@@ -46,7 +46,7 @@ from ..spec import ActivationSpec
 from .bits import pack_bits, unpack_bits
 from .fewbit import FEWBIT_TIERS, apply_fewbit, tier_bits
 from .ckernels import gated_kernels_for, kernels_for, mask_kernels_for, param_kernels_for, run_gated
-from .native import NATIVE, native_kernel, trains_exactly
+from .native import NATIVE, native_kernel, takes_half, trains_exactly
 from .native import working as _working
 from .repair import apply_repaired, repaired_kernel
 
@@ -758,6 +758,8 @@ def forward_fn(
         if inplace:
             _check_inplace(s, params, x, impl, stochastic_training)
         kernel = native_kernel(s.name, params)
+        if kernel is not None and x.dtype == torch.float16 and not takes_half(params):
+            kernel = None
         if torch.compiler.is_compiling() and impl != "native" and not stochastic_training:
             # inside torch.compile / torch.export the caller's compiler sees plain ops (the kernel
             # eager mode would use, else the spec's forward), fuses them and chooses what to
