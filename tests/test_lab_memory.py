@@ -141,7 +141,7 @@ def test_cli_memory_grid_is_in_the_report(tmp_path, capsys):
     )
     assert rc == 0
     text = capsys.readouterr().out
-    assert "tanh [2bit]" in text and "2 activations x 2 memory tiers x 1 seeds" in text
+    assert "tanh [2bit]" in text and "2 activations x 2 memory tiers x 1 seed)" in text
     assert f"{100 * fewbit('tanh', 2).relative_error:.1f}%" in text
     data = json.loads((out / "results.json").read_text())
     assert data["settings"]["memory"] == ["default", "2bit"]

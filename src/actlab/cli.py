@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import time
 import warnings
@@ -20,6 +21,16 @@ def _cmd_list(a: argparse.Namespace) -> int:
     from .docs import properties_text
     from .registry import list_activations, spec
 
+    if a.family is not None:
+        from .registry import all_specs
+
+        families = sorted({s.family for s in all_specs()})
+        if a.family not in families:
+            import difflib
+
+            close = difflib.get_close_matches(a.family, families, n=1)
+            hint = f"Did you mean {close[0]}? " if close else ""
+            raise ParameterError(f"no family {a.family!r}. {hint}Families: {', '.join(families)}")
     names = list_activations(
         a.pattern,
         family=a.family,
@@ -120,9 +131,20 @@ def _cmd_check(a: argparse.Namespace) -> int:
 
 
 def _cmd_plot(a: argparse.Namespace) -> int:
+    import re
+
     from .plot import plot_functions
 
-    out = plot_functions(a.names, a.output, lo=a.xmin, hi=a.xmax)
+    items = _parse_activations(",".join(a.names))
+    out = a.output
+    if out is None:
+        stem = "-".join(re.sub(r"[^A-Za-z0-9_.=]+", "_", n) for n in a.names)[:100]
+        out = Path(f"{stem}.png")
+        if out.exists():
+            raise ParameterError(
+                f"{out} exists; pass -o {out} to overwrite it, or -o another path"
+            )
+    out = plot_functions(items, out, lo=a.xmin, hi=a.xmax)
     print(f"wrote {out}")
     return 0
 
@@ -135,6 +157,9 @@ def _cmd_docs(a: argparse.Namespace) -> int:
     path = Path(a.output)
     if a.check:
         current = path.read_text() if path.exists() else ""
+        if not path.exists():
+            print(f"{path} does not exist; write it with: actlab docs -o {path}", file=sys.stderr)
+            return 1
         if current != text:
             print(f"{path} is stale; regenerate with: actlab docs -o {path}", file=sys.stderr)
             return 1
@@ -362,10 +387,13 @@ def _cmd_compare(a: argparse.Namespace) -> int:
             f"\n{n_div} of {res.n_done} trials diverged (non-finite training loss)"
             + ("; lower --lr or use --lr-grid" if n_div == res.n_done else "")
         )
+    def n(k: int, word: str) -> str:
+        return f"{k} {word}{'' if k == 1 else 's'}"
+
     print(
-        f"\n{res.n_done} trials ({len(res.settings['activations'])} activations x "
+        f"\n{n(res.n_done, 'trial')} ({n(len(res.settings['activations']), 'activation')} x "
         + (f"{len(tiers)} memory tiers x " if len(tiers) > 1 else "")
-        + f"{len(res.settings['seeds'])} seeds) on "
+        + f"{n(len(res.settings['seeds']), 'seed')}) on "
         f"{res.settings['dataset']} in {res.wall_seconds:.1f} s with {res.settings['runner']}: "
         f"{res.n_run} run here, {res.n_from_store} read back from {store}, {res.n_by_others} run by "
         "another process sharing it"
@@ -423,6 +451,21 @@ def _cmd_claims(a: argparse.Namespace) -> int:
         + (f", {a.markdown}" if a.markdown else "")
     )
     return 0
+
+
+def _count(least: int):
+    """An argparse type: an integer >= ``least``."""
+
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+        if v < least:
+            raise argparse.ArgumentTypeError(f"{v} is below the smallest allowed value, {least}")
+        return v
+
+    return parse
 
 
 def _numel(text: str) -> int:
@@ -493,8 +536,11 @@ def _bench_models(a: argparse.Namespace, progress) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     p = argparse.ArgumentParser(prog="actlab", description="Activation functions, defined once and exactly.")
-    sub = p.add_subparsers(dest="cmd", required=True)
+    p.add_argument("--version", action="version", version=f"actlab {__version__}")
+    sub = p.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
 
     q = sub.add_parser("list", help="list activations (optionally matching a glob pattern)")
     q.add_argument("pattern", nargs="?", default=None, help="glob over names and aliases, e.g. '*relu*'")
@@ -513,25 +559,35 @@ def _parser() -> argparse.ArgumentParser:
     q = sub.add_parser("check", help="verify specs against 50-digit references; exit 1 on any failure")
     q.add_argument("names", nargs="*")
     q.add_argument("--quick", action="store_true", help="float64 only")
-    q.add_argument("--max-failures", type=int, default=5)
+    q.add_argument(
+        "--max-failures", type=_count(0), default=5, help="failures printed per function (default 5)"
+    )
     q.add_argument(
         "--markdown", default=None, metavar="PATH", help="also write the per-function accuracy table"
     )
     q.set_defaults(fn=_cmd_check)
 
     q = sub.add_parser("plot", help="plot f and f' side by side")
-    q.add_argument("names", nargs="+")
-    q.add_argument("-o", "--output", default="activations.png", help="output file (.png, .svg, .pdf)")
-    q.add_argument("--xmin", type=float, default=-5.0)
-    q.add_argument("--xmax", type=float, default=5.0)
+    q.add_argument(
+        "names", nargs="+", help="activations, with parameters as in compare: relu elu:alpha=0.5 gelu:approximate=tanh"
+    )
+    q.add_argument(
+        "-o",
+        "--output",
+        default=None,
+        help="output file (.png, .svg, .pdf, ...; overwritten). Default: the names joined, e.g. relu-elu.png "
+        "in the current directory, never overwriting an existing file",
+    )
+    q.add_argument("--xmin", type=float, default=-5.0, help="left end of the x range (default -5)")
+    q.add_argument("--xmax", type=float, default=5.0, help="right end of the x range (default 5)")
     q.set_defaults(fn=_cmd_plot)
 
     q = sub.add_parser("bench", help="torch speed and memory vs torch's kernels and naive composites")
     q.add_argument("names", nargs="*", help="activations (default: all)")
     q.add_argument("--numel", type=_numel, default=16 * 2**20, help="elements per tensor (default 16M)")
     q.add_argument("--dtype", default="float32", choices=("float32", "float64", "bfloat16", "float16"))
-    q.add_argument("--threads", type=int, default=2)
-    q.add_argument("--repeats", type=int, default=7, help="timed runs per measurement (median)")
+    q.add_argument("--threads", type=_count(1), default=2, help="torch threads (default 2)")
+    q.add_argument("--repeats", type=_count(1), default=7, help="timed runs per measurement, median (default 7)")
     q.add_argument(
         "--compile", action="store_true", help="add the actlab+compile column (torch.compile; slow to build)"
     )
@@ -643,9 +699,28 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:
+        parser.print_help()
+        return 2
+    args = parser.parse_args(argv)
     try:
-        return int(args.fn(args))
+        code = int(args.fn(args))
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return code
     except ActlabError as e:
         print(f"actlab: error: {e}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # the reader went away (actlab list | head -2): nothing is wrong; the rest of the output
+        # goes nowhere instead of raising again when Python flushes stdout at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("actlab: interrupted", file=sys.stderr)
+        return 130
+    except OSError as e:  # an output path that cannot be written: a read-only or missing directory
+        where = f": {e.filename}" if e.filename else ""
+        print(f"actlab: error: {e.strerror or e}{where}", file=sys.stderr)
         return 2

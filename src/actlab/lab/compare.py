@@ -292,6 +292,30 @@ def compare(
     grid = [float(x) for x in lr_grid] if lr_grid else None
     if grid is not None and any(not (x > 0 and math.isfinite(x)) for x in grid):
         raise ParameterError(f"learning rates must be positive numbers, got {list(lr_grid or [])}")
+    # every setting checked before anything is written: one trial's configuration, as it will be
+    TrialConfig(
+        activation=acts[0][0],
+        params=acts[0][1],
+        memory=acts[0][2],
+        seed=seed_list[0],
+        lr=grid[0] if grid else lr,
+        dataset=dataset if isinstance(dataset, str) else "digits",
+        model=model,
+        epochs=epochs if epochs is not None else 1,
+        batch_size=batch_size,
+        optimizer=optimizer,
+        momentum=momentum,
+        init=init,
+        width=width,
+        depth=depth,
+        n_train=n_train,
+        n_test=n_test,
+        target_error=target_error,
+    )
+    from .data import DATASETS
+
+    if isinstance(dataset, str) and dataset not in DATASETS:
+        raise ParameterError(f"unknown dataset {dataset!r}; valid: {', '.join(sorted(DATASETS))}")
     # open the store first: an unusable one is reported before data is read or anything trains
     st = ResultStore(store) if store is not None else None
     try:

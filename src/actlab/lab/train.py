@@ -20,7 +20,10 @@ training step: the bytes the activation modules saved for backward, over their i
 ``seconds_to_target`` the training time up to and including it. A non-finite loss stops the
 trial (``diverged=True``); its curves are then shorter than ``epochs``. At the end, one pass
 over (up to 10,000) training samples with an :class:`~actlab.lab.monitors.ActivationMonitor`
-gives the dead and saturated fractions of the trained network (NaN for a diverged one).
+gives the dead and saturated fractions of the trained network, and the share of units whose
+input was negative on every sample (NaN for a diverged one).
+
+``optimizer``: ``sgd`` (with ``momentum``: heavy ball), ``adam``, ``adamw`` (weight decay 0.01).
 """
 
 from __future__ import annotations
@@ -52,8 +55,9 @@ __all__ = [
     "train_trial",
 ]
 
-OPTIMIZERS = ("sgd", "adam")
+OPTIMIZERS = ("sgd", "adam", "adamw")
 LR_RULES = ("final_loss", "epochs_to_target")
+ADAMW_WEIGHT_DECAY = 0.01  # torch.optim.AdamW's default
 _MONITOR_SAMPLES = 10_000
 
 
@@ -108,6 +112,8 @@ class TrialConfig:
             raise ParameterError(f"unknown memory tier {self.memory!r}; valid: {', '.join(MEMORY_TIERS)}")
         self.lr = float(self.lr)
         self.momentum = float(self.momentum)
+        if not 0.0 <= self.momentum < 1.0:
+            raise ParameterError(f"momentum must be in [0, 1), got {self.momentum!r} (0: plain SGD; 0.9 is usual)")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -152,6 +158,9 @@ class TrialResult:
     # bytes the hidden activations saved for backward per input element, first training step
     # (NaN: not measured, e.g. a result stored before this was measured)
     saved_bytes_per_element: float = math.nan
+    # share of hidden units whose input was < 0 on every monitored sample after training (for
+    # leaky units: passing only the negative slope's gradient); NaN: diverged or not measured
+    negative_fraction: float = math.nan
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -200,11 +209,22 @@ class _SGD:
 
 
 class _Adam:
-    """Adam (Kingma & Ba 2015) with torch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay."""
+    """Adam (Kingma & Ba 2015) with torch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay.
 
-    def __init__(self, params: Any, lr: float, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
+    ``weight_decay > 0`` gives AdamW (Loshchilov & Hutter 2019), torch's ``AdamW`` update: the
+    weights are first shrunk by ``lr * weight_decay`` (decoupled from the gradient's moments)."""
+
+    def __init__(
+        self,
+        params: Any,
+        lr: float,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ):
         self.params = [p for p in params if p.requires_grad]
         self.lr, self.betas, self.eps = lr, betas, eps
+        self.weight_decay = weight_decay
         self.m = [torch.zeros_like(p) for p in self.params]
         self.v = [torch.zeros_like(p) for p in self.params]
         self.t = 0
@@ -222,6 +242,8 @@ class _Adam:
         for p, m, v in zip(self.params, self.m, self.v):
             if p.grad is None:
                 continue
+            if self.weight_decay:
+                p.mul_(1.0 - self.lr * self.weight_decay)
             m.mul_(b1).add_(p.grad, alpha=1.0 - b1)
             v.mul_(b2).addcmul_(p.grad, p.grad, value=1.0 - b2)
             denom = (v.sqrt() / math.sqrt(c2)).add_(self.eps)
@@ -317,11 +339,10 @@ def _train(cfg: TrialConfig, data: Dataset, t_start: float) -> TrialResult:
         memory=cfg.memory,
     )
     saved = _SavedBytes(model)
-    opt = (
-        _SGD(model.parameters(), cfg.lr, cfg.momentum)
-        if cfg.optimizer == "sgd"
-        else _Adam(model.parameters(), cfg.lr)
-    )
+    if cfg.optimizer == "sgd":
+        opt: Any = _SGD(model.parameters(), cfg.lr, cfg.momentum)
+    else:  # adamw: torch's default decoupled weight decay 0.01
+        opt = _Adam(model.parameters(), cfg.lr, weight_decay=ADAMW_WEIGHT_DECAY if cfg.optimizer == "adamw" else 0.0)
     xtr, ytr = torch.from_numpy(data.x_train), torch.from_numpy(data.y_train)
     xte, yte = torch.from_numpy(data.x_test), torch.from_numpy(data.y_test)
     n = len(ytr)
@@ -370,13 +391,14 @@ def _train(cfg: TrialConfig, data: Dataset, t_start: float) -> TrialResult:
 
     model.eval()
     layer_stats: list[dict] = []
-    dead = sat = math.nan
+    dead = sat = neg = math.nan
     if not diverged:  # a network with non-finite weights has no meaningful unit statistics
         with ActivationMonitor(model) as mon, torch.no_grad():
             xm = xtr[:_MONITOR_SAMPLES]
             for i in range(0, len(xm), 1024):
                 model(xm[i : i + 1024])
         dead, sat = mon.totals()
+        neg = mon.negative_total()
         for s in mon.summary():
             d = s.to_dict()
             d.pop("unit_means")  # per-unit detail stays out of stored results (size)
@@ -397,6 +419,7 @@ def _train(cfg: TrialConfig, data: Dataset, t_start: float) -> TrialResult:
         wall_seconds=time.perf_counter() - t_start,
         n_parameters=sum(p.numel() for p in model.parameters()),
         saved_bytes_per_element=saved.per_element(),
+        negative_fraction=float(neg),
     )
 
 
