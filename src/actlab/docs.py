@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .unicode_math import to_unicode
 from .naming import class_name
 from .spec import INF, ActivationSpec
 
@@ -111,7 +112,19 @@ def show_text(s: ActivationSpec) -> str:
     out = [f"{s.name}  ({class_name(s.name)}; family {s.family}; {s.kind})"]
     if s.aliases:
         out.append(f"aliases: {', '.join(s.aliases)}")
-    out += ["", s.summary, "", f"  {s.formula}", f"  {s.derivative_formula}", ""]
+    formula = to_unicode(s.formula).replace("\n", "\n  ")
+    derivative = to_unicode(s.derivative_formula).replace("\n", "\n  ")
+    out += ["", s.summary, "", f"  {formula}", f"  {derivative}", ""]
+    if s.examples:
+        out.append("worked examples:")
+        for e in s.examples:
+            ps = ", ".join(f"{k}={v}" for k, v in e.params.items())
+            fn = "f" if e.of == "value" else "f'"
+            out.append(
+                f"  {fn}({_fmt(e.x)}{', ' + ps if ps else ''}) = {e.expected}"
+                f"{'  (' + e.source + ')' if e.source else ''}"
+            )
+        out.append("")
     if s.params:
         out.append("parameters:")
         for p in s.params:
@@ -139,15 +152,6 @@ def show_text(s: ActivationSpec) -> str:
             f" — {k.why}"
             for k in kinks
         ]
-    if s.examples:
-        out.append("worked examples:")
-        for e in s.examples:
-            ps = ", ".join(f"{k}={v}" for k, v in e.params.items())
-            fn = "f" if e.of == "value" else "f'"
-            out.append(
-                f"  {fn}({_fmt(e.x)}{', ' + ps if ps else ''}) = {e.expected}"
-                f"{'  (' + e.source + ')' if e.source else ''}"
-            )
     if s.note:
         out += ["", s.note]
     if s.references:
