@@ -12,6 +12,8 @@ layer, pooled over positions):
 - how often |f'(x)| < ``threshold``. A unit below it on more than ``share`` of its samples is
   **saturated** (sigmoid/tanh far from 0: learning through it crawls). Dead units are saturated
   by this definition as well (f' = 0), so ``saturated_fraction >= dead_fraction``.
+- whether the unit's *input* was negative on every sample (``negative_fraction``): for ReLU
+  the same units as dead; for leaky ReLU the units that only pass the small negative slope.
 - running mean and variance of the outputs (all elements), and the per-unit mean (for the
   "median over units of the mean activation" of the ELU paper).
 
@@ -84,6 +86,9 @@ class LayerStats:
     var: float
     unit_mean_median: float
     unit_means: list[float] = field(repr=False, default_factory=list)
+    # share of units whose input was < 0 on every sample (a leaky unit there passes only the
+    # negative slope's gradient; for ReLU it is a dead unit)
+    negative_fraction: float = math.nan
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -128,11 +133,12 @@ def _autograd_derivative(m: nn.Module, x: torch.Tensor) -> torch.Tensor:
 
 
 class _Acc:
-    __slots__ = ("n_units", "active", "below", "count", "unit_sum", "total", "total_sq", "n_el", "n_samples")
+    __slots__ = ("n_units", "active", "nonneg", "below", "count", "unit_sum", "total", "total_sq", "n_el", "n_samples")
 
     def __init__(self, n_units: int):
         self.n_units = n_units
         self.active = torch.zeros(n_units, dtype=torch.bool)
+        self.nonneg = torch.zeros(n_units, dtype=torch.bool)
         self.below = torch.zeros(n_units, dtype=torch.float64)
         self.count = torch.zeros(n_units, dtype=torch.float64)
         self.unit_sum = torch.zeros(n_units, dtype=torch.float64)
@@ -213,7 +219,7 @@ class ActivationMonitor:
         if d is None:
             d = _autograd_derivative(m, x)
         if y.dim() == 1:
-            y, d = y[:, None], d[:, None]
+            y, d, x = y[:, None], d[:, None], x[:, None]
         n_units = y.shape[1]
         # units along dim 1; samples are batch x positions
         yu = y.transpose(0, 1).reshape(n_units, -1).double()
@@ -222,6 +228,7 @@ class ActivationMonitor:
         if acc is None or acc.n_units != n_units:
             acc = self._acc[name] = _Acc(n_units)
         acc.active |= ((yu != 0) & (du != 0)).any(dim=1)
+        acc.nonneg |= (x.transpose(0, 1).reshape(n_units, -1) >= 0).any(dim=1)
         acc.below += (du.abs() < self.threshold).sum(dim=1).double()
         acc.count += yu.shape[1]
         acc.unit_sum += yu.sum(dim=1)
@@ -270,9 +277,16 @@ class ActivationMonitor:
                     var=var,
                     unit_mean_median=float(np.median(unit_means)) if unit_means else math.nan,
                     unit_means=unit_means,
+                    negative_fraction=float((~acc.nonneg).double().mean()),
                 )
             )
         return out
+
+    def negative_total(self) -> float:
+        """Share of all monitored units whose input was negative on every sample seen."""
+        stats = self.summary()
+        units = sum(s.n_units for s in stats)
+        return sum(s.negative_fraction * s.n_units for s in stats) / units if units else math.nan
 
     def totals(self) -> tuple[float, float]:
         """(dead, saturated) fractions over all monitored units of all layers together."""

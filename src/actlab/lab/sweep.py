@@ -404,7 +404,13 @@ def _result_from_json(text: str | bytes) -> TrialResult:
     if not isinstance(d, dict):
         raise TypeError(f"a stored result is a JSON object, got {type(d).__name__}")
     # JSON has no NaN: a stored null in a float field was a NaN
-    for k in ("dead_fraction", "saturated_fraction", "final_test_accuracy", "saved_bytes_per_element"):
+    for k in (
+        "dead_fraction",
+        "saturated_fraction",
+        "final_test_accuracy",
+        "saved_bytes_per_element",
+        "negative_fraction",
+    ):
         if d.get(k) is None:
             d[k] = float("nan")
     for k in ("train_loss", "train_error", "test_accuracy"):
