@@ -20,6 +20,13 @@ With n = 3 no bootstrap can do better: every resampled mean lies inside the data
 the range of 3 draws from a symmetric distribution misses its centre with probability 1/4;
 reports say so next to intervals from fewer than 5 seeds (:func:`coverage_note`).
 ``method="percentile"`` gives the plain percentile interval.
+
+Proportions (a share of units, say) get intervals that respect the [0, 1] boundary:
+:func:`wilson_ci` (the score interval, Wilson 1927) and :func:`clopper_pearson_ci` (exact,
+conservative). Both stay inside [0, 1] and never collapse to a point: 0 dead units out of 640
+is ``0 [0, 0.0060]`` (Wilson), not ``0 [0, 0]``. :func:`proportion_above_p` is the one-sided
+score test that the Wilson interval inverts, and :func:`holm` adjusts several p-values that
+decide one verdict together (Holm 1979).
 """
 
 from __future__ import annotations
@@ -33,7 +40,17 @@ import numpy as np
 
 from ..errors import ParameterError
 
-__all__ = ["METHODS", "bootstrap_ci", "bootstrap_ratio_ci", "coverage_note", "curve_ci"]
+__all__ = [
+    "METHODS",
+    "bootstrap_ci",
+    "bootstrap_ratio_ci",
+    "clopper_pearson_ci",
+    "coverage_note",
+    "curve_ci",
+    "holm",
+    "proportion_above_p",
+    "wilson_ci",
+]
 
 METHODS = ("expanded", "percentile")
 
@@ -213,3 +230,82 @@ def coverage_note(n: int, level: float = 0.95) -> str:
             "covers somewhat less than nominal at this size (about 92% at n = 5 for normal data)."
         )
     return f"{n} samples; expanded-percentile bootstrap {level:.0%} interval (Hesterberg 2015)."
+
+
+# --------------------------------------------------------------------------- proportions
+def _check_counts(k: int, n: int) -> tuple[int, int]:
+    for what, v in (("k", k), ("n", n)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
+            raise ParameterError(f"{what} must be a non-negative integer count, got {v!r}")
+    if k > n:
+        raise ParameterError(f"k ({k}) cannot exceed n ({n})")
+    return int(k), int(n)
+
+
+def wilson_ci(k: int, n: int, *, level: float = 0.95) -> tuple[float, float, float]:
+    """(k / n, low, high): the Wilson score interval for a proportion (two-sided ``level``).
+
+    Inside [0, 1] and of positive width even at k = 0 or k = n; all NaN when n = 0.
+    """
+    k, n = _check_counts(k, n)
+    _check(level, 100, "expanded")
+    if n == 0:
+        return (math.nan, math.nan, math.nan)
+    from scipy import stats as st
+
+    z = float(st.norm.ppf(0.5 + level / 2.0))
+    p = k / n
+    den = 1.0 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    lo = 0.0 if k == 0 else max(0.0, centre - half)
+    hi = 1.0 if k == n else min(1.0, centre + half)
+    return (p, lo, hi)
+
+
+def clopper_pearson_ci(k: int, n: int, *, level: float = 0.95) -> tuple[float, float, float]:
+    """(k / n, low, high): the exact (Clopper-Pearson) interval; at least ``level`` coverage."""
+    k, n = _check_counts(k, n)
+    _check(level, 100, "expanded")
+    if n == 0:
+        return (math.nan, math.nan, math.nan)
+    from scipy import stats as st
+
+    a = 1.0 - level
+    lo = 0.0 if k == 0 else float(st.beta.ppf(a / 2, k, n - k + 1))
+    hi = 1.0 if k == n else float(st.beta.ppf(1 - a / 2, k + 1, n - k))
+    return (k / n, lo, hi)
+
+
+def proportion_above_p(k: int, n: int, p0: float) -> float:
+    """One-sided p-value of the score test of H0: proportion <= ``p0`` against > ``p0``.
+
+    The test the Wilson interval inverts: the Wilson lower bound at two-sided level 1 - 2a
+    exceeds ``p0`` exactly when this p-value is below a. NaN when n = 0.
+    """
+    k, n = _check_counts(k, n)
+    if not (0.0 < p0 < 1.0):
+        raise ParameterError(f"p0 must be in (0, 1), got {p0!r}")
+    if n == 0:
+        return math.nan
+    from scipy import stats as st
+
+    z = (k / n - p0) / math.sqrt(p0 * (1 - p0) / n)
+    return float(st.norm.sf(z))
+
+
+def holm(pvalues: Sequence[float]) -> list[float]:
+    """Holm's step-down adjusted p-values (same order as given; NaN stays NaN and is not
+    counted among the tests). Reject H_i at family-wise level a when adjusted p_i < a."""
+    ps = [float(p) for p in pvalues]
+    idx = [i for i, p in enumerate(ps) if not math.isnan(p)]
+    for i in idx:
+        if not 0.0 <= ps[i] <= 1.0:
+            raise ParameterError(f"p-values are in [0, 1], got {ps[i]!r}")
+    m = len(idx)
+    out = [math.nan] * len(ps)
+    running = 0.0
+    for rank, i in enumerate(sorted(idx, key=lambda j: ps[j])):
+        running = max(running, min(1.0, (m - rank) * ps[i]))
+        out[i] = running
+    return out
