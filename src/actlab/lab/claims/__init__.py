@@ -5,6 +5,10 @@ rule" section was written before any result was seen, a pure ``decide(...)`` and
 ``run(quick, dataset, *, data_dir=None, runner=None) -> ClaimResult``. A verdict of "not held"
 is a finding about the claim, not a failure of the code.
 
+*Map claims* (a module with a ``DEFAULT`` :class:`~actlab.lab.claims.maps.MapSpec`) run over a
+grid of conditions and give a scoped verdict; their ``run`` also takes ``overrides`` (axes of
+the grid to replace), ``store`` (a sweep store, so a map resumes) and ``workers``.
+
 >>> from actlab.lab.claims import run_claims
 >>> results = run_claims(["sigmoid_gradient"], quick=True)
 >>> results[0].verdict
@@ -19,7 +23,7 @@ import math
 import time
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from ...errors import ParameterError
 from .base import VERDICTS, ClaimResult, data_settings, default_dataset, fmt, fmt_ci
@@ -31,6 +35,8 @@ __all__ = [
     "claim_module",
     "claims_markdown",
     "default_dataset",
+    "is_map_claim",
+    "map_claims",
     "resolve_keys",
     "run_claims",
     "write_claims_report",
@@ -53,6 +59,18 @@ def claim_module(key: str) -> ModuleType:
     """The module of claim ``key``."""
     (k,) = resolve_keys([key])
     return importlib.import_module(f"{__name__}.{CLAIMS[k]}")
+
+
+def is_map_claim(key: str) -> bool:
+    """Whether claim ``key`` runs as a condition map (and takes grid overrides)."""
+    from .maps import MapSpec
+
+    return isinstance(getattr(claim_module(key), "DEFAULT", None), MapSpec)
+
+
+def map_claims() -> list[str]:
+    """The keys of the claims that run as condition maps."""
+    return [k for k in CLAIMS if is_map_claim(k)]
 
 
 def resolve_keys(keys: Sequence[str | int] | None) -> list[str]:
@@ -89,6 +107,8 @@ def run_claims(
     markdown: str | Path | None = None,
     on_result: Callable[[ClaimResult], None] | None = None,
     progress: bool = False,
+    overrides: Mapping[str, Any] | None = None,
+    store: str | Path | None = None,
 ) -> list[ClaimResult]:
     """Run the claims ``keys`` (default: all) and return their results, in order.
 
@@ -104,8 +124,26 @@ def run_claims(
         markdown: also write the Markdown report to this path (e.g. ``docs/claims.md``).
         on_result: called with each result as it finishes (the CLI prints verdicts with it).
         progress: show a progress bar over the claims (stderr).
+        overrides: grid axes for the map claims, e.g. ``{"optimizer": ["adam"], "lr": [0.01, 0.03],
+            "depth": [3, 6]}`` (:meth:`~actlab.lab.claims.maps.MapSpec.override`); an error if
+            a chosen claim is not a map claim.
+        store: the sweep store of the map claims' trials (resumable); default
+            ``out_dir/claims.sqlite`` when ``out_dir`` is given, else in memory.
     """
     ks = resolve_keys(keys)
+    if overrides:
+        from .maps import parse_overrides  # noqa: F401  (the axes are checked by MapSpec.override)
+
+        plain = [k for k in ks if not is_map_claim(k)]
+        if plain:
+            raise ParameterError(
+                f"grid overrides ({', '.join(sorted(overrides))}) apply to map claims only "
+                f"({', '.join(map_claims())}); not to {', '.join(plain)}"
+            )
+        for k in ks:
+            claim_module(k).DEFAULT.override(overrides)  # a bad axis or value fails before anything runs
+    if store is None and out_dir is not None and any(is_map_claim(k) for k in ks):
+        store = Path(out_dir) / "claims.sqlite"
     if dataset is not None and any(k in _NEEDS_DATA for k in ks):
         data_settings(dataset, quick, data_dir)  # fail on a bad name before anything runs
     ds_used = dataset if dataset is not None else default_dataset(quick, data_dir)
@@ -128,7 +166,18 @@ def run_claims(
             if bar is not None:
                 bar.set_postfix_str(k)
             mod = claim_module(k)
-            r = mod.run(quick=quick, dataset=ds_used, data_dir=data_dir, runner=runner)
+            if is_map_claim(k):
+                r = mod.run(
+                    quick=quick,
+                    dataset=ds_used,
+                    data_dir=data_dir,
+                    runner=runner,
+                    overrides=overrides,
+                    store=store,
+                    workers=1,
+                )
+            else:
+                r = mod.run(quick=quick, dataset=ds_used, data_dir=data_dir, runner=runner)
             results.append(r)
             if on_result is not None:
                 on_result(r)
@@ -153,6 +202,8 @@ def run_claims(
                 "runner": runner.describe() if hasattr(runner, "describe") else "in process, serial",
                 "wall_seconds": round(wall, 1),
                 "interrupted": interrupted,
+                "overrides": {k: list(v) if isinstance(v, (list, tuple)) else v for k, v in (overrides or {}).items()},
+                "store": str(store) if store is not None else None,
             }
             from ..report import environment_info, write_text
 
@@ -167,6 +218,19 @@ def run_claims(
 # --------------------------------------------------------------------------- reports
 def _main_ci(r: ClaimResult) -> tuple[str, tuple[float, float, float]] | None:
     return next(iter(r.ci.items()), None)
+
+
+def _headline(r: ClaimResult) -> str:
+    """What the summary tables show next to a verdict: a map claim's region, else its main interval."""
+    if r.scope:
+        return r.scope
+    m = _main_ci(r)
+    return f"{m[0]}: {fmt_ci(m[1])}" if m else ""
+
+
+def coverage_summary(results: Sequence[ClaimResult]) -> list[str]:
+    """One line per indicative claim (fewer than 5 seeds): what its intervals can promise."""
+    return [f"{r.key}: {r.coverage}" for r in results if r.indicative and r.coverage]
 
 
 def _scalar_numbers(r: ClaimResult) -> list[tuple[str, Any]]:
@@ -281,9 +345,8 @@ def write_claims_report(
 
     summary_rows = []
     for i, r in enumerate(results, 1):
-        m = _main_ci(r)
         summary_rows.append(
-            [i, r.key, r.statement, r.verdict, f"{m[0]}: {fmt_ci(m[1])}" if m else "", f"{r.seconds:.1f}"]
+            [i, r.key, r.statement, r.label, _headline(r), f"{r.seconds:.1f}"]
         )
     intro = (
         "<p>Each claim was checked by its own experiment; the decision rule of each was written down "
@@ -297,11 +360,23 @@ def write_claims_report(
         )
     if settings.get("interrupted"):
         intro += '<p class="note">Interrupted: only the claims listed finished.</p>'
+    notes = coverage_summary(results)
+    if notes:
+        intro += (
+            '<p class="note">Indicative verdicts (fewer than 5 seeds): '
+            + " ".join(esc(n) for n in notes)
+            + "</p>"
+        )
+    intro += (
+        "<p>Map claims give a verdict with a scope: <i>held</i> (where the source says it applies), "
+        "<i>held in part</i> (the region is named), <i>not reproduced in the tested range</i> (the "
+        "source's own conditions were not in the grid), <i>refuted</i> (they were, and it failed).</p>"
+    )
     sections = [
         (
             "Verdicts",
             intro
-            + table_html(["#", "claim", "statement", "verdict", "main interval", "seconds"], summary_rows),
+            + table_html(["#", "claim", "statement", "verdict", "where / main interval", "seconds"], summary_rows),
         )
     ]
     for i, r in enumerate(results, 1):
@@ -310,8 +385,14 @@ def write_claims_report(
             f"<p><b>Source.</b> {esc(r.source)}</p>",
             f"<p><b>What we ran.</b> {esc(r.setting)}</p>",
             f"<p><b>Decision rule</b> (fixed before the run). {esc(r.rule)}</p>",
-            f"<p><b>Verdict: {esc(r.verdict)}.</b> {esc(r.details)}</p>",
+            f"<p><b>Verdict: {esc(r.label)}.</b> {esc(r.details)}</p>",
         ]
+        if r.grid:
+            body.insert(3, f"<p><b>Grid.</b> {esc(r.grid)}</p>")
+        if r.coverage:
+            body.append(f'<p class="note">Seeds: {esc(r.coverage)}</p>')
+        if r.table:
+            body.append(table_html(r.table["columns"], r.table["rows"], caption="The map, one row per cell"))
         if r.ci:
             body.append(
                 table_html(
@@ -323,7 +404,7 @@ def write_claims_report(
         body.append(table_html(["quantity", "value"], _scalar_numbers(r), caption="Numbers"))
         for caption, fig in r.figures:
             body.append(f"<p>{esc(caption)}</p>" + figure_html(fig, alt=caption))
-        sections.append((f"{i}. {r.key}: {r.verdict}", "\n".join(body)))
+        sections.append((f"{i}. {r.key}: {r.label}", "\n".join(body)))
     meta = {**{f"setting.{k}": v for k, v in settings.items()}, **env}
     write_text(out / "report.html", html_page("actlab claims", sections, meta))
     write_text(out / "claims.md", claims_markdown(results, settings=settings, env=env))
@@ -363,18 +444,24 @@ def claims_markdown(results: Sequence[ClaimResult], *, settings: dict[str, Any],
         "directory given by `--data-dir`), then run the command above. Results are deterministic per seed "
         "on CPU; wall time depends on the machine.",
         "",
-        "| # | claim | verdict | main interval |",
+        "Map claims run over a grid of conditions and give a verdict with a scope: **held** (where the "
+        "source says it applies), **held in part** (the region is named), **not reproduced in the tested "
+        "range** (the source's own conditions were not in the grid), **refuted** (they were, and it failed).",
+        "",
+    ]
+    notes = coverage_summary(results)
+    if notes:
+        lines += ["Indicative verdicts (fewer than 5 seeds):", ""] + [f"- {n}" for n in notes] + [""]
+    lines += [
+        "| # | claim | verdict | where / main interval |",
         "|---|---|---|---|",
     ]
     for i, r in enumerate(results, 1):
-        m = _main_ci(r)
-        lines.append(
-            f"| {i} | {_md(r.statement)} | **{r.verdict}** | {_md(f'{m[0]}: {fmt_ci(m[1])}') if m else ''} |"
-        )
+        lines.append(f"| {i} | {_md(r.statement)} | **{r.label}** | {_md(_headline(r))} |")
     for i, r in enumerate(results, 1):
         lines += [
             "",
-            f"## {i}. `{r.key}`: {r.verdict}",
+            f"## {i}. `{r.key}`: {r.label}",
             "",
             f"**Claim.** {r.statement}",
             "",
@@ -387,8 +474,19 @@ def claims_markdown(results: Sequence[ClaimResult], *, settings: dict[str, Any],
             f"**Result.** {r.details}",
             "",
         ]
+        if r.grid:
+            lines[-4:-4] = [f"**Grid.** {r.grid}", ""]
+        if r.coverage:
+            lines += [f"**Seeds.** {r.coverage}", ""]
+        if r.table:
+            cols = r.table["columns"]
+            lines += ["| " + " | ".join(_md(c) for c in cols) + " |", "|" + "---|" * len(cols)]
+            for row in r.table["rows"]:
+                lines.append("| " + " | ".join(_md(x) for x in row) + " |")
+            lines.append("")
         if r.ci:
             lines += ["| quantity | estimate | 95% CI |", "|---|---|---|"]
             for q, (est, lo, hi) in r.ci.items():
-                lines.append(f"| {_md(q)} | {fmt(est)} | [{fmt(lo)}, {fmt(hi)}] |")
+                band = "no spread over seeds" if lo == hi else f"[{fmt(lo)}, {fmt(hi)}]"
+                lines.append(f"| {_md(q)} | {fmt(est)} | {band} |")
     return "\n".join(lines) + "\n"

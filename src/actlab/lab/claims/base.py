@@ -22,6 +22,7 @@ from ...errors import ParameterError
 
 __all__ = [
     "CLAIM_DATASETS",
+    "INDICATIVE_SEEDS",
     "VERDICTS",
     "ClaimResult",
     "DataSettings",
@@ -40,7 +41,19 @@ __all__ = [
     "sign_verdict",
 ]
 
-VERDICTS = ("held", "not held", "inconclusive")
+# "held" / "not held" / "inconclusive": one-setting claims. Map claims (claims/maps.py) give a
+# verdict with a scope: "held", "held in part", "not reproduced in the tested range", "refuted"
+# (or "inconclusive").
+VERDICTS = (
+    "held",
+    "held in part",
+    "not reproduced in the tested range",
+    "refuted",
+    "not held",
+    "inconclusive",
+)
+SETTING_VERDICTS = ("held", "not held", "inconclusive")
+INDICATIVE_SEEDS = 5  # fewer seeds than this: the verdict is labelled "indicative"
 
 
 @dataclass
@@ -48,8 +61,12 @@ class ClaimResult:
     """The outcome of one claim's experiment.
 
     ``numbers`` holds the measured point values; ``ci`` maps a quantity to
-    ``(estimate, low, high)``, a bootstrap 95% interval over seeds; ``figures`` holds
-    ``(caption, matplotlib Figure)`` pairs for the HTML report and is left out of ``to_dict``.
+    ``(estimate, low, high)``, a 95% interval (bootstrap over seeds unless the quantity's name
+    says otherwise); ``figures`` holds ``(caption, matplotlib Figure)`` pairs for the HTML
+    report and is left out of ``to_dict``. Map claims also fill ``scope`` (the region where the
+    claim held, in words), ``grid`` (what was run) and ``table`` (``{"columns": [...],
+    "rows": [[...], ...]}``, one row per cell). ``indicative`` marks a verdict from fewer than
+    :data:`INDICATIVE_SEEDS` seeds; ``coverage`` is the note on what its intervals can promise.
     """
 
     key: str
@@ -66,10 +83,26 @@ class ClaimResult:
     dataset: str | None = None
     seeds: list[int] = field(default_factory=list)
     seconds: float = 0.0
+    scope: str = ""
+    grid: str = ""
+    table: dict[str, Any] | None = None
+    indicative: bool = False
+    coverage: str = ""
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
             raise ParameterError(f"verdict must be one of {VERDICTS}, got {self.verdict!r}")
+        if self.seeds and len(self.seeds) < INDICATIVE_SEEDS:
+            self.indicative = True
+        if self.seeds and not self.coverage:
+            from ..stats import coverage_note
+
+            self.coverage = coverage_note(len(self.seeds))
+
+    @property
+    def label(self) -> str:
+        """The verdict as printed: ``held`` or ``held (indicative)``."""
+        return f"{self.verdict} (indicative)" if self.indicative else self.verdict
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,6 +119,11 @@ class ClaimResult:
             "dataset": self.dataset,
             "seeds": list(self.seeds),
             "seconds": round(self.seconds, 3),
+            "scope": self.scope,
+            "grid": self.grid,
+            "table": _jsonable(self.table) if self.table is not None else None,
+            "indicative": self.indicative,
+            "coverage": self.coverage,
         }
 
 
@@ -148,8 +186,8 @@ def combine_all(verdicts: Iterable[str]) -> str:
     """A claim that is a conjunction: any part not held -> not held; all held -> held; else inconclusive."""
     vs = list(verdicts)
     for v in vs:
-        if v not in VERDICTS:
-            raise ParameterError(f"verdict must be one of {VERDICTS}, got {v!r}")
+        if v not in SETTING_VERDICTS:
+            raise ParameterError(f"verdict must be one of {SETTING_VERDICTS}, got {v!r}")
     if "not held" in vs:
         return "not held"
     return "held" if vs and all(v == "held" for v in vs) else "inconclusive"
@@ -178,8 +216,12 @@ def ratio_ci(a: Sequence[float], b: Sequence[float], *, seed: int = 0) -> tuple[
 
 
 def fmt_ci(ci: tuple[float, float, float]) -> str:
-    """``1.23 [1.10, 1.35]`` for prose."""
+    """``1.23 [1.10, 1.35]`` for prose. A bootstrap interval of zero width (every seed gave the
+    same value, e.g. all zeros) is not printed as ``0 [0, 0]``, which reads as certainty: it
+    says that the seeds did not vary instead; proportions get a Wilson interval for that."""
     est, lo, hi = ci
+    if lo == hi and not math.isnan(lo):
+        return f"{fmt(est)} (every seed the same; no bootstrap spread)"
     return f"{fmt(est)} [{fmt(lo)}, {fmt(hi)}]"
 
 

@@ -4,44 +4,48 @@ The guides' account: a large gradient step can push a ReLU unit's weights and bi
 input is negative for every example; the unit then outputs 0 and gets zero gradient forever.
 Leaky ReLU keeps a small slope (0.01) for negative inputs, so its units keep a gradient.
 
-Setting: an MLP with 3 hidden layers of 128 units, torch's default init, plain SGD, batch 64,
-trained at a normal learning rate (0.05) and a high one (0.5), ten times larger, fixed in
-advance. A unit is dead when, in one pass over (up to 10,000) training samples after training,
-it is never active: f(x) = 0 or f'(x) = 0 on every sample (the lab's ActivationMonitor), so no
-gradient can reach its incoming weights. With this definition a leaky ReLU unit can never be
-dead (f' = 0.01 on negative inputs): its half of the claim holds by construction and is
-checked only as such; the measurement is whether ReLU units die. Diverged runs (non-finite
-loss) are counted and left out of the averages.
+"Units can die" is an existential claim about a region of conditions, not about one setting,
+so it is run as a map (claims/maps.py): MLPs (batch 64, torch's default init unless
+overridden) over optimizer (SGD, SGD + momentum 0.9, Adam, AdamW), learning rate relative to
+each setup's measured largest stable rate, and depth; every cell trains ReLU and leaky ReLU
+with the same seeds and the same absolute rate (the stable rate is measured with ReLU). A unit
+is dead when, in one pass over (up to 10,000) training samples after training, it is never
+active: f(x) = 0 or f'(x) = 0 on every sample (the lab's ActivationMonitor), so no gradient
+reaches its incoming weights. The source's condition, "a high learning rate", is read as a rate
+of at least a quarter of the largest stable one (cells with lr >= 0.25 x stable are in scope).
 
-Decision rule (fixed before any result was seen): bootstrap 95% CIs over seeds of ReLU's dead
-fraction at the high rate, of its paired increase over the normal rate, and of leaky ReLU's dead
-fraction at the high rate. held if ReLU's high-rate CI lower end is >= 0.05, the increase's CI
-lower end is > 0 and leaky ReLU's high-rate CI upper end is < 0.05. not held if ReLU's high-rate
-CI upper end is < 0.05 (ReLU units did not die) or leaky ReLU's CI lower end is >= 0.05.
-inconclusive otherwise, and also when more than half of the runs of either activation at the
-high rate diverged.
+The leaky half is not judged: with this definition a leaky unit can never be dead (f' = 0.01 on
+negative inputs), so a "pass" would hold by construction. Reported instead, per cell: the share
+of leaky units whose input was negative on every sample (they pass only 1% of the gradient),
+with its Wilson interval.
+
+Decision rule (fixed before this map was run; it replaces the one-setting rule of the first
+version, an amendment recorded in docs/claims.md): per cell, pool the hidden ReLU units of the seeds that did not
+diverge, k dead of n, and test H0 "dead share <= 0.05" with the one-sided score test (the test
+the Wilson interval inverts); the p-values of all cells are Holm-adjusted together, because
+the claim is held if any cell holds. A cell is held if its Holm-adjusted p < 0.05 and the dead
+share exceeds 0.05 in more than half of its non-diverged seeds (so one collapsed network does
+not carry a cell); not held if the upper end of its Wilson 95% interval is < 0.05;
+inconclusive otherwise, and also when more than half of its ReLU seeds diverged. The claim
+(existential): held if some in-scope cell is held; held in part if cells held only below the
+in-scope rates; refuted if every in-scope cell is not held; not reproduced in the tested range
+if no in-scope cell was run and no cell held; inconclusive otherwise. Units of one network are
+not independent, so the pooled Wilson interval is narrower than one over seeds would be; the
+per-seed majority condition and the bootstrap over seeds (reported) guard against that.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ..train import TrialConfig
-from .base import (
-    ClaimResult,
-    Stopwatch,
-    data_settings,
-    decision_rule,
-    fmt,
-    fmt_ci,
-    mean_ci,
-    plot_curves,
-    run_trials,
-)
+from ..stats import holm, proportion_above_p, wilson_ci
+from .base import ClaimResult, Stopwatch, data_settings, decision_rule, fmt, fmt_ci, mean_ci
+from .maps import Cell, MapSpec, describe_region, map_figure, run_map, scoped_verdict
 
-__all__ = ["KEY", "SOURCE", "STATEMENT", "decide", "run"]
+__all__ = ["DEAD", "DEFAULT", "KEY", "KIND", "QUICK", "SOURCE", "STATEMENT", "decide", "decide_cells", "run"]
 
 KEY = "dying_relu"
 STATEMENT = "ReLU units die under a high learning rate, while leaky ReLU's do not."
@@ -49,127 +53,230 @@ SOURCE = (
     "Maas, Hannun & Ng 2013, Rectifier Nonlinearities Improve Neural Network Acoustic Models (ICML WDLASL), "
     "sec. 3; the activation guides' 'dying ReLU' section"
 )
-LR_NORMAL, LR_HIGH = 0.05, 0.5
-DEAD = 0.05
+KIND = "existential"
+DEAD = 0.05  # a cell "has dying units" when more than this share of its ReLU units is dead
+ALPHA = 0.05
+HIGH_REL = 0.25  # "a high learning rate": at least this multiple of the largest stable rate
+ACTIVATIONS = ("relu", "leaky_relu")
+DEFAULT = MapSpec(
+    optimizer=("sgd", "sgd+momentum", "adam", "adamw"),
+    lr_rel=(0.1, 0.3, 1.0),
+    depth=(3, 6),
+    width=(128,),
+    seeds=5,
+    epochs=5,
+)
+QUICK = MapSpec(optimizer=("sgd", "adam"), lr_rel=(0.1, 1.0), depth=(3,), width=(128,), seeds=5, epochs=3)
+BASE = {"model": "mlp", "batch_size": 64}
 
 
-def decide(
-    relu_high_ci: tuple[float, float, float],
-    relu_increase_ci: tuple[float, float, float],
-    leaky_high_ci: tuple[float, float, float],
+def decide_cells(counts: Sequence[Mapping[str, int]]) -> list[tuple[str, float]]:
+    """(verdict, Holm-adjusted p) per cell from its counts: ``k`` dead of ``n`` pooled ReLU units,
+    ``seeds_above`` seeds with dead share > DEAD out of ``seeds_ok`` non-diverged of ``seeds``."""
+    raw = []
+    for c in counts:
+        usable = c["n"] > 0 and c["seeds_ok"] * 2 >= c["seeds"]
+        raw.append(proportion_above_p(c["k"], c["n"], DEAD) if usable else math.nan)
+    adj = holm(raw)
+    out = []
+    for c, p in zip(counts, adj):
+        if math.isnan(p):
+            out.append(("inconclusive", p))
+            continue
+        _, _, hi = wilson_ci(c["k"], c["n"])
+        if p < ALPHA and c["seeds_above"] * 2 > c["seeds_ok"]:
+            out.append(("held", p))
+        elif hi < DEAD:
+            out.append(("not held", p))
+        else:
+            out.append(("inconclusive", p))
+    return out
+
+
+def decide(counts: Sequence[Mapping[str, int]], in_scope: Sequence[bool]) -> str:
+    """The scoped verdict from every cell's counts and whether it is in the source's conditions."""
+    return scoped_verdict(KIND, [(v, s) for (v, _), s in zip(decide_cells(counts), in_scope)])
+
+
+def _units(r) -> int:
+    return int(sum(s.get("n_units", 0) for s in r.layer_stats))
+
+
+def _pooled(rs, attr: str) -> tuple[int, int]:
+    k = n = 0
+    for r in rs:
+        v = getattr(r, attr)
+        if r.diverged or v is None or (isinstance(v, float) and math.isnan(v)):
+            continue
+        u = _units(r)
+        k += int(round(v * u))
+        n += u
+    return k, n
+
+
+def _measure(c: Cell) -> dict[str, Any]:
+    relu, leaky = c.results["relu"], c.results["leaky_relu"]
+    ok = [r for r in relu if not r.diverged]
+    k, n = _pooled(relu, "dead_fraction")
+    kl, nl = _pooled(leaky, "negative_fraction")
+    kd, nd = _pooled(leaky, "dead_fraction")
+
+    def acc(rs):
+        v = [r.final_test_accuracy for r in rs if not r.diverged]
+        return float(np.mean(v)) if v else math.nan
+
+    return {
+        "k": k,
+        "n": n,
+        "seeds": len(relu),
+        "seeds_ok": len(ok),
+        "seeds_above": sum(r.dead_fraction > DEAD for r in ok),
+        "relu_dead": wilson_ci(k, n) if n else (math.nan,) * 3,
+        "relu_dead_by_seed": mean_ci([r.dead_fraction if not r.diverged else math.nan for r in relu]),
+        "leaky_negative": wilson_ci(kl, nl) if nl else (math.nan,) * 3,
+        "leaky_dead": wilson_ci(kd, nd) if nd else (math.nan,) * 3,
+        "acc_relu": acc(relu),
+        "acc_leaky": acc(leaky),
+        "diverged": f"{sum(r.diverged for r in relu)}/{sum(r.diverged for r in leaky)}",
+    }
+
+
+def _p(p: float) -> str:
+    if math.isnan(p):
+        return "n/a"
+    return "< 1e-15" if p < 1e-15 else f"{p:.2g}"
+
+
+def _w(ci: tuple[float, float, float]) -> str:
+    est, lo, hi = ci
+    return "n/a" if math.isnan(est) else f"{est:.3f} [{lo:.3f}, {hi:.3f}]"
+
+
+def run(
+    quick: bool = False,
+    dataset: str | None = None,
     *,
-    diverged_share: float = 0.0,
-) -> str:
-    """Verdict from the CIs of the dead fractions (see the module's decision rule)."""
-    if diverged_share > 0.5 or any(math.isnan(v) for v in (*relu_high_ci[1:], *leaky_high_ci[1:])):
-        return "inconclusive"
-    if relu_high_ci[2] < DEAD or leaky_high_ci[1] >= DEAD:
-        return "not held"
-    if relu_high_ci[1] >= DEAD and relu_increase_ci[1] > 0 and leaky_high_ci[2] < DEAD:
-        return "held"
-    return "inconclusive"
+    data_dir: str | None = None,
+    runner=None,
+    overrides: Mapping[str, Any] | None = None,
+    store: Any = None,
+    workers: int | None = 1,
+) -> ClaimResult:
+    """Run the map on ``dataset`` (default: see :func:`~actlab.lab.claims.default_dataset`).
 
-
-def run(quick: bool = False, dataset: str | None = None, *, data_dir: str | None = None, runner=None):
-    """Run the experiment on ``dataset`` (default: see :func:`~actlab.lab.claims.default_dataset`)."""
-    ds = data_settings(dataset, quick, data_dir)
-    epochs = 6 if quick else 10
-    seeds = list(range(3 if quick else 5))
-    base = dict(
-        dataset=ds.name,
-        model="mlp",
-        depth=3,
-        width=128,
-        init="default",
-        optimizer="sgd",
-        batch_size=64,
-        epochs=epochs,
-        n_train=ds.n_train,
-        n_test=ds.n_test,
-        data_dir=data_dir,
-    )
-    grid = [(a, lr) for a in ("relu", "leaky_relu") for lr in (LR_NORMAL, LR_HIGH)]
+    ``overrides``: map axes to replace, e.g. ``{"optimizer": ["adam"], "lr": [0.01, 0.03],
+    "depth": [3, 6]}`` (see :meth:`~actlab.lab.claims.maps.MapSpec.override`); ``store``: a
+    sweep store path, so an interrupted map resumes.
+    """
+    spec = (QUICK if quick else DEFAULT).override(overrides)
+    if spec.dataset == (None,):
+        spec = spec.override({"dataset": (data_settings(dataset, quick, data_dir).name,)})
     with Stopwatch() as sw:
-        cfgs = [TrialConfig(activation=a, lr=lr, seed=s, **base) for a, lr in grid for s in seeds]
-        res = run_trials(runner, cfgs)
-        by = {g: res[i * len(seeds) : (i + 1) * len(seeds)] for i, g in enumerate(grid)}
-
-        def dead(rs):
-            return [r.dead_fraction if not r.diverged else math.nan for r in rs]
-
-        relu_hi, relu_lo = dead(by[("relu", LR_HIGH)]), dead(by[("relu", LR_NORMAL)])
-        leaky_hi = dead(by[("leaky_relu", LR_HIGH)])
-        ci_hi = mean_ci(relu_hi)
-        ci_inc = mean_ci([a - b for a, b in zip(relu_hi, relu_lo)])
-        ci_leaky = mean_ci(leaky_hi)
-        div = {g: sum(r.diverged for r in rs) for g, rs in by.items()}
-        share = max(div[("relu", LR_HIGH)], div[("leaky_relu", LR_HIGH)]) / len(seeds)
-        fig = plot_curves(
-            {f"{a} lr {lr:g}": [r.train_loss for r in by[(a, lr)]] for a, lr in grid},
-            ylabel="training loss",
-            title=f"{ds.name}: MLP 3x128, plain SGD",
-            logy=True,
+        cells = run_map(
+            spec,
+            activations=ACTIVATIONS,
+            reference="relu",
+            base=BASE,
+            quick=quick,
+            data_dir=data_dir,
+            store=store,
+            runner=runner,
+            workers=workers,
+        )
+        for c in cells:
+            c.numbers = _measure(c)
+            c.in_scope = not math.isnan(c.lr_rel) and c.lr_rel >= HIGH_REL
+        decisions = decide_cells([c.numbers for c in cells])
+        for c, (v, p) in zip(cells, decisions):
+            c.verdict = v
+            c.numbers["holm_p"] = p
+        verdict = scoped_verdict(KIND, [(c.verdict, c.in_scope) for c in cells])
+        fig = map_figure(
+            cells,
+            lambda c: c.numbers["relu_dead"][0],
+            title="dead share of ReLU units (+ held, - not held, ? inconclusive; * in scope)",
+            label="dead ReLU units (pooled over seeds)",
+        )
+        fig2 = map_figure(
+            cells,
+            lambda c: c.numbers["leaky_negative"][0],
+            title="leaky ReLU units negative on every input (not judged)",
+            label="share of leaky units",
         )
 
-    def avg(xs):
-        xs = [x for x in xs if not math.isnan(x)]
-        return float(np.mean(xs)) if xs else math.nan
-
-    numbers = {
-        "dead_fraction_relu_normal_lr": avg(relu_lo),
-        "dead_fraction_relu_high_lr": avg(relu_hi),
-        "dead_fraction_leaky_normal_lr": avg(dead(by[("leaky_relu", LR_NORMAL)])),
-        "dead_fraction_leaky_high_lr": avg(leaky_hi),
-        "dead_fraction_relu_high_lr_by_seed": relu_hi,
-        "dead_per_layer_relu_high_lr": [
-            avg([r.layer_stats[i]["dead_fraction"] for r in by[("relu", LR_HIGH)] if not r.diverged])
-            for i in range(3)
-        ]
-        if any(not r.diverged for r in by[("relu", LR_HIGH)])
-        else [],
-        "final_test_accuracy": {
-            f"{a} lr {lr:g}": avg([r.final_test_accuracy for r in by[(a, lr)] if not r.diverged])
-            for a, lr in grid
-        },
-        "final_train_loss": {
-            f"{a} lr {lr:g}": avg([r.train_loss[-1] for r in by[(a, lr)] if not r.diverged]) for a, lr in grid
-        },
-        "diverged_runs": {f"{a} lr {lr:g}": div[(a, lr)] for a, lr in grid},
-        "lr_normal": LR_NORMAL,
-        "lr_high": LR_HIGH,
-    }
-    acc = numbers["final_test_accuracy"]
+    dsets = sorted({c.setup["dataset"] for c in cells})
+    descs = "; ".join(data_settings(d, quick, data_dir).describe for d in dsets)
+    columns = [
+        "optimizer", "depth", "width", "init", "dataset", "stable lr", "lr", "lr / stable", "in scope",
+        "ReLU dead [Wilson 95%, units]", "ReLU dead, mean over seeds [bootstrap]", "seeds > 5% dead",
+        "Holm p", "cell", "leaky negative on every input [Wilson]", "test acc ReLU / leaky", "diverged ReLU/leaky",
+    ]  # fmt: skip
+    rows = []
+    first: dict[str, int] = {}
+    for c in cells:
+        first.setdefault(c.setup_label(), len(first))
+    for c in sorted(cells, key=lambda c: (first[c.setup_label()], c.lr)):
+        m = c.numbers
+        rows.append(
+            [
+                c.setup["optimizer"], c.setup["depth"], c.setup["width"], c.setup["init"], c.setup["dataset"],
+                f"{c.stable_lr:.4g}", f"{c.lr:.4g}", f"{c.lr_rel:.3g}", "yes" if c.in_scope else "no",
+                _w(m["relu_dead"]), fmt_ci(m["relu_dead_by_seed"]), f"{m['seeds_above']}/{m['seeds_ok']}",
+                _p(m["holm_p"]), c.verdict, _w(m["leaky_negative"]),
+                f"{fmt(m['acc_relu'])} / {fmt(m['acc_leaky'])}", m["diverged"],
+            ]
+        )  # fmt: skip
+    scope_cells = [c for c in cells if c.in_scope] or cells
+    top = max(scope_cells, key=lambda c: (c.numbers["relu_dead"][0] if not math.isnan(c.numbers["relu_dead"][0]) else -1))
+    where = f"{top.setup_label()}, {top.lr_label} (lr {top.lr:.4g})"
+    region = describe_region(cells, "held")
+    leaky_max = max((c.numbers["leaky_negative"][0] for c in cells if not math.isnan(c.numbers["leaky_negative"][0])), default=math.nan)
+    leaky_dead_max = max((c.numbers["leaky_dead"][0] for c in cells if not math.isnan(c.numbers["leaky_dead"][0])), default=math.nan)
     details = (
-        f"Dead fraction of hidden units (never active on up to 10,000 training samples after training): ReLU "
-        f"{fmt(numbers['dead_fraction_relu_normal_lr'])} at lr {LR_NORMAL:g} and {fmt_ci(ci_hi)} at lr "
-        f"{LR_HIGH:g} (increase {fmt_ci(ci_inc)}; per layer "
-        f"{[round(v, 3) for v in numbers['dead_per_layer_relu_high_lr']]}); "
-        f"leaky ReLU {fmt_ci(ci_leaky)} at lr {LR_HIGH:g} (zero by construction of 'dead'). "
-        "Final test accuracy: "
-        + ", ".join(f"{k} {fmt(v)}" for k, v in acc.items())
-        + f". Diverged runs: {numbers['diverged_runs']}."
+        f"ReLU units died (dead share > {DEAD:g}, Holm-adjusted over {len(cells)} cells) in {region}. "
+        f"Not held in: {describe_region(cells, 'not held')}. "
+        f"Largest in-scope dead share: {_w(top.numbers['relu_dead'])} at {where}. "
+        f"Leaky half (not judged): leaky units are never dead by the monitor's definition (largest dead share "
+        f"{fmt(leaky_dead_max)}), but up to {fmt(leaky_max)} of them were negative on every input, passing only "
+        f"the 0.01 slope's gradient. Intervals: Wilson 95% over units pooled across non-diverged seeds; "
+        f"the per-seed mean has a bootstrap 95% interval over seeds."
+    )
+    setting = (
+        f"{descs}; MLP, batch {BASE['batch_size']}, ReLU and leaky ReLU (slope 0.01) with the same seeds and rate "
+        "in every cell of the grid below; the largest stable rate of each setup measured with ReLU (probe: "
+        "1 epoch per rate on 1e-4..10, a factor sqrt(10) apart; stable = finite loss below chance)."
+        + (" Quick mode: a smaller grid, fewer epochs." if quick else "")
     )
     return ClaimResult(
         key=KEY,
         statement=STATEMENT,
         source=SOURCE,
-        setting=(
-            f"{ds.describe}; MLP 3 x 128, torch default init, plain SGD at lr {LR_NORMAL:g} and {LR_HIGH:g}, "
-            f"batch 64, {epochs} epochs, {len(seeds)} seeds."
-            + (" Quick mode: fewer epochs and seeds." if quick else "")
-        ),
-        verdict=decide(ci_hi, ci_inc, ci_leaky, diverged_share=share),
+        setting=setting,
+        verdict=verdict,
         rule=decision_rule(__name__),
-        numbers=numbers,
+        numbers={
+            "cells": len(cells),
+            "cells_held": sum(c.verdict == "held" for c in cells),
+            "cells_not_held": sum(c.verdict == "not held" for c in cells),
+            "cells_in_scope": sum(c.in_scope for c in cells),
+            "max_leaky_negative_share": leaky_max,
+            "max_leaky_dead_share": leaky_dead_max,
+            "stable_lr": {c.setup_label(): c.stable_lr for c in cells},
+        },
         ci={
-            "dead_fraction_relu_high_lr": ci_hi,
-            "dead_increase_relu_high_minus_normal": ci_inc,
-            "dead_fraction_leaky_high_lr": ci_leaky,
+            f"ReLU dead share (Wilson over units), {where}": top.numbers["relu_dead"],
+            f"leaky negative on every input (Wilson over units), {where}": top.numbers["leaky_negative"],
         },
         details=details,
-        figures=[("Training loss per epoch, mean and 95% band over seeds", fig)],
+        figures=[
+            ("Map: dead share of ReLU units per cell (pooled over seeds), with each cell's verdict", fig),
+            ("Map: share of leaky ReLU units whose input was negative on every sample", fig2),
+        ],
         quick=quick,
-        dataset=ds.name,
-        seeds=seeds,
+        dataset=", ".join(dsets),
+        seeds=list(range(spec.seeds)),
         seconds=sw.seconds,
+        scope=("held in " + region) if verdict in ("held", "held in part") else region,
+        grid=spec.describe(),
+        table={"columns": columns, "rows": rows},
     )
