@@ -63,12 +63,13 @@ def test_compare_cli_writes_three_files_with_escaped_text(tmp_path, monkeypatch,
     assert meta["seeds"] == [0, 1] and meta["wall_seconds"] > 0
     assert len(data["trials"]) == 6 and len(data["summaries"]) == 3
     rows = [r for r in (out / "results.csv").read_text().splitlines()]
-    comments = [r for r in rows if r.startswith("#")]
-    assert any(r.startswith("# packages:") and "torch" in r for r in comments)
-    assert any(r.startswith("# seeds: [0, 1]") for r in comments)
-    assert any(r.startswith("# wall_seconds:") for r in comments)
-    assert any(r.startswith("# torch_threads_per_trial: 1") for r in comments)
-    table = list(csv.DictReader(r for r in rows if not r.startswith("#")))
+    assert rows[0].startswith("activation,")  # a plain CSV: the header comes first
+    about = (out / "results.csv.about.txt").read_text().splitlines()
+    assert any(r.startswith("packages:") and "torch" in r for r in about)
+    assert any(r.startswith("seeds: [0, 1]") for r in about)
+    assert any(r.startswith("wall_seconds:") for r in about)
+    assert any(r.startswith("torch_threads_per_trial: 1") for r in about)
+    table = list(csv.DictReader(rows))
     assert len(table) == 6 and {r["activation"] for r in table} == {"relu", "tanh", "elu"}
     # the summary's estimate is the mean of the per-trial values, recomputed here from the CSV
     for s in data["summaries"]:

@@ -270,11 +270,13 @@ def write_csv(
     *,
     comments: Sequence[str] = (),
 ) -> Path:
-    """Write a CSV with a header row; ``comments`` become leading ``# ...`` lines (metadata)."""
+    """Write a plain CSV (a header row, then rows: what any CSV reader expects) and, when there are
+    ``comments`` (metadata: settings, versions, timing), a text file beside it holding them, named
+    ``<name>.about.txt``: a spreadsheet or ``csv.reader`` would take leading ``#`` lines for data."""
     p = Path(path)
+    if comments:
+        _atomic_write(p.with_name(p.name + ".about.txt"), "".join(f"{c}\n" for c in comments))
     buf = io.StringIO()
-    for c in comments:
-        buf.write(f"# {c}\n")
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(headers)
     for r in rows:
