@@ -403,9 +403,13 @@ def _cmd_compare(a: argparse.Namespace) -> int:
 
 
 def _cmd_claims(a: argparse.Namespace) -> int:
-    from .lab.claims import run_claims
+    from .lab.claims import VERDICTS, coverage_summary, run_claims
+    from .lab.claims.maps import parse_overrides
 
-    keys = [k for k in a.only.split(",") if k.strip()] if a.only else None
+    keys = list(a.keys or []) + ([k for k in a.only.split(",") if k.strip()] if a.only else [])
+    keys = keys or None
+    axes = ("optimizer", "lr", "lr_rel", "depth", "width", "init", "seeds", "epochs")
+    overrides = parse_overrides(**{n: getattr(a, n) for n in axes})
     workers = a.workers if a.workers is not None else (1 if a.quick else 2)
     if workers < 1:
         raise ActlabError(f"--workers must be a positive integer, got {workers}")
@@ -413,13 +417,24 @@ def _cmd_claims(a: argparse.Namespace) -> int:
     runner = "local" if workers > 1 else None
     # the command as it reproduces this run (recorded in the reports)
     flags = [("--only", a.only), ("--dataset", a.dataset), ("--data-dir", a.data_dir), ("--out", a.out)]
-    flags += [("--markdown", a.markdown), ("--workers", a.workers)]
+    flags += [("--markdown", a.markdown), ("--workers", a.workers), ("--store", a.store)]
+    flags += [(f"--{n.replace('_', '-')}", getattr(a, n)) for n in axes]
     command = " ".join(
-        ["actlab claims"] + (["--quick"] if a.quick else []) + [f"{k} {v}" for k, v in flags if v is not None]
+        ["actlab claims"]
+        + list(a.keys or [])
+        + (["--quick"] if a.quick else [])
+        + [f"{k} {v}" for k, v in flags if v is not None]
     )
+    if a.fresh:
+        store = Path(a.store) if a.store else Path(a.out) / "claims.sqlite"
+        moved = _move_store_aside(store)
+        if moved is not None:
+            print(f"moved the previous store aside to {moved} (its rows are kept there)", file=sys.stderr)
 
     def show(r) -> None:
-        print(f"{r.verdict:<12}  {r.key:<18}  {r.seconds:6.1f} s  {r.statement}", flush=True)
+        print(f"{r.label:<12}  {r.key:<18}  {r.seconds:6.1f} s  {r.statement}", flush=True)
+        if r.scope:
+            print(f"{'':<12}  {'':<18}  {'':>8}  where: {r.scope}", flush=True)
 
     t0 = time.perf_counter()
     try:
@@ -435,17 +450,22 @@ def _cmd_claims(a: argparse.Namespace) -> int:
             markdown=a.markdown,
             on_result=show,
             progress=not a.quiet,
+            overrides=overrides,
+            store=a.store,
         )
     except KeyboardInterrupt:
         print(f"\ninterrupted; the claims finished so far are reported in {a.out}", file=sys.stderr)
         return 130
-    counts = {v: sum(r.verdict == v for r in results) for v in ("held", "not held", "inconclusive")}
+    counts = {v: sum(r.verdict == v for r in results) for v in VERDICTS}
     print(
         f"\n{len(results)} claim(s) in {time.perf_counter() - t0:.1f} s"
         + (" (quick mode)" if a.quick else "")
         + ": "
-        + ", ".join(f"{n} {v}" for v, n in counts.items())
+        + ", ".join(f"{n} {v}" for v, n in counts.items() if n or v in ("held", "not held", "inconclusive"))
     )
+    notes = coverage_summary(results)
+    if notes:
+        print("indicative (fewer than 5 seeds): " + " ".join(notes))
     print(
         f"wrote {Path(a.out) / 'report.html'}, results.json, results.csv, claims.md"
         + (f", {a.markdown}" if a.markdown else "")
@@ -675,12 +695,40 @@ def _parser() -> argparse.ArgumentParser:
         help="check published claims about activations; write report.html, results.json/csv",
         description="Run one experiment per claim (ReLU vs tanh speed, vanishing sigmoid gradients, ELU "
         "means, SELU's fixed point, He vs Xavier, dying ReLU, output activations) and report each verdict "
-        "(held / not held / inconclusive) with its numbers and bootstrap 95% CIs.",
+        "(held / not held / inconclusive) with its numbers and 95% intervals. Map claims (dying_relu) run "
+        "over a grid of optimizer, learning rate (absolute or relative to each setup's measured largest "
+        "stable rate), depth, width and init, and give a scoped verdict (held / held in part / not "
+        "reproduced in the tested range / refuted); the grid flags below replace their default axes, e.g. "
+        "actlab claims dying_relu --optimizer adam --lr 0.01,0.03 --depth 3,6",
     )
+    q.add_argument("keys", nargs="*", metavar="CLAIM", help="claim keys or numbers (default: all)")
     q.add_argument(
-        "--quick", action="store_true", help="small experiments (well under a minute; digits by default)"
+        "--quick", action="store_true", help="small experiments (under a minute in all; digits by default)"
     )
     q.add_argument("--only", default=None, metavar="KEYS", help="comma-separated claim keys or numbers 1-7")
+    q.add_argument("--optimizer", default=None, help="map claims: comma-separated sgd, sgd+momentum, adam, adamw")
+    q.add_argument("--lr", default=None, metavar="LRS", help="map claims: absolute learning rates, e.g. 0.01,0.03")
+    q.add_argument(
+        "--lr-rel",
+        dest="lr_rel",
+        default=None,
+        metavar="FACTORS",
+        help="map claims: rates as multiples of each setup's largest stable rate, e.g. 0.1,0.5,1",
+    )
+    q.add_argument("--depth", default=None, metavar="DEPTHS", help="map claims: hidden layers, e.g. 3,6")
+    q.add_argument("--width", default=None, metavar="WIDTHS", help="map claims: units per hidden layer")
+    q.add_argument("--init", default=None, metavar="INITS", help="map claims: default, he, xavier, lecun, actlab")
+    q.add_argument("--seeds", default=None, metavar="N", help="map claims: seeds per cell")
+    q.add_argument("--epochs", default=None, metavar="N", help="map claims: epochs per trial")
+    q.add_argument(
+        "--store",
+        default=None,
+        metavar="PATH",
+        help="sweep store of the map claims' trials (default DIR/claims.sqlite); a rerun resumes from it",
+    )
+    q.add_argument(
+        "--fresh", action="store_true", help="move the map store aside (renamed, not deleted) and start anew"
+    )
     q.add_argument(
         "--dataset",
         default=None,
