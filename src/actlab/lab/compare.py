@@ -9,7 +9,7 @@ activation with bootstrap confidence intervals over seeds. :func:`write_compare_
 with; several tiers are a grid axis (each activation x tier is compared as its own entry,
 labelled ``gelu [3bit]``), so exact and few-bit gradients can be compared in one run.
 
-The defaults are the README's main job: 10 activations x 3 seeds, scikit-learn's digits, a
+The defaults are the README's main job: 10 activations x 5 seeds, scikit-learn's digits, a
 2 x 128 MLP, 30 epochs of SGD (lr 0.05, momentum 0.9, batch 64, no regularisation), two local
 worker processes.
 """
@@ -227,7 +227,7 @@ def compare(
     *,
     dataset: str = "digits",
     model: str = "mlp",
-    seeds: int | Sequence[int] = 3,
+    seeds: int | Sequence[int] = 5,
     epochs: int | None = None,
     lr: float = 0.05,
     lr_grid: Sequence[float] | None = None,
