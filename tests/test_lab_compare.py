@@ -251,3 +251,37 @@ def test_bad_parameters_in_the_api_fail_before_training(monkeypatch):
     monkeypatch.setattr(compare_mod, "run_sweep", no_training)
     with pytest.raises(ParameterError, match="approximate"):
         compare([("gelu", {"approximate": "fast"})], dataset="spirals", seeds=1, epochs=1, workers=1)
+
+
+def test_findings_name_what_is_beyond_noise_with_the_test_used():
+    from types import SimpleNamespace as NS
+
+    from actlab.lab.compare import findings
+
+    acc = {
+        "a": [0.90, 0.91, 0.92, 0.93, 0.94],
+        "b": [0.85, 0.859, 0.871, 0.88, 0.89],  # 0.05 lower on every seed (+-0.001)
+        "c": [0.89, 0.92, 0.90, 0.95, 0.94],  # up and down: no consistent difference
+    }
+    results = [
+        NS(config=NS(seed=k, activation=n, params={}, memory="default"), diverged=False, final_test_accuracy=v)
+        for n, vs in acc.items()
+        for k, v in enumerate(vs)
+    ]
+
+    def summary(n, dead=0.0, reached=5):
+        m = float(np.mean(acc[n]))
+        return NS(
+            label=n, activation=n, params={}, memory="default", final_test_accuracy=(m, m, m),
+            n_reached_target=reached, epochs_to_target=(3.0, 3.0, 3.0) if reached else (math.nan,) * 3,
+            dead_fraction=(dead, dead, dead),
+        )  # fmt: skip
+
+    res = NS(summaries=[summary("a"), summary("b", reached=0), summary("c", dead=0.2)], results=results,
+             settings={"n_test": 400})  # fmt: skip
+    text = " ".join(findings(res))
+    assert "Best final test accuracy: a, 92.0%" in text
+    assert "Lower than a beyond noise (paired t-test over shared seeds, Holm-corrected over 2 comparisons" in text
+    assert "b (5.0 points lower, about 20 of 400 test images" in text
+    assert "Not distinguishable from a with these seeds: c." in text
+    assert "not reached by b" in text and "c 20.0%" in text

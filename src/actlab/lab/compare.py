@@ -866,6 +866,95 @@ def _memory_text(tiers: Sequence[str]) -> str:
     return esc(head + "; ".join(parts) + ".")
 
 
+def _per_seed(res: CompareResult, s: ActivationSummary) -> dict[int, float]:
+    """Final test accuracy of each seed of one summary's activation (diverged seeds left out)."""
+    return {
+        r.config.seed: r.final_test_accuracy
+        for r in res.results
+        if r.config.activation == s.activation
+        and r.config.params == s.params
+        and getattr(r.config, "memory", "default") == s.memory
+        and not r.diverged
+        and r.final_test_accuracy is not None
+        and math.isfinite(r.final_test_accuracy)
+    }
+
+
+def findings(res: CompareResult, alpha: float = 0.05) -> list[str]:
+    """What the run shows, in sentences: the best final test accuracy, and which activations are
+    below it beyond noise — a paired t-test over the seeds they share with the best (the same seed
+    gives the same data order and initial weights), Holm-corrected over the comparisons made."""
+    from scipy import stats
+
+    ranked = sorted(
+        (s for s in res.summaries if math.isfinite(s.final_test_accuracy[0])),
+        key=lambda s: -s.final_test_accuracy[0],
+    )
+    if not ranked:
+        return ["Every trial diverged: there is no accuracy to compare."]
+    best = ranked[0]
+    b = _per_seed(res, best)
+    n_test = res.settings.get("n_test") or 0
+    out = [
+        f"Best final test accuracy: {best.label}, {100 * best.final_test_accuracy[0]:.1f}% "
+        f"(mean of {len(b)} seeds)."
+    ]
+    tests = []
+    for s in ranked[1:]:
+        o = _per_seed(res, s)
+        common = sorted(set(b) & set(o))
+        if len(common) < 3:
+            tests.append((s, None, math.nan))
+            continue
+        d = np.array([b[k] - o[k] for k in common])
+        p = 1.0 if np.all(d == d[0]) and d[0] == 0 else float(stats.ttest_rel([b[k] for k in common], [o[k] for k in common]).pvalue)
+        tests.append((s, float(d.mean()), p if math.isfinite(p) else 1.0))
+    # Holm: the i-th smallest p-value (0-based) is judged at alpha / (m - i), stopping at the first miss
+    ordered = sorted((t for t in tests if t[1] is not None), key=lambda t: t[2])
+    m = len(ordered)
+    beyond, within = [], []
+    still = True
+    for i, (s, diff, p) in enumerate(ordered):
+        adj = min(1.0, p * (m - i))
+        if still and p <= alpha / (m - i):
+            images = f", about {diff * n_test:.0f} of {n_test} test images" if n_test else ""
+            beyond.append(f"{s.label} ({100 * diff:.1f} points lower{images}; Holm-adjusted p = {adj:.2g})")
+        else:
+            still = False
+            within.append(s.label)
+    few = [s.label for s, diff, _ in tests if diff is None]
+    test = f"paired t-test over shared seeds, Holm-corrected over {m} comparisons, α = {alpha:g}"
+    if beyond:
+        out.append(f"Lower than {best.label} beyond noise ({test}): " + "; ".join(beyond) + ".")
+    if within:
+        out.append(
+            f"Not distinguishable from {best.label} with these seeds: {', '.join(within)}"
+            + ("" if beyond else f" ({test})")
+            + ". More seeds narrow this down; a difference that is not significant is not shown to be absent."
+        )
+    if few:
+        out.append(f"Too few seeds in common with {best.label} to compare: {', '.join(few)}.")
+    fast = [s for s in res.summaries if s.n_reached_target and math.isfinite(s.epochs_to_target[0])]
+    if fast:
+        q = min(fast, key=lambda s: s.epochs_to_target[0])
+        out.append(
+            f"Fewest epochs to the target training error: {q.label} ({q.epochs_to_target[0]:.1f}); "
+            + (
+                "not reached by " + ", ".join(s.label for s in res.summaries if not s.n_reached_target) + "."
+                if any(not s.n_reached_target for s in res.summaries)
+                else "every activation reached it."
+            )
+        )
+    dead = [s for s in res.summaries if math.isfinite(s.dead_fraction[0]) and s.dead_fraction[0] >= 0.01]
+    if dead:
+        out.append(
+            "Dead units at the end (no sample activates them): "
+            + ", ".join(f"{s.label} {100 * s.dead_fraction[0]:.1f}%" for s in dead)
+            + "."
+        )
+    return out
+
+
 def write_compare_report(result: CompareResult, out_dir: str | Path) -> dict[str, Path]:
     """Write ``report.html``, ``results.json`` and ``results.csv`` into ``out_dir``; return their paths."""
     import matplotlib
@@ -932,7 +1021,10 @@ def write_compare_report(result: CompareResult, out_dir: str | Path) -> dict[str
             f'<p class="note"><b>Interrupted</b>: {res.n_done} of {res.n_trials} trials finished; the '
             "summaries below use those only. Re-run the same command to finish the rest.</p>"
         )
-    sections = [("Setup", intro)]
+    sections = [
+        ("What this run shows", "".join(f"<p>{esc(t)}</p>" for t in findings(res))),
+        ("Setup", intro),
+    ]
     if res.summaries:
         sections += [
             ("Summary", table_html(_SUMMARY_HEADERS, _summary_rows(res))),
