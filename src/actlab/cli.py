@@ -387,6 +387,12 @@ def _cmd_compare(a: argparse.Namespace) -> int:
             f"\n{n_div} of {res.n_done} trials diverged (non-finite training loss)"
             + ("; lower --lr or use --lr-grid" if n_div == res.n_done else "")
         )
+    from .lab.compare import findings
+
+    print()
+    for line in findings(res):
+        print(line)
+
     def n(k: int, word: str) -> str:
         return f"{k} {word}{'' if k == 1 else 's'}"
 
