@@ -8,7 +8,7 @@ from mpmath import mp
 
 from ..registry import register
 from ..spec import ActivationSpec
-from ._common import INF, NONNEG, SQRT_2, SQRT_2_OVER_PI, Interval, Param, Reference, keep_nan
+from ._common import INF, NONNEG, SQRT_2, SQRT_2_OVER_PI, Example, Interval, Param, Reference, keep_nan
 
 # Beyond these cut-offs a gate is exactly 0 or 1 in float64 (sigma(-800), tanh(e^-800), erf(sp(-800))
 # and Phi(-40) underflow to 0). Clamping the gate's argument there keeps x * gate from becoming
@@ -176,6 +176,14 @@ register(
         note="Smooth and non-monotonic, with a small negative dip; weights inputs by how large they are "
         "rather than gating them by sign. The default in BERT/GPT-style transformers. Costs an erfc "
         "(or a tanh in the approximation, which differs from the exact form by at most ~5e-4).",
+        examples=(
+            Example(-2.0, -0.0455002638963584),
+            Example(-0.5, -0.154268769362993),
+            Example(1.0, 0.841344746068543),
+            Example(3.0, 2.99595030590511),
+            Example(-1.0, -0.0833154705876863, of="derivative"),
+            Example(1.0, 1.08331547058769, of="derivative"),
+        ),
     )
 )
 
@@ -275,6 +283,14 @@ register(
         note="A smooth, non-monotonic ReLU look-alike: unbounded above, bounded below, with a small "
         "negative dip that keeps some gradient for negative inputs. Found by the Swish search and "
         "used in EfficientNet and many LLMs; costs a sigmoid.",
+        examples=(
+            Example(-2.0, -0.238405844044235),
+            Example(-0.5, -0.188770334399073),
+            Example(1.0, 0.731058578630005),
+            Example(3.0, 2.8577223804673),
+            Example(-1.0, 0.0723294881285133, of="derivative"),
+            Example(1.0, 0.927670511871487, of="derivative"),
+        ),
     )
 )
 
@@ -323,6 +339,14 @@ register(
         references=(SILU_PAPERS[1],),
         note="Interpolates between the linear x/2 (beta = 0) and ReLU (beta -> inf); with beta learned per "
         "channel the network picks its own shape. Do not apply weight decay to beta.",
+        examples=(
+            Example(-2.0, -0.238405844044235),
+            Example(-0.5, -0.188770334399073),
+            Example(1.0, 0.731058578630005),
+            Example(3.0, 2.8577223804673),
+            Example(-1.0, 0.0723294881285133, of="derivative"),
+            Example(1.0, 0.927670511871487, of="derivative"),
+        ),
     )
 )
 
@@ -357,6 +381,14 @@ register(
         ),
         note="Cheaper than the exact GELU (one sigmoid), but it is a different function: it departs from "
         "x Phi(x) by up to ~2e-2. Use it only to reproduce models trained with it, such as CLIP.",
+        examples=(
+            Example(-2.0, -0.0643413768557918),
+            Example(-0.5, -0.14961156339362),
+            Example(1.0, 0.845795765932821),
+            Example(3.0, 2.98192869029221),
+            Example(-1.0, -0.0677796065563341, of="derivative"),
+            Example(1.0, 1.06777960655633, of="derivative"),
+        ),
     )
 )
 
@@ -412,6 +444,14 @@ register(
         note="Like SiLU but with a slightly deeper negative dip and f'(0) = 0.6; the paper reports small "
         "gains over Swish in image classification (YOLOv4 uses it). Costs softplus and tanh, so it "
         "is slower than ReLU.",
+        examples=(
+            Example(-2.0, -0.252501482695709),
+            Example(-0.5, -0.22074377465173),
+            Example(1.0, 0.86509838826731),
+            Example(3.0, 2.98653500496796),
+            Example(-1.0, 0.059216755877395, of="derivative"),
+            Example(1.0, 1.04903622009979, of="derivative"),
+        ),
     )
 )
 
@@ -466,6 +506,14 @@ register(
         note="Its gate reaches 1 very fast (tanh(e^x) is 1 to float64 precision from x ~ 3), so it is almost "
         "linear for positive inputs; the paper reports faster convergence than Mish and Swish in "
         "small mobile networks. Costs exp and tanh.",
+        examples=(
+            Example(-2.0, -0.26903008257898),
+            Example(-0.5, -0.270840165982598),
+            Example(1.0, 0.9913289158006),
+            Example(3.0, 3.0),
+            Example(-1.0, 0.0298728807148071, of="derivative"),
+            Example(1.0, 1.03826543566326, of="derivative"),
+        ),
     )
 )
 
@@ -504,6 +552,14 @@ register(
         note="Uses negative inputs (mapping them to positive outputs) so their gradients do not die, but "
         "the output is never negative and f'(0) = 0, so it is neither zero-centred nor identity-like "
         "near 0; unbounded on both sides of the input.",
+        examples=(
+            Example(-2.0, 1.92805516015163),
+            Example(-0.5, 0.231058578630005),
+            Example(1.0, 0.761594155955765),
+            Example(3.0, 2.98516426106019),
+            Example(-1.0, -1.18156849756979, of="derivative"),
+            Example(1.0, 1.18156849756979, of="derivative"),
+        ),
     )
 )
 
@@ -563,5 +619,13 @@ register(
         ),
         note="A Swish-family function shaped much like Mish (slightly deeper dip, f'(0) = erf(ln 2) = 0.673); "
         "the paper reports gains over Swish and Mish, larger in deeper networks. Costs softplus and erf.",
+        examples=(
+            Example(-2.0, -0.284914970244188),
+            Example(-0.5, -0.248713272493195),
+            Example(1.0, 0.936721915471715),
+            Example(3.0, 2.99995132253873),
+            Example(-1.0, 0.0671456785692733, of="derivative"),
+            Example(1.0, 1.08374940445694, of="derivative"),
+        ),
     )
 )

@@ -98,6 +98,14 @@ register(
         ),
         note="Shaped like tanh but approaches its asymptotes only like 1/|x|, so it saturates more gently "
         "and costs no exponential. The derivative still decays to zero, just polynomially.",
+        examples=(
+            Example(-2.0, -0.666666666666667),
+            Example(-0.5, -0.333333333333333),
+            Example(1.0, 0.5),
+            Example(3.0, 0.75),
+            Example(-1.0, 0.25, of="derivative"),
+            Example(1.0, 0.25, of="derivative"),
+        ),
     )
 )
 
@@ -130,6 +138,14 @@ register(
         references=(WIKI_TABLE,),
         note="Zero-centred like tanh, but its gradient decays only like 1/x^2 instead of exponentially, "
         "so it saturates more slowly; the output range is wider, (-pi/2, pi/2).",
+        examples=(
+            Example(-2.0, -1.10714871779409),
+            Example(-0.5, -0.463647609000806),
+            Example(1.0, 0.785398163397448),
+            Example(3.0, 1.24904577239825),
+            Example(-1.0, 0.5, of="derivative"),
+            Example(1.0, 0.5, of="derivative"),
+        ),
     )
 )
 
@@ -199,6 +215,14 @@ register(
         note="A cheap tanh substitute (a reciprocal square root instead of exponentials) whose "
         "saturation level is set by alpha; f'(0) = 1 for every alpha. Like tanh, its gradient "
         "vanishes for large |x|, though only polynomially.",
+        examples=(
+            Example(-2.0, -0.894427190999916),
+            Example(-0.5, -0.447213595499958),
+            Example(1.0, 0.707106781186548),
+            Example(3.0, 0.948683298050514),
+            Example(-1.0, 0.353553390593274, of="derivative"),
+            Example(1.0, 0.353553390593274, of="derivative"),
+        ),
     )
 )
 
@@ -260,6 +284,14 @@ register(
         ),
         note="A tanh look-alike built from a square and a clip, cheap on hardware without fast "
         "exponentials. It saturates exactly at |x| >= 2, so the gradient there is exactly zero.",
+        examples=(
+            Example(-2.0, -1.0),
+            Example(-0.5, -0.4375),
+            Example(1.0, 0.75),
+            Example(3.0, 1.0),
+            Example(-1.0, 0.5, of="derivative"),
+            Example(1.0, 0.5, of="derivative"),
+        ),
     )
 )
 
@@ -335,6 +367,14 @@ register(
         note="Keeps outputs in (0, 1) like a sigmoid but is nearly linear between 0 and 1, so values "
         "inside the interval pass almost unchanged; alpha trades smoothness for sharpness. The "
         "gradient vanishes outside [0, 1].",
+        examples=(
+            Example(-2.0, 0.0783406594692304),
+            Example(-0.5, 0.272663706197354),
+            Example(1.0, 0.620114506958278),
+            Example(3.0, 0.92165934053077),
+            Example(-1.0, 0.149738499347878, of="derivative"),
+            Example(1.0, 0.231058578630005, of="derivative"),
+        ),
     )
 )
 
@@ -507,6 +547,14 @@ register(
         note="A four-parameter generalisation of tanh (the defaults a = b = c = d = 1 give tanh exactly; "
         "no canonical default exists). It is monotonic only when a >= c and b >= d; otherwise it "
         "rises and falls back to 0, and with a > c or b > d it is unbounded.",
+        examples=(
+            Example(-2.0, -0.964027580075817),
+            Example(-0.5, -0.46211715726001),
+            Example(1.0, 0.761594155955765),
+            Example(3.0, 0.99505475368673),
+            Example(-1.0, 0.419974341614026, of="derivative"),
+            Example(1.0, 0.419974341614026, of="derivative"),
+        ),
     )
 )
 
@@ -758,5 +806,13 @@ register(
         note="A smooth, unbounded, monotonic function with slope between 1/2 and 3/2: like a leaky ReLU "
         "with the corner rounded off, so the gradient never vanishes. Being nearly linear, it adds "
         "little nonlinearity per layer.",
+        examples=(
+            Example(-2.0, -1.38196601125011),
+            Example(-0.5, -0.440983005625053),
+            Example(1.0, 1.20710678118655),
+            Example(3.0, 4.08113883008419),
+            Example(-1.0, 0.646446609406726, of="derivative"),
+            Example(1.0, 1.35355339059327, of="derivative"),
+        ),
     )
 )
