@@ -341,9 +341,9 @@ def test_quick_claims_through_the_cli_write_the_reports(tmp_path, capsys):
     assert env["packages"]["torch"] and env["command"].startswith("actlab claims --quick")
     assert data["settings"]["quick"] is True and data["settings"]["wall_seconds"] > 0
 
-    lines = (out / "results.csv").read_text().splitlines()
-    assert lines[0].startswith("# actlab claims; command: actlab claims --quick")
-    rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
+    about = (out / "results.csv.about.txt").read_text()
+    assert about.startswith("actlab claims; command: actlab claims --quick")
+    rows = list(csv.DictReader((out / "results.csv").read_text().splitlines()))
     assert {r["claim"] for r in rows} == set(CLAIMS)
     assert all(r["verdict"] in VERDICTS for r in rows)
 
@@ -382,6 +382,7 @@ def test_a_small_map_runs_resumes_from_its_store_and_reports(tmp_path, monkeypat
 
     md = (tmp_path / "out" / "claims.md").read_text()
     assert "Indicative verdicts" in md and "| optimizer | depth |" in md and "(indicative)" in md
+    assert "**Amendments.**" in md and "not held" in md.split("**Amendments.**")[1]  # the earlier run kept
     html = (tmp_path / "out" / "report.html").read_text()
     assert "The map, one row per cell" in html and html.count("data:image/png;base64,") >= 2
 

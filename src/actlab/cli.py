@@ -438,9 +438,9 @@ def _cmd_claims(a: argparse.Namespace) -> int:
             print(f"moved the previous store aside to {moved} (its rows are kept there)", file=sys.stderr)
 
     def show(r) -> None:
-        print(f"{r.label:<12}  {r.key:<18}  {r.seconds:6.1f} s  {r.statement}", flush=True)
+        print(f"{r.label:<24}  {r.key:<18}  {r.seconds:6.1f} s  {r.statement}", flush=True)
         if r.scope:
-            print(f"{'':<12}  {'':<18}  {'':>8}  where: {r.scope}", flush=True)
+            print(f"{'':<24}  {'':<18}  {'':>8}  where: {r.scope}", flush=True)
 
     t0 = time.perf_counter()
     try:
@@ -471,7 +471,7 @@ def _cmd_claims(a: argparse.Namespace) -> int:
     )
     notes = coverage_summary(results)
     if notes:
-        print("indicative (fewer than 5 seeds): " + " ".join(notes))
+        print("indicative (fewer than 5 seeds):\n" + "\n".join(f"  {n}" for n in notes))
     print(
         f"wrote {Path(a.out) / 'report.html'}, results.json, results.csv, claims.md"
         + (f", {a.markdown}" if a.markdown else "")

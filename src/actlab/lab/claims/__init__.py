@@ -229,8 +229,13 @@ def _headline(r: ClaimResult) -> str:
 
 
 def coverage_summary(results: Sequence[ClaimResult]) -> list[str]:
-    """One line per indicative claim (fewer than 5 seeds): what its intervals can promise."""
-    return [f"{r.key}: {r.coverage}" for r in results if r.indicative and r.coverage]
+    """What the intervals of the indicative claims (fewer than 5 seeds) can promise: one line per
+    distinct note, naming its claims."""
+    by_note: dict[str, list[str]] = {}
+    for r in results:
+        if r.indicative and r.coverage:
+            by_note.setdefault(r.coverage, []).append(r.key)
+    return [f"{', '.join(keys)}: {note}" for note, keys in by_note.items()]
 
 
 def _scalar_numbers(r: ClaimResult) -> list[tuple[str, Any]]:
@@ -391,6 +396,8 @@ def write_claims_report(
             body.insert(3, f"<p><b>Grid.</b> {esc(r.grid)}</p>")
         if r.coverage:
             body.append(f'<p class="note">Seeds: {esc(r.coverage)}</p>')
+        if r.amendments:
+            body.append(f"<p><b>Amendments.</b> {esc(r.amendments)}</p>")
         if r.table:
             body.append(table_html(r.table["columns"], r.table["rows"], caption="The map, one row per cell"))
         if r.ci:
@@ -478,6 +485,8 @@ def claims_markdown(results: Sequence[ClaimResult], *, settings: dict[str, Any],
             lines[-4:-4] = [f"**Grid.** {r.grid}", ""]
         if r.coverage:
             lines += [f"**Seeds.** {r.coverage}", ""]
+        if r.amendments:
+            lines += [f"**Amendments.** {r.amendments}", ""]
         if r.table:
             cols = r.table["columns"]
             lines += ["| " + " | ".join(_md(c) for c in cols) + " |", "|" + "---|" * len(cols)]

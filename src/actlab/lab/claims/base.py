@@ -88,6 +88,7 @@ class ClaimResult:
     table: dict[str, Any] | None = None
     indicative: bool = False
     coverage: str = ""
+    amendments: str = ""  # changes of the decision rule after a recorded run, with that run's result
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
@@ -124,6 +125,7 @@ class ClaimResult:
             "table": _jsonable(self.table) if self.table is not None else None,
             "indicative": self.indicative,
             "coverage": self.coverage,
+            "amendments": self.amendments,
         }
 
 

@@ -68,6 +68,17 @@ DEFAULT = MapSpec(
 )
 QUICK = MapSpec(optimizer=("sgd", "adam"), lr_rel=(0.1, 1.0), depth=(3,), width=(128,), seeds=5, epochs=3)
 BASE = {"model": "mlp", "batch_size": 64}
+AMENDMENTS = (
+    "2026-12-02, rule amended (issue 11). Before: one setting, fashion-mnist 10,000/2,000, MLP 3 x 128, "
+    "torch default init, plain SGD at lr 0.05 and 0.5, 10 epochs, 5 seeds; held if the bootstrap CI over "
+    "seeds of ReLU's dead fraction at lr 0.5 was >= 0.05 and leaky ReLU's < 0.05. That run "
+    "(`actlab claims --out out/claims --markdown docs/claims.md`, 2026-11-23) gave ReLU dead fraction "
+    "0.003125 at lr 0.05 and 0 (every seed 0) at lr 0.5, leaky 0 by construction: **not held**. On that net "
+    "SGD 0.5 is close to the rate that trains best, not a high one, and an existential claim cannot be "
+    "decided by one setting; the map and the rule above replaced it, and its verdict is the one shown "
+    "here. The leaky half, a pass by construction before, is now reported (negative-on-every-input share) "
+    "and not judged."
+)
 
 
 def decide_cells(counts: Sequence[Mapping[str, int]]) -> list[tuple[str, float]]:
@@ -246,6 +257,8 @@ def run(
         "in every cell of the grid below; the largest stable rate of each setup measured with ReLU (probe: "
         "1 epoch per rate on 1e-4..10, a factor sqrt(10) apart; stable = finite loss below chance)."
         + (" Quick mode: a smaller grid, fewer epochs." if quick else "")
+        + f" The cells' trials took {sum(r.wall_seconds for c in cells for rs in c.results.values() for r in rs):.0f} s"
+        " of training in all (one thread each; a rerun reads them back from the store)."
     )
     return ClaimResult(
         key=KEY,
@@ -256,6 +269,8 @@ def run(
         rule=decision_rule(__name__),
         numbers={
             "cells": len(cells),
+            # the map's trials' own training time (some may have been read back from the store)
+            "trial_seconds": round(sum(r.wall_seconds for c in cells for rs in c.results.values() for r in rs), 1),
             "cells_held": sum(c.verdict == "held" for c in cells),
             "cells_not_held": sum(c.verdict == "not held" for c in cells),
             "cells_in_scope": sum(c.in_scope for c in cells),
@@ -279,4 +294,5 @@ def run(
         scope=("held in " + region) if verdict in ("held", "held in part") else region,
         grid=spec.describe(),
         table={"columns": columns, "rows": rows},
+        amendments=AMENDMENTS,
     )
