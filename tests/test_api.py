@@ -49,10 +49,9 @@ def test_empty_input(name):
 @pytest.mark.parametrize(
     "bad",
     [
-        np.arange(4),
-        np.array([True, False, True, False]),
+        # integer and bool inputs are promoted as the host framework promotes them
+        # (tests/test_peer_conventions.py); complex, strings and objects are refused
         np.ones(4, complex),
-        torch.arange(4),
         torch.ones(4, dtype=torch.complex64),
         np.array(["a"] * 4),
     ],
@@ -67,10 +66,9 @@ def test_python_numbers_and_lists():
     assert isinstance(sig(0.0), np.floating) and sig(0.0) == 0.5
     assert sig(2) == sig(2.0)  # a Python int is an exact real number, accepted
     np.testing.assert_array_equal(sig([0.0, 0.0]), [0.5, 0.5])
-    with pytest.raises(InputTypeError):
-        sig(True)
-    with pytest.raises(InputTypeError):
-        sig([1, 2])  # an integer *array* is refused: no silent truncation anywhere
+    # bools and integer lists are promoted as NumPy's ufuncs promote them: np.tanh(True) is float16
+    assert sig(True).dtype == np.tanh(True).dtype == np.float16
+    assert sig([1, 2]).dtype == np.float64 and sig([1, 2])[0] == sig(1.0)
 
 
 def test_unknown_name_lists_close_matches():
@@ -112,10 +110,10 @@ def test_parameter_errors_name_value_and_fix():
 def test_gated_and_vector_shape_errors():
     with pytest.raises(ShapeError, match="odd"):
         actlab.get("glu")(np.ones(3))
-    with pytest.raises(ShapeError, match="axis 2 is out of range"):
+    with pytest.raises(ShapeError, match="axis 2 is out of range for an input with 2 dimensions"):
         actlab.get("softmax")(np.ones((2, 3)), axis=2)
     with pytest.raises(ShapeError, match="scalar"):
-        actlab.get("softmax")(1.0)
+        actlab.get("glu")(1.0)  # a 0-d softmax is 1, as torch's (tests/test_peer_conventions.py)
 
 
 def test_per_channel_values_broadcast_along_dim_1():

@@ -18,6 +18,7 @@ from typing import Any, Iterator, Mapping
 import numpy as np
 
 from . import ops as _ops
+from .axes import resolve_axes
 from .errors import InputTypeError, ParameterError, ShapeError
 from .registry import resolve_params
 from .registry import spec as _spec
@@ -65,18 +66,37 @@ def _is_tensor(x: Any) -> bool:
 
 
 def _as_numpy(x: Any, what: str = "input") -> tuple[np.ndarray, Any, bool]:
-    """float64 working copy, the dtype to return, and whether the input was a scalar."""
-    if isinstance(x, bool) or isinstance(x, np.bool_):
-        raise InputTypeError(f"{what} is a bool ({x!r}); activations take real floating-point numbers")
-    if isinstance(x, numbers.Real) and not isinstance(x, np.generic):
+    """float64 working copy, the dtype to return, and whether the input was a scalar.
+
+    Integers and bools are promoted as NumPy's own ufuncs promote them (``np.tanh(x).dtype``):
+    int32, int64 and Python ints to float64, int16 to float32, int8, uint8 and bool to float16."""
+    if isinstance(x, numbers.Real) and not isinstance(x, (bool, np.generic)):
         return np.asarray(float(x)), np.float64, True
     arr = np.asarray(x)
     if arr.dtype.type not in _NP_OK:
+        if arr.dtype.kind in "biu":
+            return arr.astype(np.float64), np.result_type(arr.dtype, np.float16).type, arr.ndim == 0
         raise InputTypeError(
-            f"{what} has dtype {arr.dtype}; accepted are float16, float32 and float64 arrays "
-            f"(and Python numbers). Convert with x.astype(np.float64)."
+            f"{what} has dtype {arr.dtype}; accepted are float16, float32 and float64 arrays, integer "
+            f"and bool arrays (promoted as NumPy's ufuncs promote them) and Python numbers. Convert "
+            f"with x.astype(np.float64)."
         )
     return arr.astype(np.float64, copy=False), arr.dtype, arr.ndim == 0
+
+
+def _promote_tensor(x: Any, what: str = "input", inplace: bool = False) -> Any:
+    """Integer and bool tensors as torch promotes them (``torch.sigmoid``): to the default dtype."""
+    import torch
+
+    if x.is_floating_point() or x.is_complex() or x.is_quantized:
+        return x
+    if inplace:
+        raise InputTypeError(
+            f"in-place on {what} of dtype {x.dtype}: the result is a float ({torch.get_default_dtype()}), "
+            f"which an integer tensor cannot hold (torch refuses too). Call it out of place, or convert "
+            f"first: x = x.float()."
+        )
+    return x.to(torch.get_default_dtype())
 
 
 def _check_tensor(x: Any, what: str = "input") -> None:
@@ -85,7 +105,8 @@ def _check_tensor(x: Any, what: str = "input") -> None:
     if not (x.is_floating_point()):
         raise InputTypeError(
             f"{what} is a torch tensor of dtype {x.dtype}; accepted are float16, bfloat16, "
-            f"float32 and float64. Convert with x.float()."
+            f"float32 and float64 (integer and bool tensors are promoted to the default dtype). "
+            f"Convert with x.float()."
         )
     if x.dtype not in (torch.float16, torch.bfloat16, torch.float32, torch.float64):
         raise InputTypeError(f"{what} has dtype {x.dtype}; accepted are float16, bfloat16, float32, float64")
@@ -202,11 +223,29 @@ class Activation:
         self.params = dict(params)
 
     # ------------------------------------------------------------------ helpers
-    def _run(self, fn, x, *, axis=None, extra=None, what="input", torch_fn=None, inplace=False):
+    def _run(
+        self,
+        fn,
+        x,
+        *,
+        axis=None,
+        extra=None,
+        what="input",
+        torch_fn=None,
+        inplace=False,
+        g=None,
+        fold_ok=True,
+    ):
+        """``fn(x, ops, **params)`` on ``x``. Vector and gated kinds get ``axis`` checked (a 0-d
+        input is a vector of one entry, a tuple of axes is merged into one; ``actlab.axes``); an
+        input with no elements gives the empty output. ``g`` (vjp) is folded like ``x`` and passed
+        on as ``g=``."""
         s = self.spec
-        if _is_tensor(x):
+        tensor = _is_tensor(x)
+        if tensor:
             import torch
 
+            x = _promote_tensor(x, what, inplace)
             _check_tensor(x, what)
             ops = _ops.for_array(x)
             dtype = x.dtype
@@ -220,35 +259,46 @@ class Activation:
                 xc = x.double()
             else:
                 xc = x.float() if dtype in (torch.float16, torch.bfloat16) else x
+            reshape = lambda t, shape: t.reshape(shape)  # noqa: E731
         else:
             ops = _ops.for_array(0.0)
             xc, dtype, scalar = _as_numpy(x, what)
+            reshape = np.reshape
+        fold = None
         if s.kind != "elementwise":
-            if xc.ndim == 0:
+            fold = resolve_axes(s.name, s.kind, axis, tuple(xc.shape), adapter="torch" if tensor else "numpy")
+            if fold.merged and not fold_ok:
                 raise ShapeError(
-                    f"{s.name} acts along an axis; got a scalar. Pass an array of shape (..., n)."
+                    f"{s.name}: a tuple of axes ({axis!r}) is taken by the function itself; its "
+                    f"Jacobian is along one axis. Merge the axes first (reshape), or use vjp."
                 )
-            nd = xc.ndim
-            if not -nd <= axis < nd:
-                raise ShapeError(f"{s.name}: axis {axis} is out of range for an input with {nd} dimensions")
-            axis = axis % nd
+            axis = fold.axis
             if s.kind == "gated" and xc.shape[axis] % 2:
                 raise ShapeError(
                     f"{s.name} splits its input in two halves along axis {axis}, which has odd "
                     f"size {xc.shape[axis]}; the size must be even"
                 )
+            if fold.empty:
+                return _empty_result(s, xc, axis, dtype, tensor)
+            xc = fold.fold(xc, ops.moveaxis, reshape)
+            if g is not None:
+                g = fold.fold(g, ops.moveaxis, reshape)
         p = prepare_params(s, self.params, xc, ops)
         kw = dict(p)
         if s.kind != "elementwise":
             kw["axis"] = axis
         if extra:
             kw.update(extra)
+        if g is not None:
+            kw["g"] = g
         if ops.name == "numpy":
             # both branches of a where are evaluated; overflow in the unused one is not an error
             with np.errstate(all="ignore"):
                 y = fn(xc, ops, **kw)
         else:
             y = fn(xc, ops, **kw)
+        if fold is not None:
+            y = fold.unfold(y, ops.moveaxis, reshape)
         if ops.name == "numpy":
             with np.errstate(over="ignore"):  # rounding a huge float64 to float16 gives inf, as it must
                 y = np.asarray(y).astype(dtype, copy=False)
@@ -260,7 +310,7 @@ class Activation:
         self,
         x: Any,
         *,
-        axis: int = -1,
+        axis: int | tuple[int, ...] = -1,
         dim: int | None = None,
         training: bool = False,
         generator: Any = None,
@@ -299,9 +349,9 @@ class Activation:
         axis = axis if dim is None else dim
         if s.kind != "vector":
             return self._run(s.derivative, x, axis=axis)
-        return self._run(_jacobian_from_vjp(s.vjp), x, axis=axis)
+        return self._run(_jacobian_from_vjp(s.vjp), x, axis=axis, fold_ok=False)
 
-    def vjp(self, x: Any, g: Any, *, axis: int = -1) -> Any:
+    def vjp(self, x: Any, g: Any, *, axis: int | tuple[int, ...] = -1) -> Any:
         """Vector-Jacobian product: the gradient w.r.t. ``x`` of ``sum(g * f(x))``.
 
         ``g`` has the shape of the output (half of ``x`` along ``axis`` for gated kinds)."""
@@ -315,12 +365,27 @@ class Activation:
             da, db = ops.split_half(d, ax)
             return ops.concat([da * g, db * g], ax)
         gc = g if _is_tensor(g) else np.asarray(g, dtype=np.float64)
-        return self._run(lambda xc, ops, axis, **p: self.spec.vjp(xc, gc, ops, axis=axis, **p), x, axis=axis)
+        return self._run(
+            lambda xc, ops, axis, g, **p: self.spec.vjp(xc, g, ops, axis=axis, **p), x, axis=axis, g=gc
+        )
 
     def __repr__(self) -> str:
         d = self.spec.defaults()
         shown = ", ".join(f"{k}={v!r}" for k, v in self.params.items() if not _same(v, d.get(k)))
         return f"actlab.get({self.spec.name!r}{', ' + shown if shown else ''})"
+
+
+def _empty_result(s: ActivationSpec, xc: Any, axis: int, dtype: Any, tensor: bool) -> Any:
+    """The output of an input with no elements: the input's shape (a gated kind's axis halved),
+    empty; a torch result stays on the autograd graph (its gradient is empty too)."""
+    if tensor:
+        y = xc.narrow(axis, 0, xc.shape[axis] // 2) if s.kind == "gated" else xc
+        y = y * 0
+        return y.to(dtype) if y.dtype != dtype else y
+    shape = list(xc.shape)
+    if s.kind == "gated":
+        shape[axis] //= 2
+    return np.zeros(shape, dtype=dtype)
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -452,6 +452,12 @@ def _count(owner: str, key: str, n: Any) -> int:
 
 
 def _integer(owner: str, key: str, v: Any) -> int:
+    if key == "dim" and isinstance(v, (tuple, list)):
+        raise ParameterError(
+            f"{owner}: dim={_short(v)}: torch's dim is one int (as nn.Softmax's). To act on several "
+            f"dims as one vector, merge them first (x.flatten(start, end), or x.movedim to bring them "
+            f"together), apply the module along the merged dim, then .unflatten(...) it back"
+        )
     if not isinstance(v, numbers.Integral) or isinstance(v, (bool, np.bool_)):
         raise ParameterError(
             f"{owner}: {key} must be an integer (an axis such as -1), got {type(v).__name__} {_short(v)}"
