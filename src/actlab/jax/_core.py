@@ -25,6 +25,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..axes import resolve_axes
 from ..errors import InputTypeError, ParameterError, ShapeError
 from ..ops import jax as ops
 from ..registry import bind_params, resolve_params
@@ -37,12 +38,9 @@ _LOW = (jnp.float16, jnp.bfloat16)
 
 
 def _as_input(s: ActivationSpec, x: Any) -> tuple[jax.Array, Any]:
-    """x as a JAX floating array, and the dtype to return."""
-    if isinstance(x, (bool, np.bool_)):
-        raise InputTypeError(
-            f"{s.name}: input is a bool ({x!r}); activations take real floating-point numbers"
-        )
-    if isinstance(x, numbers.Real) and not isinstance(x, np.generic):
+    """x as a JAX floating array, and the dtype to return. Integers and bools are promoted as
+    ``jnp.tanh`` promotes them: to JAX's default float (float32; float64 with x64 enabled)."""
+    if isinstance(x, numbers.Real) and not isinstance(x, (bool, np.generic)):
         x = float(x)
     try:
         arr = jnp.asarray(x)
@@ -51,10 +49,13 @@ def _as_input(s: ActivationSpec, x: Any) -> tuple[jax.Array, Any]:
             f"{s.name}: cannot turn input of type {type(x).__name__} into a JAX array ({e}); "
             f"pass a floating-point jax.Array or NumPy array"
         ) from None
+    if jnp.issubdtype(arr.dtype, jnp.integer) or jnp.issubdtype(arr.dtype, jnp.bool_):
+        arr = arr.astype(jax.dtypes.canonicalize_dtype(jnp.float64))
     if not jnp.issubdtype(arr.dtype, jnp.floating):
         raise InputTypeError(
             f"{s.name}: input has dtype {arr.dtype}; accepted are float16, bfloat16, float32 and "
-            f"float64 (with jax_enable_x64). Convert with x.astype(jnp.float32)."
+            f"float64 (with jax_enable_x64), and integers and bools (promoted to the default float). "
+            f"Convert with x.astype(jnp.float32)."
         )
     out = arr.dtype
     # float16/bfloat16 are evaluated in float32 and rounded once, as the torch path does.
@@ -158,24 +159,28 @@ def apply(
     params: Mapping[str, Any],
     x: Any,
     *,
-    axis: int = -1,
+    axis: int | tuple[int, ...] = -1,
     training: bool = False,
     key: Any = None,
 ) -> jax.Array:
     """f(x) for resolved ``params`` (see ``resolve_params``); differentiable by the spec's closed forms."""
     x, out_dtype = _as_input(s, x)
     ax: int | None = None
+    fold = None
     if s.kind != "elementwise":
-        if x.ndim == 0:
-            raise ShapeError(f"{s.name} acts along an axis; got a scalar. Pass an array of shape (..., n).")
-        if not isinstance(axis, int) or not -x.ndim <= axis < x.ndim:
-            raise ShapeError(f"{s.name}: axis {axis!r} is out of range for an input with {x.ndim} dimensions")
-        ax = axis % x.ndim
+        fold = resolve_axes(s.name, s.kind, axis, tuple(x.shape))
+        ax = fold.axis
         if s.kind == "gated" and x.shape[ax] % 2:
             raise ShapeError(
                 f"{s.name} splits its input in two halves along axis {ax}, which has odd size "
                 f"{x.shape[ax]}; the size must be even"
             )
+        if fold.empty:
+            shape = list(x.shape)
+            if s.kind == "gated":
+                shape[ax] //= 2
+            return jnp.zeros(shape, out_dtype)
+        x = fold.fold(x, jnp.moveaxis, jnp.reshape)
     static, dynamic = _split_params(s, params, x.dtype)
     if s.stochastic and training:
         if key is None:
@@ -189,6 +194,8 @@ def apply(
     else:
         # constants are floats, tuples of floats, ints and strings: always hashable
         y = _custom(s.name, static, tuple(dynamic), ax)(x, *dynamic.values())
+    if fold is not None:
+        y = fold.unfold(y, jnp.moveaxis, jnp.reshape)
     return y.astype(out_dtype) if y.dtype != out_dtype else y
 
 
@@ -203,7 +210,9 @@ class JaxActivation:
         self.spec = s
         self.params = dict(params)
 
-    def __call__(self, x: Any, *, axis: int = -1, training: bool = False, key: Any = None) -> jax.Array:
+    def __call__(
+        self, x: Any, *, axis: int | tuple[int, ...] = -1, training: bool = False, key: Any = None
+    ) -> jax.Array:
         return apply(self.spec, self.params, x, axis=axis, training=training, key=key)
 
     def derivative(self, x: Any, *, axis: int = -1) -> jax.Array:
@@ -214,7 +223,14 @@ class JaxActivation:
                 f"or jax.vjp(act, x)"
             )
         x, out_dtype = _as_input(s, x)
-        ax = None if s.kind == "elementwise" else axis % max(x.ndim, 1)
+        ax = None
+        if s.kind == "gated":
+            ax = resolve_axes(s.name, s.kind, axis, tuple(x.shape)).axis
+            if x.shape[ax] % 2:
+                raise ShapeError(
+                    f"{s.name} splits its input in two halves along axis {ax}, which has odd size "
+                    f"{x.shape[ax]}; the size must be even"
+                )
         static, dynamic = _split_params(s, self.params, x.dtype)
         d = s.derivative(x, ops, **_kw_axis(s, ax), **dict(static), **dynamic)
         return d.astype(out_dtype)
