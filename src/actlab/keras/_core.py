@@ -23,6 +23,7 @@ import keras
 import numpy as np
 from keras import ops as K
 
+from ..axes import resolve_axes
 from ..errors import ActlabError, InputTypeError, ParameterError, ShapeError
 from ..naming import class_name
 from ..ops import keras as kops
@@ -83,17 +84,19 @@ def _param_grad(s: ActivationSpec, name: str, x: Any, up: Any, v: Any, p: Mappin
 
 
 def _check_input(s: ActivationSpec, x: Any) -> Any:
-    if isinstance(x, (bool, np.bool_)):
-        raise InputTypeError(
-            f"{s.name}: input is a bool ({x!r}); activations take real floating-point numbers"
-        )
+    """``x`` as a floating tensor. Integers and bools are promoted as ``keras.ops.sigmoid``
+    promotes them: to ``keras.config.floatx()``."""
     if not keras.utils.is_keras_tensor(x):
         x = K.convert_to_tensor(x)
     dt = K.dtype(x) if not keras.utils.is_keras_tensor(x) else x.dtype
+    if dt == "bool" or dt.startswith(("int", "uint")):
+        x = K.cast(x, keras.config.floatx())
+        dt = keras.config.floatx()
     if dt not in _FLOATS:
         raise InputTypeError(
-            f"{s.name}: input has dtype {dt}; accepted are float16, bfloat16, float32 and float64. "
-            f"Convert with keras.ops.cast(x, 'float32')."
+            f"{s.name}: input has dtype {dt}; accepted are float16, bfloat16, float32 and float64, "
+            f"and integers and bools (promoted to keras.config.floatx()). Convert with "
+            f"keras.ops.cast(x, 'float32')."
         )
     return x
 
@@ -119,7 +122,7 @@ def apply(
     x: Any,
     *,
     learned: Mapping[str, Any] | None = None,
-    axis: int = -1,
+    axis: int | tuple[int, ...] = -1,
     training: bool = False,
     seed: Any = None,
 ) -> Any:
@@ -136,19 +139,23 @@ def apply(
         return ActivationCall(s.name, {k: _jsonable(v) for k, v in params.items()}, axis, training)(x)
     dtype = x.dtype if symbolic else K.dtype(x)
     ax: int | None = None
+    fold = None
     if s.kind != "elementwise":
-        nd = len(x.shape)
-        if nd == 0:
-            raise ShapeError(f"{s.name} acts along an axis; got a scalar. Pass a tensor of shape (..., n).")
-        if not isinstance(axis, int) or not -nd <= axis < nd:
-            raise ShapeError(f"{s.name}: axis {axis!r} is out of range for an input with {nd} dimensions")
-        ax = axis % nd
-        n = x.shape[ax]
+        fold = resolve_axes(s.name, s.kind, axis, tuple(x.shape))
+        ax = fold.axis
+        n = x.shape[ax] if not fold.scalar else 1
         if s.kind == "gated" and n is not None and n % 2:
             raise ShapeError(
                 f"{s.name} splits its input in two halves along axis {ax}, which has odd size {n}; "
                 f"the size must be even"
             )
+        if fold.empty:  # no elements: the empty output (on the graph where the shape is the input's)
+            if s.kind != "gated":
+                return x * 0
+            shape = list(x.shape)
+            shape[ax] //= 2
+            return K.zeros(tuple(shape), dtype=dtype)
+        x = fold.fold(x, K.moveaxis, K.reshape)
     kw = _kw_axis(s, ax)
     low = dtype in _LOW
     # float16/bfloat16 are evaluated in float32 and rounded once, as actlab's torch path does.
@@ -183,6 +190,8 @@ def apply(
             return y, grad
 
         y = f(xc, *dyn.values())
+    if fold is not None:
+        y = fold.unfold(y, K.moveaxis, K.reshape)
     return K.cast(y, dtype) if low else y
 
 
@@ -205,6 +214,22 @@ def _short(v: Any) -> str:
 def _check_int(owner: str, key: str, v: Any) -> None:
     if not isinstance(v, numbers.Integral) or isinstance(v, (bool, np.bool_)):
         raise ParameterError(f"{owner}: {key} must be an integer, got {type(v).__name__} {_short(v)}")
+
+
+def _check_axis(owner: str, s: ActivationSpec, axis: Any) -> int | tuple[int, ...]:
+    """One int, or for vector kinds a non-empty list/tuple of ints (as keras.layers.Softmax)."""
+    if isinstance(axis, (list, tuple)) and s.kind == "vector":
+        if not axis:
+            raise ParameterError(f"{owner}: axis=[] names no axis; give an int or a non-empty list of ints")
+        for a in axis:
+            _check_int(owner, "axis", a)
+        return tuple(int(a) for a in axis)
+    _check_int(owner, "axis", axis)
+    return int(axis)
+
+
+def _axis_config(axis: int | tuple[int, ...]) -> int | list[int]:
+    return list(axis) if isinstance(axis, tuple) else axis
 
 
 def _check_scalars(s: ActivationSpec, params: Mapping[str, Any], what: str) -> None:
@@ -242,14 +267,14 @@ class ActivationFunction:
                 f"got {type(params).__name__} {_short(params)}"
             )
         s = get_spec(name)
-        _check_int(f"ActivationFunction({name!r})", "axis", axis)
+        axis = _check_axis(f"ActivationFunction({name!r})", s, axis)
         given = dict(params or {})
         _check_scalars(s, given, "parameter")
         self.spec = s
         self.params = resolve_params(s, given)
         # the checked values (floats, lists of floats): JSON in get_config whatever number type came in
         self._given = {k: _jsonable(self.params[k]) for k in given}
-        self.axis = int(axis)
+        self.axis = axis
         # Keras and people read __name__ off activation callables (summaries, error messages).
         self.__name__ = s.name
 
@@ -259,7 +284,7 @@ class ActivationFunction:
     def get_config(self) -> dict[str, Any]:
         cfg: dict[str, Any] = {"name": self.spec.name, "params": dict(self._given)}
         if self.spec.kind != "elementwise":
-            cfg["axis"] = self.axis
+            cfg["axis"] = _axis_config(self.axis)
         return cfg
 
     @classmethod
@@ -396,7 +421,7 @@ class ActivationLayer(keras.layers.Layer):
                 )
         if kwargs.get("name") is not None and not isinstance(kwargs["name"], str):
             raise ParameterError(f"{owner}: name must be a string, got {type(kwargs['name']).__name__}")
-        _check_int(owner, "axis", axis)
+        axis = _check_axis(owner, s, axis)
         if seed is not None:
             _check_int(owner, "seed", seed)
         super().__init__(**kwargs)
@@ -414,7 +439,7 @@ class ActivationLayer(keras.layers.Layer):
         self._init = {p.name: float(resolved[p.name]) for p in learn}
         self._learn = [p.name for p in learn]
         self.shared_axes = _check_shared_axes(type(self).__name__, shared_axes)
-        self.axis = int(axis)
+        self.axis = axis
         self.seed = seed
         if s.stochastic:
             # a layer-owned generator keeps the random draws traceable under jit (JAX backend)
@@ -476,7 +501,7 @@ class ActivationLayer(keras.layers.Layer):
         if self._learn and self.shared_axes is not None:
             cfg["shared_axes"] = self.shared_axes
         if self.spec.kind != "elementwise":
-            cfg["axis"] = self.axis
+            cfg["axis"] = _axis_config(self.axis)
         if self.spec.stochastic:
             cfg["seed"] = self.seed
         return cfg
@@ -569,7 +594,10 @@ def _function_doc(s: ActivationSpec) -> str:
     args = ["Args:", "    x: a floating-point tensor of the active Keras backend."]
     args += _param_lines(s, " A constant here; learnable in the layer form.")
     if s.kind != "elementwise":
-        args.append("    axis: the axis the function acts along (default -1).")
+        args.append(
+            "    axis: the axis the function acts along (default -1)"
+            + ("; a tuple of axes acts on their entries together." if s.kind == "vector" else ".")
+        )
     if s.stochastic:
         args.append("    training: sample the random slopes (seed: an int or keras.random.SeedGenerator).")
     ex = ["Example:", f"    >>> keras.layers.Dense(64, activation=actlab.keras.{s.name})"]
@@ -582,7 +610,10 @@ def _layer_doc(s: ActivationSpec) -> str:
     if any(p.learnable and p.per_channel for p in s.params):
         args.append("    shared_axes: axes sharing one learned value (as keras.layers.PReLU), or 'all'.")
     if s.kind != "elementwise":
-        args.append("    axis: the axis the function acts along (default -1).")
+        args.append(
+            "    axis: the axis the function acts along (default -1)"
+            + ("; a list of axes acts on their entries together." if s.kind == "vector" else ".")
+        )
     if s.stochastic:
         args.append("    seed: seed of the layer's random generator (training draws).")
     ex = ["Example:", f"    >>> model.add(actlab.keras.{class_name(s.name)}())"]
