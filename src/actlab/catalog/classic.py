@@ -257,6 +257,11 @@ def _elu_d(x, ops, alpha):
     return ops.where(x > 0, ops.ones_like(x), alpha * ops.exp(neg))
 
 
+def _elu_d_from_output(y, ops, alpha):
+    # y > 0 exactly where x > 0; below, f' = alpha e^x = y + alpha (torch's in-place elu backward)
+    return ops.where(y > 0, ops.ones_like(y), y + alpha)
+
+
 register(
     ActivationSpec(
         name="elu",
@@ -265,6 +270,7 @@ register(
         "activations towards zero.",
         forward=_elu,
         derivative=_elu_d,
+        derivative_from_output=_elu_d_from_output,
         reference=lambda x, alpha: x if x > 0 else alpha * mp.expm1(x),
         formula=r"f(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}",
         derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha e^{x} & x \le 0 \end{cases}",

@@ -46,6 +46,11 @@ def _selu_d(x, ops):
     return ops.where(x > 0, ops.full_like(x, SELU_LAMBDA), SELU_LA * ops.exp(neg))
 
 
+def _selu_d_from_output(y, ops):
+    # y > 0 exactly where x > 0; below, f' = lambda alpha e^x = y + lambda alpha
+    return ops.where(y > 0, ops.full_like(y, SELU_LAMBDA), y + SELU_LA)
+
+
 def _selu_ref(x):
     lam, alpha = mp.mpf(_SELU_LAMBDA_50), mp.mpf(_SELU_ALPHA_50)
     return lam * x if x > 0 else lam * alpha * mp.expm1(x)
@@ -60,6 +65,7 @@ register(
         "self-normalising (mean 0, variance 1).",
         forward=_selu,
         derivative=_selu_d,
+        derivative_from_output=_selu_d_from_output,
         reference=_selu_ref,
         formula=r"f(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}, \quad "
         r"\alpha \approx 1.6732632, \ \lambda \approx 1.0507010",
@@ -104,6 +110,11 @@ def _celu_d(x, ops, alpha):
     return ops.where(x > 0, ops.ones_like(x), ops.exp(neg / alpha))
 
 
+def _celu_d_from_output(y, ops, alpha):
+    # y > 0 exactly where x > 0; below, f' = e^(x/alpha) = (y + alpha) / alpha
+    return ops.where(y > 0, ops.ones_like(y), (y + alpha) / alpha)
+
+
 register(
     ActivationSpec(
         name="celu",
@@ -112,6 +123,7 @@ register(
         "at 0 for every alpha.",
         forward=_celu,
         derivative=_celu_d,
+        derivative_from_output=_celu_d_from_output,
         reference=lambda x, alpha: x if x > 0 else alpha * mp.expm1(x / alpha),
         formula=r"f(x) = \max(0, x) + \min\!\left(0, \alpha\,(e^{x/\alpha} - 1)\right)",
         derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ e^{x/\alpha} & x \le 0 \end{cases}",

@@ -725,10 +725,19 @@ class _Apply(torch.autograd.Function):
 
 # --------------------------------------------------------------------------- dispatch
 def inplace_supported(s: ActivationSpec, params: Mapping[str, Any]) -> bool:
-    """In-place needs a plan that does not keep the input (mask, constant or output)."""
-    if s.kind != "elementwise" or s.stochastic:
-        return False
-    return plan_for(s, params).strategy in ("mask", "constant", "output")
+    """Every elementwise function with fixed parameters has an in-place form. Plans that do not keep
+    the input (mask, constant, output) overwrite it and save nothing more; the others (silu, mish,
+    hardswish, gelu, ...; rrelu in training) keep a copy of the input when autograd needs it, as
+    torch's own ``silu_``, ``mish_`` and ``hardswish_`` do."""
+    return s.kind == "elementwise" and _hashable(params) is not None
+
+
+def _inplace_by_copy(s, impl, memory, x, ops, params, extra):
+    """In place where backward needs the input: out of place on a copy of ``x`` (the copy is what
+    backward reads; none is made where no graph is recorded), the result written back into ``x``."""
+    src = x.clone() if (torch.is_grad_enabled() and x.requires_grad) else x
+    y = forward_fn(s, impl, False, memory)(src, ops, **params, **extra)
+    return x.copy_(y)
 
 
 def _check_impl(impl: str) -> str:
@@ -756,7 +765,11 @@ def forward_fn(
         ax = {} if axis is None else {"axis": axis}
         stochastic_training = s.stochastic and training
         if inplace:
-            _check_inplace(s, params, x, impl, stochastic_training)
+            _check_inplace(s, params, x, impl)
+            if (stochastic_training or plan_for(s, params).strategy == "input") and not (
+                torch.compiler.is_compiling() or _transformed()
+            ):
+                return _inplace_by_copy(s, impl, memory, x, ops, params, extra)
         kernel = native_kernel(s.name, params)
         if kernel is not None and x.dtype == torch.float16 and not takes_half(params):
             kernel = None
@@ -845,14 +858,13 @@ def _apply(s, plan, params, x, axis, native, inplace, inference=False):
     return _Apply.apply(x, run, *tensors)
 
 
-def _check_inplace(s, params, x, impl, stochastic_training):
-    if impl in ("autograd", "native") or stochastic_training or not inplace_supported(s, params):
+def _check_inplace(s, params, x, impl):
+    if impl in ("autograd", "native") or not inplace_supported(s, params):
         raise ParameterError(
-            f"{s.name} has no in-place form here: in-place needs a path that does not keep the input "
-            f"for backward (piecewise-linear functions and those whose derivative follows from the "
-            f"output, with fixed parameters, impl='auto' or 'function'); call it out of place"
+            f"{s.name} has no in-place form here: in-place needs an elementwise function with fixed "
+            f"parameters (numbers, not tensors) and impl='auto' or 'function'; call it out of place"
         )
-    if x.requires_grad and x.is_leaf:
+    if x.requires_grad and x.is_leaf and torch.is_grad_enabled():
         raise ParameterError(
             f"in-place {s.name} would overwrite a leaf tensor that requires grad (shape "
             f"{tuple(x.shape)}); autograd needs its value. Apply it to a computed tensor "
