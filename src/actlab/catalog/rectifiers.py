@@ -122,26 +122,32 @@ register(
                 test_values=(6.0, 0.5),
             ),
         ),
+        # min_val == max_val is allowed, as torch allows it: f is the constant min_val and f' is 0
+        # everywhere (torch's gradient is 0 at x == min_val == max_val too)
         constraint=lambda p: (
             None
-            if p["min_val"] < p["max_val"]
-            else f"min_val ({p['min_val']}) must be smaller than max_val ({p['max_val']})"
+            if p["min_val"] <= p["max_val"]
+            else f"min_val ({p['min_val']}) must not be greater than max_val ({p['max_val']})"
         ),
         range=lambda p: closed(p["min_val"], p["max_val"]),
-        derivative_range=closed(0.0, 1.0),
+        derivative_range=lambda p: closed(0.0, 1.0 if p["min_val"] < p["max_val"] else 0.0),
         monotonic=True,
-        smoothness=0,
+        smoothness=lambda p: 0 if p["min_val"] < p["max_val"] else INF,
         kinks=lambda p: (
-            Kink(
-                p["min_val"],
-                0.0,
-                "one-sided slopes 0 | 1; f'(min_val) = 0 as torch (gradient zero for x <= min_val)",
-            ),
-            Kink(
-                p["max_val"],
-                0.0,
-                "one-sided slopes 1 | 0; f'(max_val) = 0 as torch (gradient zero for x >= max_val)",
-            ),
+            ()
+            if p["min_val"] == p["max_val"]
+            else (
+                Kink(
+                    p["min_val"],
+                    0.0,
+                    "one-sided slopes 0 | 1; f'(min_val) = 0 as torch (gradient zero for x <= min_val)",
+                ),
+                Kink(
+                    p["max_val"],
+                    0.0,
+                    "one-sided slopes 1 | 0; f'(max_val) = 0 as torch (gradient zero for x >= max_val)",
+                ),
+            )
         ),
         zero_centered=lambda p: p["min_val"] < 0 < p["max_val"],
         approximates_identity=lambda p: p["min_val"] < 0 < p["max_val"],
@@ -151,6 +157,7 @@ register(
             ),
             PYTORCH,
         ),
+        test_params=({"min_val": 0.5, "max_val": 0.5},),
         note="A cheap, bounded, zero-centred squashing function that is exactly linear inside its band; "
         "outside the band the gradient is exactly zero, so saturated units stop learning.",
     )
