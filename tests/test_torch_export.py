@@ -399,3 +399,18 @@ def test_whole_model_with_every_activation_round_trips():
     for other in (fresh.eval(), whole, copy.deepcopy(model)):
         for name, a, b in zip(ALL, other(*xs), want):
             torch.testing.assert_close(a, b, rtol=0, atol=0, msg=lambda m, name=name: f"{name}: {m}")
+
+
+@pytest.mark.parametrize(
+    "name", [s.name for s in actlab.registry.all_specs() if s.kind == "elementwise" and not s.stochastic]
+)
+@pytest.mark.parametrize("grad", [False, True], ids=["no_grad", "grad"])
+def test_jit_trace_records_the_computation_not_an_empty_buffer(name, grad):
+    """A fused C kernel writes into a tensor behind the tracer's back: traced, only the empty
+    output would be recorded. Under jit.trace the call takes plain ops (and traces lazy tails
+    as selects), so the trace computes f at inputs it never saw, infinities included."""
+    m = at.create(name).eval()
+    x = torch.tensor([-float("inf"), -30.0, -2.0, -0.5, 0.0, 0.5, 2.0, 30.0, float("inf")])
+    with torch.no_grad() if not grad else torch.enable_grad():
+        traced = torch.jit.trace(m, torch.randn(9), check_trace=False)
+        torch.testing.assert_close(traced(x), m(x), equal_nan=True)

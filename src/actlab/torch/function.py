@@ -41,7 +41,7 @@ import torch
 from .._lru import LRU
 from ..errors import ParameterError
 from ..ops import torch as _ops_torch
-from ..ops.torch import _transformed
+from ..ops.torch import _traced, _transformed
 from ..spec import ActivationSpec
 from .bits import pack_bits, unpack_bits
 from .fewbit import FEWBIT_TIERS, apply_fewbit, tier_bits
@@ -301,7 +301,8 @@ _HALF = (torch.bfloat16, torch.float16)  # elementwise kernels load and store th
 def _fused(run: "_Run", which: int, args: tuple) -> Any:
     """The body through its fused C kernel (``ckernels``), or None where that does not apply:
     under autograd (double backward), a compiler, tensor parameters, other devices or dtypes."""
-    if torch.is_grad_enabled() or torch.compiler.is_compiling():
+    if torch.is_grad_enabled() or _traced():
+        # a jit trace would record only the empty output the C kernel writes into (not the write)
         return None
     x = args[0]  # x, or the upstream gradient (the saved tensor's dtype where it is a float)
     if x.device.type != "cpu" or x.dtype not in _FUSED_DTYPES + _HALF:
@@ -767,14 +768,14 @@ def forward_fn(
         if inplace:
             _check_inplace(s, params, x, impl)
             if (stochastic_training or plan_for(s, params).strategy == "input") and not (
-                torch.compiler.is_compiling() or _transformed()
+                _traced() or _transformed()
             ):
                 return _inplace_by_copy(s, impl, memory, x, ops, params, extra)
         kernel = native_kernel(s.name, params)
         if kernel is not None and x.dtype == torch.float16 and not takes_half(params):
             kernel = None
-        if torch.compiler.is_compiling() and impl != "native" and not stochastic_training:
-            # inside torch.compile / torch.export the caller's compiler sees plain ops (the kernel
+        if _traced() and impl != "native" and not stochastic_training:
+            # inside torch.compile / torch.export / jit.trace the caller sees plain ops (the kernel
             # eager mode would use, else the spec's forward), fuses them and chooses what to
             # save; plans (NumPy) and the Function stay outside traces
             if kernel is not None and impl == "auto":
