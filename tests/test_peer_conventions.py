@@ -466,8 +466,11 @@ def _inplace_vs_out_of_place(ours, theirs=None):
 )
 def test_inplace_elu_family_saves_only_the_output(name, params, theirs):
     s = actlab.spec(name)
-    # f' from the output (f + alpha below 0): in place keeps no copy of the input
-    assert plan_for(s, actlab.get(name, **params).params).strategy == "output"
+    # f' from the output (f + alpha below 0): in place keeps no copy of the input; out of place
+    # the input is kept (f + alpha cancels in the far left tail)
+    p = actlab.get(name, **params).params
+    assert plan_for(s, p, inplace=True).strategy == "output"
+    assert plan_for(s, p).strategy == "input"
     f = getattr(at.functional, name)
     _inplace_vs_out_of_place(lambda t, inplace: f(t, inplace=inplace, **params), theirs)
     # the module form too

@@ -423,3 +423,46 @@ def test_rrelu_randomness_follows_vmaps_randomness_mode():
     assert not torch.equal(diff[0], diff[1])
     for y in (same, diff):
         assert bool(((-y >= 1 / 8) & (-y <= 1 / 3)).all())
+
+
+def _param_sets(name: str) -> list[dict]:
+    s = actlab.spec(name)
+    sets = [dict(p) for p in s.test_params]
+    for p in s.params:
+        if not p.learnable:
+            sets += [{p.name: v} for v in p.test_values]
+    return sets or [{}]
+
+
+def _valid(name: str, params: dict) -> bool:
+    try:
+        actlab.get(name, **params)
+    except actlab.ParameterError:  # a value the spec's constraints refuse on its own
+        return False
+    return True
+
+
+FROM_OUTPUT = [
+    (n, p)
+    for n in ELEMENTWISE
+    if actlab.spec(n).derivative_from_output is not None
+    for p in _param_sets(n)
+    if _valid(n, p)
+]
+
+
+@pytest.mark.parametrize("name,params", FROM_OUTPUT, ids=[f"{n}-{p}" for n, p in FROM_OUTPUT])
+def test_training_keeps_relative_accuracy_in_the_tails_at_every_parameter(name, params):
+    """Where f' from the saved output would cancel (elu: f + alpha, with f rounded to -alpha),
+    training out of place keeps the input: f' stays relatively accurate far into the tail."""
+    act = actlab.get(name, **params)
+    xs = np.array([-40.0, -20.0, -5.0, -0.5, 0.5, 2.0])
+    want = act.derivative(xs)
+    for dtype, rtol in ((torch.float64, 1e-12), (torch.float32, 1e-5)):
+        _, g = _train_grad(name, torch.tensor(xs, dtype=dtype), **params)
+        g = g.double().numpy()
+        tiny = np.abs(want) < (1e-300 if dtype == torch.float64 else 1e-37)  # underflows in dtype
+        ok = (np.abs(g - want) <= rtol * np.abs(want) + 1e-300) | tiny
+        if name in ("sigmoid", "tanh"):  # torch's kernels, whose own backward reads the output
+            ok |= np.abs(g - want) <= 4 * np.finfo(np.float32 if dtype == torch.float32 else np.float64).eps
+        assert ok.all(), f"{name}{params} {dtype}: f'({xs[~ok]}) = {g[~ok]}, closed form {want[~ok]}"

@@ -161,6 +161,10 @@ class ActivationSpec:
     derivative: Callable[..., Any] | None = None
     vjp: Callable[..., Any] | None = None
     derivative_from_output: Callable[..., Any] | None = None
+    # False where f' from the output loses the relative accuracy of f' from the input (the ELU
+    # family's f + alpha cancels in the left tail, where f rounds to -alpha): the output is then
+    # kept only by in-place calls, as torch's in-place elu does; out of place the input is kept
+    derivative_from_output_exact: bool = True
     # vector kinds: vjp_from_output(y, g, ops, axis) = vjp(x, g) with y = f(x), so backward can keep
     # the output instead of recomputing f (sparsemax's sort) from the input
     vjp_from_output: Callable[..., Any] | None = None

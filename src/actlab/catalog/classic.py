@@ -271,6 +271,7 @@ register(
         forward=_elu,
         derivative=_elu_d,
         derivative_from_output=_elu_d_from_output,
+        derivative_from_output_exact=False,
         reference=lambda x, alpha: x if x > 0 else alpha * mp.expm1(x),
         formula=r"f(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}",
         derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha e^{x} & x \le 0 \end{cases}",

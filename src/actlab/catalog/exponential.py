@@ -66,6 +66,7 @@ register(
         forward=_selu,
         derivative=_selu_d,
         derivative_from_output=_selu_d_from_output,
+        derivative_from_output_exact=False,
         reference=_selu_ref,
         formula=r"f(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}, \quad "
         r"\alpha \approx 1.6732632, \ \lambda \approx 1.0507010",
@@ -123,6 +124,7 @@ register(
         "at 0 for every alpha.",
         forward=_celu,
         derivative=_celu_d,
+        derivative_from_output_exact=False,
         derivative_from_output=_celu_d_from_output,
         reference=lambda x, alpha: x if x > 0 else alpha * mp.expm1(x / alpha),
         formula=r"f(x) = \max(0, x) + \min\!\left(0, \alpha\,(e^{x/\alpha} - 1)\right)",

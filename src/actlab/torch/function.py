@@ -91,22 +91,23 @@ def _hashable(params: Mapping[str, Any]) -> tuple | None:
     return tuple(items)
 
 
-def plan_for(s: ActivationSpec, params: Mapping[str, Any]) -> Plan:
-    """The saving strategy for ``s`` with these prepared parameters."""
+def plan_for(s: ActivationSpec, params: Mapping[str, Any], inplace: bool = False) -> Plan:
+    """The saving strategy for ``s`` with these prepared parameters (``inplace``: for a call that
+    overwrites its input, which may keep an output whose f' is less accurate in a tail)."""
     key = _hashable(params)
     if key is None:
-        return _plan_uncached(s, params)
-    key = (id(s), s.name, key)  # specs hold dicts, so they are keyed by identity
+        return _plan_uncached(s, params, inplace)
+    key = (id(s), s.name, key, inplace)  # specs hold dicts, so they are keyed by identity
     plan = _PLANS.get(key)
     if plan is None:
-        plan = _PLANS[key] = _plan_uncached(s, params)
+        plan = _PLANS[key] = _plan_uncached(s, params, inplace)
     return plan
 
 
 _PLANS: dict[tuple, Plan] = LRU(1024)
 
 
-def _plan_uncached(s: ActivationSpec, params: Mapping[str, Any]) -> Plan:
+def _plan_uncached(s: ActivationSpec, params: Mapping[str, Any], inplace: bool = False) -> Plan:
     if s.kind == "vector" and s.vjp_from_output is not None:
         return Plan("output")
     if s.kind != "elementwise":
@@ -116,7 +117,7 @@ def _plan_uncached(s: ActivationSpec, params: Mapping[str, Any]) -> Plan:
         plan = _piecewise_plan(s, params)
         if plan is not None:
             return plan
-    if numeric and s.derivative_from_output is not None:
+    if numeric and s.derivative_from_output is not None and (s.derivative_from_output_exact or inplace):
         return Plan("output")
     return Plan("input")
 
@@ -767,7 +768,7 @@ def forward_fn(
         stochastic_training = s.stochastic and training
         if inplace:
             _check_inplace(s, params, x, impl)
-            if (stochastic_training or plan_for(s, params).strategy == "input") and not (
+            if (stochastic_training or plan_for(s, params, inplace=True).strategy == "input") and not (
                 _traced() or _transformed()
             ):
                 return _inplace_by_copy(s, impl, memory, x, ops, params, extra)
@@ -821,7 +822,7 @@ def forward_fn(
         if not needs_grad and not inplace:
             # nothing to save: the spec's forward
             return _apply(s, Plan("none"), params, x, axis, None, False, inference=True)
-        plan = plan_for(s, params)
+        plan = plan_for(s, params, inplace=inplace)
         if plan.strategy == "mask" and lean and not inplace:
             plan = dataclasses.replace(plan, strategy="bits")
         use_native_values = plan.strategy in ("mask", "bits", "constant") and kernel is not None
