@@ -36,7 +36,6 @@ CASES = {
     "wrong range": dict(range=Interval(-0.5, float("inf"))),
     "range not tight": dict(range=Interval(-3.0, float("inf"))),
     "wrong monotonic claim": dict(monotonic=False),
-    "wrong zero-centred claim": dict(zero_centered=False),
     "wrong identity claim": dict(approximates_identity=lambda p: False),
     "wrong reference": dict(reference=lambda x, alpha: x if x > 0 else alpha * mp.expm1(x) * 1.001),
     "wrong piecewise-linear claim": dict(piecewise_linear=True),

@@ -45,3 +45,20 @@ def test_no_latex_left_in_what_show_prints(name):
     assert to_unicode(s.formula).splitlines()[0] in shown
     if s.examples:  # worked examples come before parameters and properties
         assert shown.index("worked examples:") < shown.index("properties:")
+
+
+def test_zero_centred_is_the_mean_output_under_a_normal_input():
+    """The textbook sense: tanh is zero-centred, sigmoid and ReLU are not; functions that only take
+    both signs (leaky ReLU, ELU, GELU, SiLU) are not either; SELU is, by its construction."""
+    from actlab.properties import zero_centred
+
+    yes = ["tanh", "softsign", "selu", "identity", "arctan", "hardtanh", "star_relu", "glu", "swiglu"]
+    no = ["sigmoid", "relu", "leaky_relu", "elu", "gelu", "silu", "mish", "softplus", "softmax", "sinc"]
+    assert all(zero_centred(n) for n in yes), [n for n in yes if not zero_centred(n)]
+    assert not any(zero_centred(n) for n in no), [n for n in no if zero_centred(n)]
+    assert zero_centred("swish", beta=0.0) and not zero_centred("swish", beta=1.0)  # x/2 vs SiLU
+    assert not zero_centred("hardtanh", min_val=-2.5, max_val=1.0)  # takes both signs, mean < 0
+    from actlab import list_activations
+
+    assert set(yes[:8]) <= set(list_activations(zero_centered=True))
+    assert "elu" in list_activations(zero_centered=False)

@@ -75,13 +75,14 @@ def _cmd_list(a: argparse.Namespace) -> int:
 
 
 def _cmd_show(a: argparse.Namespace) -> int:
-    from .docs import show_text
+    from .docs import show_text, terms_text
     from .registry import spec
 
     for i, n in enumerate(a.names):
         if i:
             print("\n" + "-" * 72 + "\n")
         print(show_text(spec(n)))
+    print("\n" + terms_text())
     return 0
 
 

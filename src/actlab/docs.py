@@ -38,7 +38,31 @@ def _fmt(v: Any) -> str:
     return repr(v)
 
 
+# One line per property name used by ``actlab show``, docs/activations.md and the explorer.
+PROPERTY_TERMS = {
+    "range": "the set of values f takes over all real x (brackets: the bound is reached; parentheses: approached)",
+    "f' in": "the set of values the derivative takes (a bound on how much a unit scales a gradient)",
+    "monotonic": "f never decreases as x grows",
+    "C^k": "f and its first k derivatives are continuous (C^0: continuous with kinks; C^inf: smooth)",
+    "kink": "a point where f' jumps; the value f' is given there is the convention stated per kink",
+    "zero-centred": "the mean output for a standard normal input is 0 (|E f(z)| <= 5% of its RMS), "
+    "as for tanh; ReLU, sigmoid, ELU and GELU are not, though some take both signs",
+    "bounded": "f stays between two finite values",
+    "approximates identity near 0": "f(0) = 0 and f'(0) = 1: near 0 the unit passes its input through",
+    "init gain": "1/sqrt(E[f(z)^2]) for z ~ N(0, 1): the weight scale that keeps the signal's size "
+    "from layer to layer",
+    "saturation": "where |f'| < 0.01: a gradient passing through is cut a hundredfold or more",
+}
+
+
+def terms_text() -> str:
+    w = max(len(k) for k in PROPERTY_TERMS)
+    return "terms:\n" + "\n".join(f"  {k:<{w}}  {v}" for k, v in PROPERTY_TERMS.items())
+
+
 def properties_text(s: ActivationSpec, p: dict[str, Any] | None = None) -> list[str]:
+    from .properties import zero_centred  # evaluates f: above this module
+
     p = s.defaults() if p is None else p
     out = [f"range {s.range_for(p)}"]
     dr = s.derivative_range_for(p)
@@ -47,7 +71,7 @@ def properties_text(s: ActivationSpec, p: dict[str, Any] | None = None) -> list[
     out.append("monotonic" if s.monotonic_for(p) else "not monotonic")
     out.append(smoothness_text(s.smoothness_for(p)))
     if s.kind == "elementwise":
-        out.append("zero-centred" if s.zero_centered_for(p) else "not zero-centred")
+        out.append("zero-centred" if zero_centred(s.name, **p) else "not zero-centred")
         if s.approximates_identity_for(p):
             out.append("approximates identity near 0")
     if s.range_for(p).bounded:
@@ -173,10 +197,14 @@ def activations_markdown(specs: list[ActivationSpec]) -> str:
         "# Activation catalog",
         "",
         "Generated from the specs by `actlab docs` — do not edit by hand (a test fails when this file",
-        "is stale). Properties are at default parameters and every one is verified numerically by",
-        "`actlab check`. Derivatives at kinks follow PyTorch's autograd where torch has the function.",
+        "is stale). Properties are at default parameters; each is verified numerically by `actlab check`",
+        "or computed from its definition below (zero-centred, init gain). Derivatives at kinks follow PyTorch's autograd where torch has the function.",
         "",
         f"{len(specs)} activations.",
+        "",
+        "Terms:",
+        "",
+        *[f"- **{k}**: {v}" for k, v in PROPERTY_TERMS.items()],
         "",
         "| name | f(x) | f'(x) | range | properties | parameters (default) | defaults elsewhere |",
         "|---|---|---|---|---|---|---|",

@@ -125,7 +125,7 @@ def list_activations(
             continue
         if smooth is not None and (s.smoothness_for(d) == math.inf) != smooth:
             continue
-        if zero_centered is not None and s.zero_centered_for(d) != zero_centered:
+        if zero_centered is not None and _zero_centred(s.name, d) != zero_centered:
             continue
         out.append(s.name)
     return out
@@ -481,3 +481,9 @@ def python_names(s: ActivationSpec) -> list[str]:
         if key.isidentifier() and key not in out:
             out.append(key)
     return out
+
+
+def _zero_centred(name: str, params: Mapping[str, Any]) -> bool:
+    from .properties import zero_centred  # properties evaluates functions: above the registry
+
+    return zero_centred(name, **params)

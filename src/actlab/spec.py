@@ -185,7 +185,6 @@ class ActivationSpec:
     # f' is constant between the kinks (checked): training needs only which piece each input
     # fell in, so the torch path saves a 1-byte mask instead of the input.
     piecewise_linear: Meta = False
-    zero_centered: Meta = False
     approximates_identity: Meta = False
     references: tuple[Reference, ...] = ()
     note: str = ""
@@ -228,8 +227,6 @@ class ActivationSpec:
     def piecewise_linear_for(self, params: Mapping[str, Any]) -> bool:
         return bool(_resolve(self.piecewise_linear, params))
 
-    def zero_centered_for(self, params: Mapping[str, Any]) -> bool:
-        return bool(_resolve(self.zero_centered, params))
 
     def approximates_identity_for(self, params: Mapping[str, Any]) -> bool:
         return bool(_resolve(self.approximates_identity, params))

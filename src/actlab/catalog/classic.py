@@ -39,7 +39,6 @@ register(
         range=REALS,
         derivative_range=Interval(1.0, 1.0, True, True),
         monotonic=True,
-        zero_centered=True,
         approximates_identity=True,
         references=(WIKI_TABLE,),
         note="Keeps the network linear; its gradient is a constant that carries no information about x. "
@@ -158,7 +157,6 @@ register(
         range=open_(-1.0, 1.0),
         derivative_range=Interval(0.0, 1.0, False, True),
         monotonic=True,
-        zero_centered=True,
         approximates_identity=True,
         references=(WIKI_TABLE,),
         note="Zero-centred and with stronger gradients than the sigmoid (f'(0) = 1), but it still "
@@ -300,7 +298,6 @@ register(
                 ),
             )
         ),
-        zero_centered=lambda p: p["alpha"] > 0,
         approximates_identity=lambda p: p["alpha"] == 1,
         references=(ELU_PAPER,),
         note="Negative outputs push the mean activation towards zero, which the paper shows speeds up "
@@ -358,7 +355,6 @@ register(
             if p["weight"] == 1
             else (Kink(0.0, p["weight"], "one-sided slopes a | 1; f'(0) = a as torch (x > 0 ? 1 : a)"),)
         ),
-        zero_centered=lambda p: p["weight"] > 0,
         approximates_identity=lambda p: p["weight"] == 1,
         references=(PRELU_PAPER,),
         note="Learns the leak per channel at almost no cost; the paper reports it beats ReLU on "

@@ -83,7 +83,6 @@ register(
                 "lambda*alpha as torch (its elu kernel takes the x <= 0 branch at 0)",
             ),
         ),
-        zero_centered=True,
         references=(SELU_PAPER, ELU_PAPER),
         note="With LeCun-normal weights and no batch norm, layer outputs are pulled towards zero mean and "
         "unit variance, so deep plain MLPs train stably. The guarantee needs that init (and alpha-dropout); "
@@ -156,7 +155,6 @@ register(
                 "gradient is 1 there too)",
             ),
         ),
-        zero_centered=True,
         approximates_identity=True,
         references=(CELU_PAPER,),
         note="ELU rescaled so its slope at 0 is 1 for any alpha, keeping f' continuous; alpha only sets the "
@@ -245,7 +243,6 @@ register(
         kinks=lambda p: (
             Kink(0.0, p["a"] / p["b"], "C^1: both one-sided slopes are a/b; f'' jumps from a/b^2 to 0"),
         ),
-        zero_centered=True,
         approximates_identity=lambda p: p["a"] == p["b"],
         references=(PELU_PAPER,),
         note="Lets each channel learn both the saturation level and the decay of ELU, and the slope a/b "
@@ -316,7 +313,6 @@ register(
         monotonic=True,
         smoothness=2,
         kinks=(Kink(0.0, 1.0, "C^2: f' = 1 and f'' = 0 from both sides; f''' jumps from -3 alpha to 0"),),
-        zero_centered=True,
         approximates_identity=True,
         references=(ISRLU_PAPER,),
         note="Behaves like ELU (identity above 0, smooth saturation below) but uses an inverse square root, "
@@ -376,7 +372,6 @@ register(
         monotonic=False,
         smoothness=1,
         kinks=(Kink(0.0, 0.5, "C^1: both one-sided slopes are 1/2; f'' jumps from 1 (left) to 1/2 (right)"),),
-        zero_centered=True,
         references=(ELISH_PAPER,),
         note="Combines SiLU's shape for positive inputs with an ELU-like negative part scaled by a sigmoid; "
         "proposed with the paper's evolutionary search for activations. Non-monotone (minimum "

@@ -73,7 +73,6 @@ def gated_by(gate_name: str, **fields: Any) -> ActivationSpec:
             smoothness=g.smoothness,
             range=REALS,
             monotonic=False,
-            zero_centered=True,
             float32_ulp=budget,
             float32_ulp_why=why,
             **fields,

@@ -102,7 +102,6 @@ register(
         range=closed(-1.0, 1.0),
         derivative_range=closed(-1.0, 1.0),
         monotonic=False,
-        zero_centered=True,
         approximates_identity=True,
         references=(WIKI_TABLE, PARASCANDOLO),
         note="Never saturates for good and its gradient never vanishes for long, but the periodic "
@@ -170,7 +169,6 @@ register(
         range=closed(_SINC_MIN, 1.0),
         derivative_range=closed(-_SINC_DMAX, _SINC_DMAX),
         monotonic=False,
-        zero_centered=True,
         float32_ulp=20,
         float32_ulp_why="f' = (cos x - sin(x)/x)/x cancels near the zeros of f' (x = tan x: 4.4934, "
         "7.7253, ...): the rounding of cos x and sin x, each within an ulp of numbers ~5-10x "
@@ -278,7 +276,6 @@ register(
         range=REALS,
         derivative_range=closed(0.0, 2.0),
         monotonic=True,
-        zero_centered=True,
         approximates_identity=True,
         references=(ZIYIN,),
         note="Monotone like ReLU-family functions but with a periodic component, so networks can "

@@ -149,7 +149,6 @@ register(
                 ),
             )
         ),
-        zero_centered=lambda p: p["min_val"] < 0 < p["max_val"],
         approximates_identity=lambda p: p["min_val"] < 0 < p["max_val"],
         references=(
             Reference(
@@ -236,7 +235,6 @@ register(
         kinks=lambda p: _leaky_kinks(
             p["negative_slope"], "one-sided slopes a | 1; f'(0) = a as torch (x > 0 ? 1 : a)"
         ),
-        zero_centered=lambda p: p["negative_slope"] > 0,
         approximates_identity=lambda p: p["negative_slope"] == 1,
         references=(LEAKY_PAPER,),
         note="The small leak keeps units from dying without changing ReLU's cost. Libraries disagree on "
@@ -347,7 +345,6 @@ register(
             "rrelu in eval mode (x > 0 ? 1 : r); in training torch also "
             "uses the random slope at 0",
         ),
-        zero_centered=lambda p: _rs(p) > 0,
         approximates_identity=lambda p: _rs(p) == 1,
         references=(RRELU_PAPER,),
         note="The random leak acts as a regulariser, which the paper found helps on small data sets. "
@@ -421,7 +418,6 @@ register(
                 jump=p["value"] != p["threshold"],
             ),
         ),
-        zero_centered=lambda p: p["value"] < 0 or p["threshold"] < 0,
         approximates_identity=lambda p: p["threshold"] < 0,
         references=(PYTORCH,),
         note="A generalised ReLU that replaces everything at or below t by a constant. With v != t it "
@@ -538,7 +534,6 @@ register(
             if p["scale"] == 0
             else (Kink(0.0, 0.0, "C^1: f' = 2 s max(0, x) is continuous with f'(0) = 0; f'' jumps 0 | 2s"),)
         ),
-        zero_centered=lambda p: (p["scale"] > 0 and p["bias"] < 0) or (p["scale"] < 0 and p["bias"] > 0),
         approximates_identity=False,
         float32_ulp=48,
         float32_ulp_why="f crosses zero at x = sqrt(-b/s) ~ 0.7071, where r^2 ~ 0.5 and s r^2 ~ 0.447 are each "
@@ -666,11 +661,6 @@ def _srelu_drange(p):
     return closed(min(slopes), max(slopes))
 
 
-def _srelu_zc(p):
-    r = _srelu_range(p)
-    return r.lo < 0 < r.hi
-
-
 SRELU_PARAMS = (
     Param(
         "t_left",
@@ -741,7 +731,6 @@ register(
         monotonic=lambda p: p["a_left"] >= 0 and p["a_right"] >= 0,
         smoothness=lambda p: 0 if _srelu_kinks(p) else INF,
         kinks=_srelu_kinks,
-        zero_centered=_srelu_zc,
         approximates_identity=lambda p: (
             (p["t_left"] < 0 or p["a_left"] == 1) and (p["t_right"] > 0 or p["a_right"] == 1)
         ),
@@ -936,7 +925,6 @@ register(
         monotonic=lambda p: _apl_pairs(p) is not None and min(_apl_slopes(p)) >= 0,
         smoothness=lambda p: 0 if _apl_kinks(p) or _apl_pairs(p) is None else INF,
         kinks=_apl_kinks,
-        zero_centered=lambda p: _apl_range(p).lo < 0,
         approximates_identity=_apl_ident,
         references=(
             Reference(

@@ -166,7 +166,6 @@ register(
             else Interval(-0.1289042, 1.1289042, True, True)
         ),
         monotonic=False,
-        zero_centered=True,
         float32_ulp=144,
         float32_ulp_why="the gate's argument is rounded before the special function: -x/sqrt(2) before erfc "
         "(relative condition ~ x^2; dense scan worst 127 ulp at x = -11.89) and "
@@ -272,7 +271,6 @@ register(
         range=Interval(-_SILU_MIN, INF, True, False),
         derivative_range=_SILU_D_RANGE,
         monotonic=False,
-        zero_centered=True,
         float32_ulp=48,
         float32_ulp_why=(
             "f' has a zero at the minimum of f (x = -1.2785) where sigma(x) and "
@@ -330,7 +328,6 @@ register(
         ),
         derivative_range=lambda p: Interval(0.5, 0.5, True, True) if p["beta"] == 0 else _SILU_D_RANGE,
         monotonic=lambda p: p["beta"] == 0,
-        zero_centered=True,
         float32_ulp=176,
         float32_ulp_why="beta * x is rounded before the sigmoid (exact only for beta a power of two): its "
         "relative condition is |beta x| in the left tail (beta = 1.5: 64 ulp at x = -48.35), "
@@ -365,7 +362,6 @@ register(
         range=Interval(-0.1636102, INF, True, False),
         derivative_range=_SILU_D_RANGE,
         monotonic=False,
-        zero_centered=True,
         float32_ulp=88,
         float32_ulp_why="1.702 x is rounded before the sigmoid, whose relative condition is |1.702 x| in the "
         "left tail: dense scan worst 77 ulp at x = -50.4 (f' 76 ulp at -41.2); f' also cancels "
@@ -432,7 +428,6 @@ register(
         # f' extrema: -0.112526122389... at -2.25638, 1.088498161251... at 1.49057
         derivative_range=Interval(-0.1125262, 1.0884982, True, True),
         monotonic=False,
-        zero_centered=True,
         float32_ulp=168,
         float32_ulp_why=(
             "f' has a zero at the minimum of f (x = -1.1924) where tanh(sp) and "
@@ -495,7 +490,6 @@ register(
         # f' extrema: -0.131570036189... at -2.06597, 1.061975308717... at 0.696564
         derivative_range=Interval(-0.1315701, 1.0619754, True, True),
         monotonic=False,
-        zero_centered=True,
         float32_ulp=192,
         float32_ulp_why=(
             "f' has a zero at the minimum of f (x = -1.0789) where tanh(e^x) and x e^x sech^2(e^x) "
@@ -600,7 +594,6 @@ register(
         # f' extrema: -0.126968589057... at -2.25650, 1.086125444150... at 1.09605
         derivative_range=Interval(-0.1269686, 1.0861255, True, True),
         monotonic=False,
-        zero_centered=True,
         float32_ulp=144,
         float32_ulp_why=(
             "f' has a zero at the minimum of f (x = -1.1931) where erf(sp) and "

@@ -82,7 +82,6 @@ register(
                 ),
             )
         ),
-        zero_centered=True,
         references=(DONOHO_HARD, PYTORCH),
         note="Zeroes small inputs and passes large ones unchanged: a sparsifying nonlinearity from "
         "wavelet denoising. The jumps at +-lambda make it discontinuous and its gradient "
@@ -136,7 +135,6 @@ register(
                 ),
             )
         ),
-        zero_centered=True,
         references=(DONOHO_SOFT, PYTORCH),
         note="The proximal operator of lambda*|x|: continuous, shrinks every large input by lambda and "
         "zeroes small ones, which is why it appears in sparse coding (ISTA) and denoising. "
@@ -194,7 +192,6 @@ register(
         range=REALS,
         derivative_range=Interval(0.0, 1.0, True, False),
         monotonic=True,
-        zero_centered=True,
         references=(PYTORCH,),
         note="Flat (cubic) near 0 and with slope -> 1 far away, so it suppresses small inputs softly. "
         "Its gradient vanishes at the origin, so it is rarely used in hidden layers; mostly a "
@@ -251,7 +248,6 @@ register(
             Kink(-3.0, 0.0, "one-sided slopes 0 | -1/2; f'(-3) = 0 as torch >= 2.7 (torch <= 2.6 gave -1/2)"),
             Kink(3.0, 1.0, "one-sided slopes 3/2 | 1; f'(3) = 1 as torch >= 2.7 (torch <= 2.6 gave 3/2)"),
         ),
-        zero_centered=True,
         references=(HOWARD,),
         note="Cheap to compute (no exp) and close to SiLU/swish, which is why MobileNetV3 uses it; "
         "quantises well. Unlike SiLU it is only C^0: its slope jumps at -3 and +3.",
@@ -317,7 +313,6 @@ register(
                 "At 0 the slopes agree (1 | 1): f is C^1 there, only f'' jumps",
             ),
         ),
-        zero_centered=True,
         approximates_identity=True,
         references=(TIMM, HMISH_NOTES, MISH_PAPER),
         note="Mimics mish's shape (a small negative dip, minimum -1/2 at x = -1, identity for x >= 0) "

@@ -79,7 +79,6 @@ register(
                 "C^1 at 0; f'(0) = 1, as torch autograd of x / (1 + |x|) gives",
             ),
         ),
-        zero_centered=True,
         approximates_identity=True,
         references=(
             Reference(
@@ -133,7 +132,6 @@ register(
         range=open_(_down(-mp.pi / 2), _up(mp.pi / 2)),
         derivative_range=Interval(0.0, 1.0, False, True),
         monotonic=True,
-        zero_centered=True,
         approximates_identity=True,
         references=(WIKI_TABLE,),
         note="Zero-centred like tanh, but its gradient decays only like 1/x^2 instead of exponentially, "
@@ -209,7 +207,6 @@ register(
         range=_isru_range,
         derivative_range=Interval(0.0, 1.0, False, True),
         monotonic=True,
-        zero_centered=True,
         approximates_identity=True,
         references=(ISRU_PAPER,),
         note="A cheap tanh substitute (a reciprocal square root instead of exponentials) whose "
@@ -272,7 +269,6 @@ register(
             Kink(0.0, 1.0, "f' is continuous (1 on both sides); f'' jumps from 1/2 to -1/2"),
             Kink(2.0, 0.0, "f' is continuous (0 on both sides); f'' jumps from -1/2 to 0"),
         ),
-        zero_centered=True,
         approximates_identity=True,
         references=(
             Reference(
@@ -528,7 +524,6 @@ register(
         range=_smht_range,
         derivative_range=lambda p: Interval(0.0, 1.0, False, True) if _smht_tanh_like(p) else None,
         monotonic=_smht_monotonic,
-        zero_centered=True,
         float32_ulp=90,
         float32_ulp_why="the parameter-scaled exponents k x (k = a + c + 2d, a - d - 2c, ...) are rounded before "
         "exp, which turns that into |k x| relative ulp, up to ~88 before float32 underflows "
@@ -735,7 +730,6 @@ register(
         range=open_(_down(-mp.mpf("1.7159")), _up(mp.mpf("1.7159"))),
         derivative_range=Interval(0.0, _up(mp.mpf("1.7159") * 2 / 3), False, True),
         monotonic=True,
-        zero_centered=True,
         references=(
             Reference(
                 "LeCun, Y., Bottou, L., Orr, G. B. and Mueller, K.-R.",
@@ -800,7 +794,6 @@ register(
         range=REALS,
         derivative_range=open_(0.5, 1.5),
         monotonic=True,
-        zero_centered=True,
         approximates_identity=True,
         references=(WIKI_TABLE,),
         note="A smooth, unbounded, monotonic function with slope between 1/2 and 3/2: like a leaky ReLU "
