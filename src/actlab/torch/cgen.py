@@ -607,10 +607,11 @@ def mask_source(
     byte, as ``bits.pack_bits``); ``bits_bwd`` writes g * (bit ? high : low)."""
     out = kernel_source(name, {"fwd": (forward, ("x",))}, params).splitlines()
     for ctype, tag in (("float", "f32"), ("double", "f64")):
-        test = _run_test("v", runs, ctype)
+        test = _run_test("x", runs, ctype)
         sel = "sel_f" if ctype == "float" else "sel_d"
-        # blocks of 512: f into the output, the test into 512 bytes on the stack (one vector
-        # compare each), then 8 bytes at a time gathered into one by a multiply (see bits.py)
+        body, _ = _body(forward, ctype, ("x",), params)
+        # blocks of 512: one loop writes f into the output and the test into 512 bytes on the
+        # stack, then 8 bytes at a time are gathered into one by a multiply (see bits.py)
         out += [
             f"void bits_fwd_{tag}(const {ctype}* restrict x_, {ctype}* restrict out_,"
             " uint8_t* restrict bits_, int64_t n) {",
@@ -618,10 +619,13 @@ def mask_source(
             "  int64_t full = n / 512;",
             "  for (int64_t s = 0; s < full; s++) {",
             f"    const {ctype}* xs = x_ + 512 * s;",
-            f"    fwd_{tag}(xs, out_ + 512 * s, 512);",
+            f"    {ctype}* ys = out_ + 512 * s;",
             "    #pragma omp simd",
             "    for (int k = 0; k < 512; k++) {",
-            f"      {ctype} v = xs[k];",
+            f"      {ctype} x = xs[k];",
+            f"      {ctype} out;",
+            *["      " + ln for ln in body],
+            "      ys[k] = out;",
             f"      c[k] = (uint8_t)(({test}) != 0);",
             "    }",
             "    #pragma omp simd",
@@ -637,7 +641,7 @@ def mask_source(
             "    for (int64_t i = done; i < n; i += 8) {",
             "      uint32_t b = 0;",
             "      for (int64_t k = i; k < n && k < i + 8; k++) {",
-            f"        {ctype} v = x_[k];",
+            f"        {ctype} x = x_[k];",
             f"        b |= (uint32_t)(({test}) != 0) << (k - i);",
             "      }",
             "      bits_[i / 8] = (uint8_t)b;",
