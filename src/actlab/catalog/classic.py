@@ -359,5 +359,13 @@ register(
         references=(PRELU_PAPER,),
         note="Learns the leak per channel at almost no cost; the paper reports it beats ReLU on "
         "ImageNet. Do not apply weight decay to `weight`. Can overfit small data sets.",
+        examples=(
+            Example(-2.0, -0.5),
+            Example(-0.5, -0.125),
+            Example(1.0, 1.0),
+            Example(3.0, 3.0),
+            Example(-1.0, 0.25, of="derivative"),
+            Example(1.0, 1.0, of="derivative"),
+        ),
     )
 )

@@ -89,6 +89,14 @@ register(
         references=RELU6_PAPERS,
         note="The cap keeps activations in a small fixed range, which suits low-precision and fixed-point "
         "inference (MobileNets); the price is a second flat region where gradients vanish.",
+        examples=(
+            Example(-2.0, 0.0),
+            Example(-0.5, 0.0),
+            Example(1.0, 1.0),
+            Example(3.0, 3.0),
+            Example(-1.0, 0.0, of="derivative"),
+            Example(1.0, 1.0, of="derivative"),
+        ),
     )
 )
 
@@ -159,6 +167,14 @@ register(
         test_params=({"min_val": 0.5, "max_val": 0.5},),
         note="A cheap, bounded, zero-centred squashing function that is exactly linear inside its band; "
         "outside the band the gradient is exactly zero, so saturated units stop learning.",
+        examples=(
+            Example(-2.0, -1.0),
+            Example(-0.5, -0.5),
+            Example(1.0, 1.0),
+            Example(3.0, 1.0),
+            Example(-0.5, 1.0, of="derivative"),
+            Example(2.0, 0.0, of="derivative"),
+        ),
     )
 )
 
@@ -469,6 +485,14 @@ register(
         ),
         note="Found by architecture search for transformer feed-forward blocks, where it beat GELU at the "
         "same cost. Unbounded and growing quadratically, so large inputs can blow up; dead for x < 0.",
+        examples=(
+            Example(-2.0, 0.0),
+            Example(-0.5, 0.0),
+            Example(1.0, 1.0),
+            Example(3.0, 9.0),
+            Example(-1.0, 0.0, of="derivative"),
+            Example(1.0, 2.0, of="derivative"),
+        ),
     )
 )
 
@@ -551,6 +575,14 @@ register(
         note="Squared ReLU with a scale and shift that remove the distribution shift of relu(x)^2, "
         "learned as two scalars per layer; the paper reports it matches GELU at fewer FLOPs. "
         "Shares squared ReLU's quadratic growth.",
+        examples=(
+            Example(-2.0, -0.4472),
+            Example(-0.5, -0.4472),
+            Example(1.0, 0.4472),
+            Example(3.0, 7.6024),
+            Example(-1.0, 0.0, of="derivative"),
+            Example(1.0, 1.7888, of="derivative"),
+        ),
     )
 )
 
@@ -745,6 +777,14 @@ register(
         note="Can learn convex and non-convex shapes (ReLU, leaky ReLU, saturating or expanding ends) at "
         "four extra parameters per channel. The learned knots make it harder to analyse and can drift "
         "without careful initialisation.",
+        examples=(
+            Example(-2.0, -0.4),
+            Example(-0.5, -0.1),
+            Example(1.0, 1.0),
+            Example(3.0, 3.0),
+            Example(-1.0, 0.2, of="derivative"),
+            Example(1.0, 1.0, of="derivative"),
+        ),
     )
 )
 
@@ -937,5 +977,13 @@ register(
         note="Each neuron learns its own piecewise-linear shape (any convex or non-convex one left of "
         "the hinges), which the paper found beats ReLU on CIFAR; a and b need L2 regularisation "
         "and the shape can become non-monotonic.",
+        examples=(
+            Example(-2.0, 0.0),
+            Example(-0.5, 0.0),
+            Example(1.0, 1.0),
+            Example(3.0, 3.0),
+            Example(-1.0, 0.0, of="derivative"),
+            Example(1.0, 1.0, of="derivative"),
+        ),
     )
 )
