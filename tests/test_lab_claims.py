@@ -207,15 +207,42 @@ def test_region_names_the_held_cells():
 
 def test_output_activation_rule():
     mod = claim_module("output_activation")
-    tie = ci(0.0, -0.005, 0.006)
-    better = ci(0.05, 0.03, 0.07)
-    worse = ci(-0.05, -0.07, -0.03)
-    assert mod.decide_task({"a": tie, "b": better}) == "held"
-    assert mod.decide_task({"a": better, "b": worse}) == "not held"
-    assert mod.decide_task({"a": ci(-0.01, -0.03, 0.01)}) == "inconclusive"
+    tie = [0.002, -0.001, 0.0, 0.001, -0.002]  # guide as good as the alternative
+    better = [0.05, 0.04, 0.06, 0.05, 0.045]  # guide clearly better
+    worse = [-0.05, -0.04, -0.06, -0.05, -0.045]  # alternative better by more than the margin
+    unsure = [-0.03, 0.01, -0.02, 0.0, -0.01]  # mean -0.01: neither test rejects
+    assert mod.decide_tasks({"t": {"a": tie, "b": better}})[0] == {"t": "held"}
+    assert mod.decide_tasks({"t": {"a": better, "b": worse}})[0] == {"t": "not held"}
+    assert mod.decide_tasks({"t": {"a": unsure}})[0] == {"t": "inconclusive"}
     assert mod.decide({"binary": {"a": tie}, "multi": {"a": better}}) == "held"
     assert mod.decide({"binary": {"a": tie}, "multi": {"a": worse}}) == "not held"
-    assert mod.decide({"binary": {"a": tie}, "multi": {"a": ci(0, NAN, NAN)}}) == "inconclusive"
+    assert mod.decide({"binary": {"a": tie}, "multi": {"a": unsure}}) == "inconclusive"
+    # a diverged seed drops its pair; fewer than 2 pairs left: no p-value, inconclusive
+    assert all(math.isnan(p) for p in mod.comparison_pvalues([NAN, 0.1]))
+    assert mod.decide({"binary": {"a": tie}, "multi": {"a": [NAN, NAN, 0.1]}}) == "inconclusive"
+    # no spread: decided by the side of the margin the mean lies on
+    assert mod.comparison_pvalues([0.4675] * 5) == (0.0, 1.0)
+    assert mod.comparison_pvalues([-0.5] * 5) == (1.0, 0.0)
+
+
+def test_output_activation_holm_correction_changes_the_verdict():
+    mod = claim_module("output_activation")
+    # an alternative better by a little beyond the margin: one-sided p about 0.02 alone
+    edge = [-0.03, -0.015, -0.02, -0.025, -0.012]
+    _, p_alone = mod.comparison_pvalues(edge)
+    assert 0.01 < p_alone < 0.05
+    assert mod.decide({"multi": {"a": edge}}) == "not held"
+    # among 7 comparisons (the others ties) Holm multiplies it past 0.05: no longer "not held"
+    tie = [0.002, -0.001, 0.0, 0.001, -0.002]
+    crowd = {
+        "binary": {"a": tie, "b": tie, "c": tie},
+        "multi": {"a": edge, "b": tie},
+        "reg": {"a": tie, "b": tie},
+    }
+    verdicts, ps = mod.decide_tasks(crowd)
+    assert ps["multi"]["a"][1] > 0.05 and verdicts["multi"] == "inconclusive"
+    assert mod.decide(crowd) == "inconclusive"
+    assert "rule amended" in mod.AMENDMENTS
 
 
 def test_every_claim_has_a_written_rule_and_metadata():

@@ -30,26 +30,45 @@ came out "not held"); the decision rule below was not changed.
   target min-max scaled to [0, 1] on the training part (so its range is not the handicap;
   predictions mapped back), ReLU + squared error. Metric: test R^2.
 
-Decision rule (fixed before any result was seen): for each task and each alternative, the
-paired per-seed difference d = metric(guide) - metric(alternative) with a bootstrap 95% CI over
-seeds, and a margin of 0.01 (one accuracy point, or 0.01 of R^2). A task is held if every
-alternative's CI lower end is >= -0.01 (the guide's choice is not worse than any, ties
-included); not held if some alternative's CI upper end is < -0.01 (that alternative is better);
-inconclusive otherwise. The claim is held if all three tasks are held, not held if any task is
-not held, inconclusive otherwise.
+Decision rule (fixed before any result was seen in its first form; amended on 2026-12-02 to
+correct for multiplicity, before the run it judges: the amendment and the earlier run are
+recorded in docs/claims.md): for each task and each alternative (7 comparisons in all), the
+paired per-seed difference d = metric(guide) - metric(alternative) over the seeds where both
+runs finished, and a margin of 0.01 (one accuracy point, or 0.01 of R^2). Two one-sided paired
+t-tests per comparison against the margin: "not worse" (H0: mean d <= -0.01) and "alternative
+better" (H0: mean d >= -0.01); a comparison with fewer than 2 finished seed pairs has no p-value.
+A task is not held if some alternative of it is better: its "alternative better" p-value,
+Holm-adjusted over all 7 comparisons (any one of them would make the claim not held), is
+< 0.05. A task is held if it is not "not held" and every alternative's "not worse" p-value is
+< 0.05 (an intersection-union test: held needs every test to reject, so the family-wise level
+is 0.05 without correction). Inconclusive otherwise, and whenever a p-value is missing. The
+claim is held if all three tasks are held, not held if any task is not held, inconclusive
+otherwise. The bootstrap 95% CIs of the differences over seeds are reported, not judged.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
+from ..stats import holm
 from .base import ClaimResult, Stopwatch, combine_all, data_settings, decision_rule, fmt, fmt_ci, mean_ci
 
-__all__ = ["KEY", "MARGIN", "SOURCE", "STATEMENT", "decide", "decide_task", "run"]
+__all__ = [
+    "ALPHA",
+    "AMENDMENTS",
+    "KEY",
+    "MARGIN",
+    "SOURCE",
+    "STATEMENT",
+    "comparison_pvalues",
+    "decide",
+    "decide_tasks",
+    "run",
+]
 
 KEY = "output_activation"
 STATEMENT = (
@@ -60,23 +79,68 @@ SOURCE = (
     "The activation guides' advice on the output layer (e.g. the Keras course notes on choosing activations)"
 )
 MARGIN = 0.01
+ALPHA = 0.05
+AMENDMENTS = (
+    "2026-12-02, rule amended (issue 11: several comparisons decided one verdict without correction). "
+    "Before: per task and alternative, the bootstrap 95% CI over seeds of d = metric(guide) - "
+    "metric(alternative); a task held if every alternative's CI lower end was >= -0.01, not held if some "
+    "alternative's CI upper end was < -0.01, inconclusive otherwise; any one of the 7 comparisons could "
+    "make the claim not held, with no correction. That run (`actlab claims --out out/claims --markdown "
+    "docs/claims.md`, fashion-mnist 10,000/2,000, 5 seeds) gave binary held, multi-class inconclusive "
+    "(sigmoid + BCE -0.0062 [-0.0129, -0.0005], linear + MSE -0.0114 [-0.0194, -0.0046]), regression "
+    "inconclusive: **inconclusive**; under `--quick` (3 seeds) the same rule gave **not held**. Now: "
+    "one-sided paired t-tests against the margin, the 'alternative better' ones Holm-adjusted over all 7 "
+    "comparisons, 'held' an intersection-union test (rule above); the per-seed numbers of the earlier "
+    "run were not stored, so it was not re-judged under the new rule."
+)
 _EPS = 1e-7
 
 
-def decide_task(diff_cis: dict[str, tuple[float, float, float]]) -> str:
-    """One task's verdict from the CIs of metric(guide) - metric(alternative), per alternative."""
-    if not diff_cis or any(math.isnan(ci[1]) or math.isnan(ci[2]) for ci in diff_cis.values()):
-        return "inconclusive"
-    if any(ci[2] < -MARGIN for ci in diff_cis.values()):
-        return "not held"
-    if all(ci[1] >= -MARGIN for ci in diff_cis.values()):
-        return "held"
-    return "inconclusive"
+def comparison_pvalues(diffs: Sequence[float]) -> tuple[float, float]:
+    """(p "not worse", p "alternative better"): one-sided paired t-tests of the per-seed
+    differences d = metric(guide) - metric(alternative) against -MARGIN. NaN pairs (a run that
+    diverged) are dropped; fewer than 2 left: (NaN, NaN). Differences without spread get p 0 on
+    the side their mean lies strictly on and 1 on the other (the t statistic is infinite)."""
+    d = np.asarray([float(v) for v in diffs], dtype=np.float64)
+    d = d[np.isfinite(d)]
+    if d.size < 2:
+        return (math.nan, math.nan)
+    shift = d.mean() + MARGIN
+    sd = float(d.std(ddof=1))
+    if not sd > 1e-12 * max(1.0, abs(float(d.mean()))):  # no spread (rounding aside)
+        return (0.0 if shift > 0 else 1.0, 0.0 if shift < 0 else 1.0)
+    from scipy import stats as st
+
+    t = shift / (sd / math.sqrt(d.size))
+    df = d.size - 1
+    return (float(st.t.sf(t, df)), float(st.t.cdf(t, df)))
 
 
-def decide(task_cis: dict[str, dict[str, tuple[float, float, float]]]) -> str:
-    """The claim's verdict: every task's :func:`decide_task`, combined (all must hold)."""
-    return combine_all(decide_task(c) for c in task_cis.values())
+def decide_tasks(
+    task_diffs: Mapping[str, Mapping[str, Sequence[float]]],
+) -> tuple[dict[str, str], dict[str, dict[str, tuple[float, float]]]]:
+    """Each task's verdict and, per task and alternative, (p "not worse", Holm-adjusted p
+    "alternative better"), from the per-seed differences metric(guide) - metric(alternative)."""
+    keys = [(t, a) for t, alts in task_diffs.items() for a in alts]
+    raw = {k: comparison_pvalues(task_diffs[k[0]][k[1]]) for k in keys}
+    adj = dict(zip(keys, holm([raw[k][1] for k in keys])))
+    verdicts: dict[str, str] = {}
+    ps: dict[str, dict[str, tuple[float, float]]] = {}
+    for t, alts in task_diffs.items():
+        ps[t] = {a: (raw[(t, a)][0], adj[(t, a)]) for a in alts}
+        pairs = list(ps[t].values())
+        if any(not math.isnan(pb) and pb < ALPHA for _, pb in pairs):
+            verdicts[t] = "not held"
+        elif pairs and all(not math.isnan(pn) and not math.isnan(pb) and pn < ALPHA for pn, pb in pairs):
+            verdicts[t] = "held"
+        else:
+            verdicts[t] = "inconclusive"
+    return verdicts, ps
+
+
+def decide(task_diffs: Mapping[str, Mapping[str, Sequence[float]]]) -> str:
+    """The claim's verdict: every task's verdict (:func:`decide_tasks`), combined (all must hold)."""
+    return combine_all(decide_tasks(task_diffs)[0].values())
 
 
 @dataclass(frozen=True)
@@ -271,33 +335,41 @@ def run(quick: bool = False, dataset: str | None = None, *, data_dir: str | None
     finally:
         torch.set_num_threads(threads)
 
+    task_diffs: dict[str, dict[str, list[float]]] = {}
     task_cis: dict[str, dict[str, tuple[float, float, float]]] = {}
     cis: dict[str, tuple[float, float, float]] = {}
     numbers: dict = {}
-    lines = []
     for task, choices in _TASKS.items():
         guide = choices[0].label
-        task_cis[task] = {}
+        task_diffs[task], task_cis[task] = {}, {}
+        for c in choices[1:]:
+            d = [a - b for a, b in zip(scores[task][guide], scores[task][c.label])]
+            task_diffs[task][c.label] = d
+            task_cis[task][c.label] = mean_ci(d)
+            cis[f"{task}: {guide} minus {c.label}"] = task_cis[task][c.label]
+    task_verdicts, pvals = decide_tasks(task_diffs)
+    lines = []
+    for task, choices in _TASKS.items():
         means = {}
         for c in choices:
             means[c.label] = float(np.nanmean(scores[task][c.label])) if scores[task][c.label] else math.nan
             numbers[f"{task}: {c.label}"] = means[c.label]
-            if c.label == guide:
-                continue
-            d = [a - b for a, b in zip(scores[task][guide], scores[task][c.label])]
-            ci = mean_ci(d)
-            task_cis[task][c.label] = ci
-            cis[f"{task}: {guide} minus {c.label}"] = ci
-        v = decide_task(task_cis[task])
+        v = task_verdicts[task]
         numbers[f"{task} verdict"] = v
+        for alt, (pn, pb) in pvals[task].items():
+            numbers[f"{task}: {alt}: p not worse"] = pn
+            numbers[f"{task}: {alt}: p better (Holm)"] = pb
         for c in choices:
             numbers[f"{task}: {c.label}: stopping epoch"] = float(np.mean(stop_epochs[f"{task}: {c.label}"]))
         metric = "test R^2" if task == "regression" else "test accuracy"
         lines.append(
             f"{task} ({metric}; verdict {v}): "
             + ", ".join(f"{k} {fmt(m)}" for k, m in means.items())
-            + "; guide minus alternative: "
-            + ", ".join(f"{k} {fmt_ci(ci)}" for k, ci in task_cis[task].items())
+            + "; guide minus alternative (p not worse; Holm-adjusted p alternative better): "
+            + ", ".join(
+                f"{k} {fmt_ci(ci)} (p {fmt(pvals[task][k][0])}; {fmt(pvals[task][k][1])})"
+                for k, ci in task_cis[task].items()
+            )
             + "."
         )
     return ClaimResult(
@@ -313,7 +385,7 @@ def run(quick: bool = False, dataset: str | None = None, *, data_dir: str | None
             "regression task 'not held'); the decision rule was not changed."
             + (" Quick mode: fewer epochs and seeds." if quick else "")
         ),
-        verdict=decide(task_cis),
+        verdict=combine_all(task_verdicts.values()),
         rule=decision_rule(__name__),
         numbers=numbers,
         ci=cis,
@@ -323,4 +395,5 @@ def run(quick: bool = False, dataset: str | None = None, *, data_dir: str | None
         dataset=ds.name,
         seeds=seeds,
         seconds=sw.seconds,
+        amendments=AMENDMENTS,
     )
