@@ -466,3 +466,28 @@ def test_training_keeps_relative_accuracy_in_the_tails_at_every_parameter(name, 
         if name in ("sigmoid", "tanh"):  # torch's kernels, whose own backward reads the output
             ok |= np.abs(g - want) <= 4 * np.finfo(np.float32 if dtype == torch.float32 else np.float64).eps
         assert ok.all(), f"{name}{params} {dtype}: f'({xs[~ok]}) = {g[~ok]}, closed form {want[~ok]}"
+
+
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16], ids=str)
+@pytest.mark.parametrize(
+    "name", ["relu", "leaky_relu", "relu6", "hardtanh", "threshold", "hardshrink", "softshrink", "hardsigmoid"]
+)
+def test_lean_tier_takes_half_types_on_its_fused_kernels(name, dtype):
+    """The 1-bit mask kernels load and store bfloat16/float16 (computing in float, rounding once):
+    the same values as the default path and gradients within one rounding of them."""
+    gen = torch.Generator().manual_seed(5)
+    x = (torch.randn(3000, generator=gen) * 4).to(dtype)
+    g = torch.randn(3000, generator=gen).to(dtype)
+    out = {}
+    for tier in ("default", "lean"):
+        xx = x.clone().requires_grad_()
+        y = at.create(name, memory=tier)(xx)
+        (gx,) = torch.autograd.grad(y, xx, g)
+        out[tier] = (y.detach(), gx)
+    assert out["lean"][0].dtype == dtype and out["lean"][1].dtype == dtype
+    torch.testing.assert_close(out["lean"][0], out["default"][0], rtol=0, atol=0)
+    torch.testing.assert_close(out["lean"][1], out["default"][1], rtol=1e-2, atol=1e-3)
+    ks = ckernels.mask_kernels_for(
+        actlab.spec(name), actlab.get(name).params, *(lambda p: (p.runs, p.low, p.high))(plan_for(actlab.spec(name), actlab.get(name).params))
+    )
+    assert ks is not None and ks.takes("bits_fwd", dtype)  # the fused path, not eager packing

@@ -606,26 +606,28 @@ def mask_source(
     1-bit mask of the pieces where f' is ``high`` (8 elements a byte, little-endian within the
     byte, as ``bits.pack_bits``); ``bits_bwd`` writes g * (bit ? high : low)."""
     out = kernel_source(name, {"fwd": (forward, ("x",))}, params).splitlines()
-    for ctype, tag in (("float", "f32"), ("double", "f64")):
+    for tag, mtype, ctype, load, store in _STORAGE:
         test = _run_test("x", runs, ctype)
         sel = "sel_f" if ctype == "float" else "sel_d"
         body, _ = _body(forward, ctype, ("x",), params)
+        if tag == "f16":
+            out.append("#ifdef __FLT16_MAX__")
         # blocks of 512: one loop writes f into the output and the test into 512 bytes on the
         # stack, then 8 bytes at a time are gathered into one by a multiply (see bits.py)
         out += [
-            f"void bits_fwd_{tag}(const {ctype}* restrict x_, {ctype}* restrict out_,"
+            f"void bits_fwd_{tag}(const {mtype}* restrict x_, {mtype}* restrict out_,"
             " uint8_t* restrict bits_, int64_t n) {",
             "  uint8_t c[512] __attribute__((aligned(64)));",
             "  int64_t full = n / 512;",
             "  for (int64_t s = 0; s < full; s++) {",
-            f"    const {ctype}* xs = x_ + 512 * s;",
-            f"    {ctype}* ys = out_ + 512 * s;",
+            f"    const {mtype}* xs = x_ + 512 * s;",
+            f"    {mtype}* ys = out_ + 512 * s;",
             "    #pragma omp simd",
             "    for (int k = 0; k < 512; k++) {",
-            f"      {ctype} x = xs[k];",
+            f"      {ctype} x = {load.format('xs[k]')};",
             f"      {ctype} out;",
             *["      " + ln for ln in body],
-            "      ys[k] = out;",
+            f"      ys[k] = {store.format('out')};",
             f"      c[k] = (uint8_t)(({test}) != 0);",
             "    }",
             "    #pragma omp simd",
@@ -641,7 +643,7 @@ def mask_source(
             "    for (int64_t i = done; i < n; i += 8) {",
             "      uint32_t b = 0;",
             "      for (int64_t k = i; k < n && k < i + 8; k++) {",
-            f"        {ctype} x = x_[k];",
+            f"        {ctype} x = {load.format('x_[k]')};",
             f"        b |= (uint32_t)(({test}) != 0) << (k - i);",
             "      }",
             "      bits_[i / 8] = (uint8_t)b;",
@@ -650,23 +652,25 @@ def mask_source(
             "}",
             # one byte holds the bits of 8 consecutive elements: an inner loop of 8 over one byte
             # vectorizes to a broadcast, a shift and a blend (per-element byte indexing did not)
-            f"void bits_bwd_{tag}(const uint8_t* restrict bits_, const {ctype}* restrict g_,"
-            f" {ctype}* restrict out_, int64_t n) {{",
+            f"void bits_bwd_{tag}(const uint8_t* restrict bits_, const {mtype}* restrict g_,"
+            f" {mtype}* restrict out_, int64_t n) {{",
             f"  const {ctype} lo = ({ctype}){float(low)!r}, hi = ({ctype}){float(high)!r};",
             "  int64_t full = n / 8;",
             "  for (int64_t j = 0; j < full; j++) {",
             "    int32_t b = bits_[j];",
-            f"    const {ctype}* gg = g_ + 8 * j;",
-            f"    {ctype}* oo = out_ + 8 * j;",
+            f"    const {mtype}* gg = g_ + 8 * j;",
+            f"    {mtype}* oo = out_ + 8 * j;",
             "    #pragma omp simd",
             "    for (int k = 0; k < 8; k++) {",
-            f"      oo[k] = gg[k] * {sel}((b >> k) & 1, hi, lo);",
+            f"      oo[k] = {store.format(load.format('gg[k]') + f' * {sel}((b >> k) & 1, hi, lo)')};",
             "    }",
             "  }",
             "  for (int64_t i = 8 * full; i < n; i++) {",
             "    int32_t bit = (bits_[i >> 3] >> (i & 7)) & 1;",
-            f"    out_[i] = g_[i] * {sel}(bit, hi, lo);",
+            f"    out_[i] = {store.format(load.format('g_[i]') + f' * {sel}(bit, hi, lo)')};",
             "  }",
             "}",
         ]
+        if tag == "f16":
+            out.append("#endif")
     return "\n".join(out) + "\n"

@@ -311,7 +311,7 @@ def _fused(run: "_Run", which: int, args: tuple) -> Any:
     if run.tensor_names:
         return _fused_params(run, which, args)
     if run.plan.strategy == "bits":
-        return _fused_bits(run, which, args) if x.dtype in _FUSED_DTYPES and which != 2 else None
+        return _fused_bits(run, which, args) if which != 2 else None
     if run.plan.strategy == "constant" and which != 1 and run.native is None:
         # f' is one number (binary_step): backward is g times it; forward is the fused kernel
         return _fused_elementwise(run, which, args)
@@ -355,7 +355,7 @@ def _fused_bits(run: "_Run", which: int, args: tuple) -> Any:
     x = args[0]
     plan = run.plan
     ks = mask_kernels_for(run.spec, dict(run.fixed), plan.runs, plan.low, plan.high)
-    if ks is None:
+    if ks is None or not ks.takes("bits_fwd" if which == 0 else "bits_bwd", x.dtype):
         return None
     if which == 0:
         x = x.contiguous()
@@ -838,9 +838,10 @@ def forward_fn(
 
 
 def _bits_fused(s: ActivationSpec, params: Mapping[str, Any], plan: Plan, x: torch.Tensor) -> bool:
-    if x.device.type != "cpu" or x.dtype not in _FUSED_DTYPES or _hashable(params) is None:
+    if x.device.type != "cpu" or x.dtype not in _FUSED_DTYPES + _HALF or _hashable(params) is None:
         return False
-    return mask_kernels_for(s, dict(params), plan.runs, plan.low, plan.high) is not None
+    ks = mask_kernels_for(s, dict(params), plan.runs, plan.low, plan.high)
+    return ks is not None and ks.takes("bits_fwd", x.dtype)
 
 
 def _fewbit_applies(s: ActivationSpec, params: Mapping[str, Any]) -> bool:
