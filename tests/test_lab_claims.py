@@ -132,6 +132,20 @@ def test_dying_relu_scoped_verdicts_from_synthetic_cells():
     assert decide([unsure, none], [True, True]) == "inconclusive"
 
 
+def test_dying_relu_born_dead_and_died_pooled_over_seeds():
+    from types import SimpleNamespace as NS
+
+    from actlab.lab.claims.dying_relu import _fates
+
+    fate = {"n_units": 100, "dead_at_init": 5, "dead_at_end": 30, "born_dead": 4, "died": 26, "recovered": 2}
+    rs = [NS(diverged=False, unit_fates=fate), NS(diverged=False, unit_fates=fate), NS(diverged=True, unit_fates={})]
+    got = _fates(rs)
+    assert got["born_dead"][0] == pytest.approx(0.04) and got["died"][0] == pytest.approx(0.26)
+    assert got["recovered"][0] == pytest.approx(0.02) and got["died"][1] < 0.26 < got["died"][2]
+    old = _fates([NS(diverged=False, unit_fates={})])  # stored before fates were measured
+    assert all(math.isnan(v[0]) for v in old.values())
+
+
 def test_scoped_verdict_universal_and_errors():
     from actlab.lab.claims.maps import scoped_verdict
 
@@ -399,6 +413,11 @@ def test_a_small_map_runs_resumes_from_its_store_and_reports(tmp_path, monkeypat
     rows = {row[0]: row for row in r.table["rows"]}
     assert set(rows) == {"sgd", "adam"} and all(float(row[7]) == 1.0 for row in rows.values())
     assert len(r.figures) == 2
+    cols = r.table["columns"]
+    born, died = cols.index("ReLU born dead [Wilson]"), cols.index("ReLU died [Wilson]")
+    for row in rows.values():  # measured at init and every epoch: shares with Wilson intervals
+        assert row[born] != "n/a" and row[died] != "n/a" and "[" in row[born]
+    assert 0 <= r.numbers["born_dead_share_max"] <= 1 and 0 <= r.numbers["died_share_max"] <= 1
 
     def no_training(*a, **k):
         raise AssertionError("a stored trial was trained again")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -301,3 +302,101 @@ def test_choose_lr_picks_the_rate_that_trains():
     assert diverging.lr == 0.3 and diverging.scores[1e3] == math.inf
     with pytest.raises(ParameterError, match="target_error"):
         choose_lr(cfg, [0.1], rule="epochs_to_target")
+
+
+# --------------------------------------------------------------------------- monitor at init and every epoch
+def test_unit_fates_from_masks():
+    from actlab.lab.train import unit_fates
+
+    f, t = False, True
+    masks = [  # 5 units; checkpoints: init, epoch 1, epoch 2 (end)
+        {"a": np.array([t, t, f, f, f]), "b": np.array([f])},
+        {"a": np.array([t, f, t, t, f]), "b": np.array([f])},
+        {"a": np.array([t, f, t, f, f]), "b": np.array([t])},
+    ]
+    got = unit_fates(masks)
+    # unit 0 born dead (dead at init and end); units 2 and "b" died; unit 1 (dead at init) and
+    # unit 3 (dead at epoch 1) recovered; unit 4 never dead
+    assert got == {
+        "n_units": 6, "checkpoints": 3, "dead_at_init": 2, "dead_at_end": 3,
+        "born_dead": 1, "died": 2, "recovered": 2,
+    }  # fmt: skip
+    assert got["born_dead"] + got["died"] == got["dead_at_end"]
+    assert unit_fates(masks[:1]) == {}
+
+
+def _half_dead_at_init(monkeypatch):
+    import actlab.lab.train as T
+
+    build = T.build_model
+
+    def build_half_dead(*a, **kw):
+        m = build(*a, **kw)
+        with torch.no_grad():
+            m.fc1.bias[:32] = -100.0  # these units are negative on every input: dead from the start
+        return m
+
+    monkeypatch.setattr(T, "build_model", build_half_dead)
+
+
+def test_monitor_runs_at_init_and_every_epoch_and_tells_born_dead_from_died(monkeypatch):
+    _half_dead_at_init(monkeypatch)
+    r = train_trial(_cfg(width=64, epochs=3, lr=0.01, momentum=0.0))
+    assert [row["epoch"] for row in r.monitor_curve] == [0, 1, 2, 3]
+    first = r.monitor_curve[0]
+    assert [x["name"] for x in first["layers"]] == ["act1", "act2"]
+    assert first["layers"][0]["dead_fraction"] >= 0.5 and first["layers"][0]["negative_fraction"] >= 0.5
+    assert all(math.isfinite(x["mean"]) for row in r.monitor_curve for x in row["layers"])
+    f = r.unit_fates
+    assert f["n_units"] == 128 and f["checkpoints"] == 4
+    # plain SGD gives a dead unit no gradient: the 32 stay dead, counted as born dead, not died
+    assert f["born_dead"] >= 32 and r.born_dead_fraction >= 0.25
+    assert f["died"] < 32 and f["born_dead"] + f["died"] == f["dead_at_end"]
+    assert r.dead_at_init_fraction >= 0.25
+
+
+def test_units_that_die_in_training_are_counted_as_died():
+    # Adam at a high rate on a 3 x 64 ReLU net (digits): units alive at init die (deterministic per seed)
+    r = train_trial(TrialConfig("relu", dataset="digits", epochs=3, optimizer="adam", lr=0.03, depth=3, width=64, seed=1))
+    assert r.died_fraction > 0.1 > r.born_dead_fraction
+    assert r.monitor_curve[-1]["dead_fraction"] > r.monitor_curve[0]["dead_fraction"] + 0.1
+
+
+def test_the_epoch_monitor_does_not_change_training(monkeypatch):
+    import actlab.lab.train as T
+
+    a = train_trial(_cfg(seed=2))
+    monkeypatch.setattr(T, "_checkpoint", lambda *args: ({}, {}))
+    b = train_trial(_cfg(seed=2))
+    assert a.train_loss == b.train_loss and a.test_accuracy == b.test_accuracy
+    assert a.layer_stats == b.layer_stats
+
+
+def test_monitor_settings_configurable_and_old_results_read_back():
+    from actlab.lab.sweep import _result_from_json
+
+    # at their defaults the monitor fields leave the key (old stores keep their keys)
+    assert _cfg(monitor_threshold=0.01, monitor_share=0.99).key() == _cfg().key()
+    assert _cfg(monitor_threshold=0.1).key() != _cfg().key()
+    with pytest.raises(ParameterError, match="monitor_share"):
+        _cfg(monitor_share=1.0)
+    with pytest.raises(ParameterError, match="monitor_threshold"):
+        _cfg(monitor_threshold=-1)
+    # a looser saturation threshold can only count more units saturated
+    lo = train_trial(_cfg(activation="sigmoid", epochs=1))
+    hi = train_trial(_cfg(activation="sigmoid", epochs=1, monitor_threshold=0.3, monitor_share=0.5))
+    assert hi.monitor_curve[0]["saturated_fraction"] >= lo.monitor_curve[0]["saturated_fraction"]
+    assert hi.saturated_fraction > lo.saturated_fraction
+    # a row stored before the fields existed: empty curve and fates, NaN shares
+    d = lo.to_dict()
+    del d["monitor_curve"], d["unit_fates"]
+    old = _result_from_json(json.dumps(d, allow_nan=True).replace("NaN", "null"))
+    assert old.monitor_curve == [] and old.unit_fates == {}
+    assert math.isnan(old.born_dead_fraction) and math.isnan(old.died_fraction)
+    assert math.isnan(old.recovered_fraction)
+    # a null in a stored curve reads back as NaN
+    d = lo.to_dict()
+    d["monitor_curve"][0]["layers"][0]["mean"] = None
+    back = _result_from_json(json.dumps(d))
+    assert math.isnan(back.monitor_curve[0]["layers"][0]["mean"])
+    assert back.unit_fates == lo.unit_fates

@@ -282,6 +282,16 @@ class ActivationMonitor:
             )
         return out
 
+    def unit_dead(self) -> dict[str, np.ndarray]:
+        """Per monitored module that has seen data: a bool array, True for each dead unit (not
+        active on any sample seen since ``start_epoch()``). Lets a caller follow single units
+        from one pass to the next (born dead, died, recovered)."""
+        return {
+            name: (~acc.active).numpy().copy()
+            for name, _ in self.modules
+            if (acc := self._acc.get(name)) is not None and acc.n_el > 0
+        }
+
     def negative_total(self) -> float:
         """Share of all monitored units whose input was negative on every sample seen."""
         stats = self.summary()

@@ -23,6 +23,20 @@ over (up to 10,000) training samples with an :class:`~actlab.lab.monitors.Activa
 gives the dead and saturated fractions of the trained network, and the share of units whose
 input was negative on every sample (NaN for a diverged one).
 
+The monitor also runs on a fixed subset (the first :data:`EPOCH_MONITOR_SAMPLES` = 1,000
+training samples, one forward pass in eval mode, which changes neither the weights nor any RNG
+stream) at initialisation and after every epoch: ``monitor_curve`` holds, per checkpoint
+(epoch 0 = initialisation), the dead, saturated and negative-on-every-input shares of all
+hidden units and, per layer, those shares and the mean activation. ``unit_fates`` follows the
+single units over those checkpoints: ``born_dead`` units were dead at initialisation and at the
+end, ``died`` ones alive at initialisation and dead at the end (the two add up to
+``dead_at_end``), ``recovered`` ones dead at some earlier checkpoint and alive at the end. On
+1,000 samples a unit counts as dead slightly more often than on the final 10,000-sample pass
+(``dead_fraction``), so the two are not mixed. ``monitor_threshold`` and ``monitor_share``
+(|f'| below the threshold on more than that share of samples: saturated) apply to every pass.
+Results stored before these fields existed read back with an empty curve and empty fates
+(their shares are NaN).
+
 ``optimizer``: ``sgd`` (with ``momentum``: heavy ball), ``adam``, ``adamw`` (weight decay 0.01).
 """
 
@@ -44,6 +58,7 @@ from .models import INITS, MODELS, build_model
 from .monitors import ActivationMonitor
 
 __all__ = [
+    "EPOCH_MONITOR_SAMPLES",
     "LR_RULES",
     "LrChoice",
     "OPTIMIZERS",
@@ -53,12 +68,15 @@ __all__ = [
     "choose_lr_from",
     "lr_probe_configs",
     "train_trial",
+    "unit_fates",
 ]
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
 LR_RULES = ("final_loss", "epochs_to_target")
 ADAMW_WEIGHT_DECAY = 0.01  # torch.optim.AdamW's default
 _MONITOR_SAMPLES = 10_000
+EPOCH_MONITOR_SAMPLES = 1_000
+_MONITOR_DEFAULTS = {"monitor_threshold": 0.01, "monitor_share": 0.99}
 
 
 @dataclass
@@ -84,6 +102,8 @@ class TrialConfig:
     n_test: int | None = None
     data_seed: int = 0
     memory: str = "default"
+    monitor_threshold: float = 0.01
+    monitor_share: float = 0.99
 
     def __post_init__(self) -> None:
         if not isinstance(self.activation, str):
@@ -110,6 +130,12 @@ class TrialConfig:
 
         if not isinstance(self.memory, str) or self.memory not in MEMORY_TIERS:
             raise ParameterError(f"unknown memory tier {self.memory!r}; valid: {', '.join(MEMORY_TIERS)}")
+        if not (isinstance(self.monitor_threshold, (int, float)) and self.monitor_threshold >= 0):
+            raise ParameterError(f"monitor_threshold must be a number >= 0, got {self.monitor_threshold!r}")
+        if not (isinstance(self.monitor_share, (int, float)) and 0.0 <= self.monitor_share < 1.0):
+            raise ParameterError(f"monitor_share must be in [0, 1), got {self.monitor_share!r}")
+        self.monitor_threshold = float(self.monitor_threshold)
+        self.monitor_share = float(self.monitor_share)
         self.lr = float(self.lr)
         self.momentum = float(self.momentum)
         if not 0.0 <= self.momentum < 1.0:
@@ -127,10 +153,14 @@ class TrialConfig:
         """Stable id: readable prefix + hash of every field (same config, same key, any process).
 
         ``memory="default"`` is left out of the hash (and the prefix), so stores written before
-        the field existed keep their keys; any other tier is a different trial."""
+        the field existed keep their keys; any other tier is a different trial. The same holds
+        for the monitor's threshold and share at their defaults."""
         d = self.to_dict()
         if d["memory"] == "default":
             del d["memory"]
+        for k, v in _MONITOR_DEFAULTS.items():
+            if d[k] == v:
+                del d[k]
         blob = json.dumps(d, sort_keys=True, default=str)
         h = hashlib.sha256(blob.encode()).hexdigest()[:16]
         tier = "" if self.memory == "default" else f"/{self.memory}"
@@ -161,6 +191,37 @@ class TrialResult:
     # share of hidden units whose input was < 0 on every monitored sample after training (for
     # leaky units: passing only the negative slope's gradient); NaN: diverged or not measured
     negative_fraction: float = math.nan
+    # the monitor at initialisation (epoch 0) and after every epoch on a fixed 1,000-sample subset:
+    # {"epoch", "dead_fraction", "saturated_fraction", "negative_fraction", "layers": [{"name",
+    # "dead_fraction", "saturated_fraction", "negative_fraction", "mean"}, ...]} per checkpoint
+    monitor_curve: list[dict] = field(default_factory=list)
+    # units followed over those checkpoints: n_units, dead_at_init, dead_at_end, born_dead, died,
+    # recovered (counts); empty when diverged or not measured
+    unit_fates: dict = field(default_factory=dict)
+
+    def _fate(self, what: str) -> float:
+        n = self.unit_fates.get("n_units", 0) if self.unit_fates else 0
+        return self.unit_fates[what] / n if n and what in self.unit_fates else math.nan
+
+    @property
+    def born_dead_fraction(self) -> float:
+        """Share of hidden units dead at initialisation and still dead at the end (NaN: not measured)."""
+        return self._fate("born_dead")
+
+    @property
+    def died_fraction(self) -> float:
+        """Share of hidden units alive at initialisation and dead at the end (NaN: not measured)."""
+        return self._fate("died")
+
+    @property
+    def recovered_fraction(self) -> float:
+        """Share of hidden units dead at some checkpoint and alive at the end (NaN: not measured)."""
+        return self._fate("recovered")
+
+    @property
+    def dead_at_init_fraction(self) -> float:
+        """Share of hidden units dead at initialisation (NaN: not measured)."""
+        return self._fate("dead_at_init")
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -171,8 +232,78 @@ class TrialResult:
     def from_dict(cls, d: dict[str, Any]) -> TrialResult:
         d = dict(d)
         d["config"] = TrialConfig.from_dict(d["config"])
+        # JSON has no NaN: a null share in the monitor curve was a NaN
+        d["monitor_curve"] = [_nan_for_none(row) for row in d.get("monitor_curve") or []]
+        d["unit_fates"] = dict(d.get("unit_fates") or {})
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in known})
+
+
+def _nan_for_none(v: Any) -> Any:
+    if v is None:
+        return math.nan
+    if isinstance(v, dict):
+        return {k: _nan_for_none(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_nan_for_none(x) for x in v]
+    return v
+
+
+def _checkpoint(model: torch.nn.Module, x: torch.Tensor, cfg: TrialConfig, epoch: int) -> tuple[dict, dict]:
+    """One monitor pass over ``x`` in eval mode: (the curve's row, per-layer dead-unit masks)."""
+    was_training = model.training
+    model.eval()
+    try:
+        with ActivationMonitor(model, threshold=cfg.monitor_threshold, share=cfg.monitor_share) as mon:
+            with torch.no_grad():
+                for i in range(0, len(x), 1024):
+                    model(x[i : i + 1024])
+    finally:
+        model.train(was_training)
+    dead, sat = mon.totals()
+    row = {
+        "epoch": epoch,
+        "dead_fraction": float(dead),
+        "saturated_fraction": float(sat),
+        "negative_fraction": float(mon.negative_total()),
+        "layers": [
+            {
+                "name": s.name,
+                "dead_fraction": s.dead_fraction,
+                "saturated_fraction": s.saturated_fraction,
+                "negative_fraction": s.negative_fraction,
+                "mean": s.mean,
+            }
+            for s in mon.summary()
+        ],
+    }
+    return row, mon.unit_dead()
+
+
+def unit_fates(masks: Sequence[dict]) -> dict[str, int]:
+    """Counts of units by fate from per-checkpoint dead masks (``{layer: bool array}``, the first
+    at initialisation, the last at the end): n_units, dead_at_init, dead_at_end, born_dead (dead
+    at init and at the end), died (alive at init, dead at the end), recovered (dead at some
+    checkpoint before the end, alive at the end). Empty without at least two checkpoints."""
+    import numpy as np
+
+    if len(masks) < 2:
+        return {}
+    names = [n for n in masks[0] if all(n in m and m[n].shape == masks[0][n].shape for m in masks)]
+    if not names:
+        return {}
+    stack = np.stack([np.concatenate([m[n] for n in names]) for m in masks])  # checkpoints x units
+    init, end = stack[0], stack[-1]
+    ever_before = stack[:-1].any(axis=0)
+    return {
+        "n_units": int(stack.shape[1]),
+        "checkpoints": int(stack.shape[0]),
+        "dead_at_init": int(init.sum()),
+        "dead_at_end": int(end.sum()),
+        "born_dead": int((init & end).sum()),
+        "died": int((~init & end).sum()),
+        "recovered": int((ever_before & ~end).sum()),
+    }
 
 
 class _SGD:
@@ -352,7 +483,13 @@ def _train(cfg: TrialConfig, data: Dataset, t_start: float) -> TrialResult:
     accs: list[float] = []
     secs: list[float] = []
     diverged = False
-    for _ in range(cfg.epochs):
+    xmon = xtr[:EPOCH_MONITOR_SAMPLES]
+    curve: list[dict] = []
+    masks: list[dict] = []
+    row, mask = _checkpoint(model, xmon, cfg, 0)
+    curve.append(row)
+    masks.append(mask)
+    for epoch in range(1, cfg.epochs + 1):
         model.train()
         t0 = time.perf_counter()
         perm = torch.randperm(n, generator=gen)
@@ -380,6 +517,9 @@ def _train(cfg: TrialConfig, data: Dataset, t_start: float) -> TrialResult:
             accs.append(_evaluate(model, xte, yte))
             break
         accs.append(_evaluate(model, xte, yte))
+        row, mask = _checkpoint(model, xmon, cfg, epoch)
+        curve.append(row)
+        masks.append(mask)
 
     ett = None
     stt = None
@@ -393,7 +533,10 @@ def _train(cfg: TrialConfig, data: Dataset, t_start: float) -> TrialResult:
     layer_stats: list[dict] = []
     dead = sat = neg = math.nan
     if not diverged:  # a network with non-finite weights has no meaningful unit statistics
-        with ActivationMonitor(model) as mon, torch.no_grad():
+        with (
+            ActivationMonitor(model, threshold=cfg.monitor_threshold, share=cfg.monitor_share) as mon,
+            torch.no_grad(),
+        ):
             xm = xtr[:_MONITOR_SAMPLES]
             for i in range(0, len(xm), 1024):
                 model(xm[i : i + 1024])
@@ -420,6 +563,8 @@ def _train(cfg: TrialConfig, data: Dataset, t_start: float) -> TrialResult:
         n_parameters=sum(p.numel() for p in model.parameters()),
         saved_bytes_per_element=saved.per_element(),
         negative_fraction=float(neg),
+        monitor_curve=curve,
+        unit_fates={} if diverged else unit_fates(masks),
     )
 
 

@@ -14,6 +14,12 @@ active: f(x) = 0 or f'(x) = 0 on every sample (the lab's ActivationMonitor), so 
 reaches its incoming weights. The source's condition, "a high learning rate", is read as a rate
 of at least a quarter of the largest stable one (cells with lr >= 0.25 x stable are in scope).
 
+When units die is reported per cell, not judged: the monitor also runs at initialisation and
+after every epoch on a fixed 1,000-sample subset, so a unit dead at the end is either *born
+dead* (dead at initialisation already) or *died* (alive at initialisation), and units dead at
+some epoch but alive at the end are counted as *recovered* (shares of the pooled ReLU units of
+the non-diverged seeds; trials stored before this was measured show n/a).
+
 The leaky half is not judged: with this definition a leaky unit can never be dead (f' = 0.01 on
 negative inputs), so a "pass" would hold by construction. Reported instead, per cell: the share
 of leaky units whose input was negative on every sample (they pass only 1% of the gradient),
@@ -125,6 +131,20 @@ def _pooled(rs, attr: str) -> tuple[int, int]:
     return k, n
 
 
+def _fates(rs) -> dict[str, Any]:
+    """Pooled unit fates over the non-diverged trials that measured them: {fate: (share, lo, hi)}
+    (Wilson over units) for born_dead, died, recovered; NaN when none measured them."""
+    tot: dict[str, int] = {"n_units": 0, "born_dead": 0, "died": 0, "recovered": 0}
+    for r in rs:
+        f = getattr(r, "unit_fates", None)
+        if r.diverged or not f or not f.get("n_units"):
+            continue
+        for k in tot:
+            tot[k] += int(f.get(k, 0))
+    n = tot["n_units"]
+    return {k: (wilson_ci(tot[k], n) if n else (math.nan,) * 3) for k in ("born_dead", "died", "recovered")}
+
+
 def _measure(c: Cell) -> dict[str, Any]:
     relu, leaky = c.results["relu"], c.results["leaky_relu"]
     ok = [r for r in relu if not r.diverged]
@@ -146,6 +166,7 @@ def _measure(c: Cell) -> dict[str, Any]:
         "relu_dead_by_seed": mean_ci([r.dead_fraction if not r.diverged else math.nan for r in relu]),
         "leaky_negative": wilson_ci(kl, nl) if nl else (math.nan,) * 3,
         "leaky_dead": wilson_ci(kd, nd) if nd else (math.nan,) * 3,
+        "relu_fates": _fates(relu),
         "acc_relu": acc(relu),
         "acc_leaky": acc(leaky),
         "diverged": f"{sum(r.diverged for r in relu)}/{sum(r.diverged for r in leaky)}",
@@ -220,7 +241,8 @@ def run(
     columns = [
         "optimizer", "depth", "width", "init", "dataset", "stable lr", "lr", "lr / stable", "in scope",
         "ReLU dead [Wilson 95%, units]", "ReLU dead, mean over seeds [bootstrap]", "seeds > 5% dead",
-        "Holm p", "cell", "leaky negative on every input [Wilson]", "test acc ReLU / leaky", "diverged ReLU/leaky",
+        "Holm p", "cell", "ReLU born dead [Wilson]", "ReLU died [Wilson]", "ReLU recovered",
+        "leaky negative on every input [Wilson]", "test acc ReLU / leaky", "diverged ReLU/leaky",
     ]  # fmt: skip
     rows = []
     first: dict[str, int] = {}
@@ -233,7 +255,9 @@ def run(
                 c.setup["optimizer"], c.setup["depth"], c.setup["width"], c.setup["init"], c.setup["dataset"],
                 f"{c.stable_lr:.4g}", f"{c.lr:.4g}", f"{c.lr_rel:.3g}", "yes" if c.in_scope else "no",
                 _w(m["relu_dead"]), fmt_ci(m["relu_dead_by_seed"]), f"{m['seeds_above']}/{m['seeds_ok']}",
-                _p(m["holm_p"]), c.verdict, _w(m["leaky_negative"]),
+                _p(m["holm_p"]), c.verdict, _w(m["relu_fates"]["born_dead"]), _w(m["relu_fates"]["died"]),
+                "n/a" if math.isnan(m["relu_fates"]["recovered"][0]) else f"{m['relu_fates']['recovered'][0]:.3f}",
+                _w(m["leaky_negative"]),
                 f"{fmt(m['acc_relu'])} / {fmt(m['acc_leaky'])}", m["diverged"],
             ]
         )  # fmt: skip
@@ -246,7 +270,10 @@ def run(
     details = (
         f"ReLU units died (dead share > {DEAD:g}, Holm-adjusted over {len(cells)} cells) in {region}. "
         f"Not held in: {describe_region(cells, 'not held')}. "
-        f"Largest in-scope dead share: {_w(top.numbers['relu_dead'])} at {where}. "
+        f"Largest in-scope dead share: {_w(top.numbers['relu_dead'])} at {where}; of its ReLU units "
+        f"{_w(top.numbers['relu_fates']['born_dead'])} were born dead (dead at initialisation and at the end) and "
+        f"{_w(top.numbers['relu_fates']['died'])} died in training (alive at initialisation; fixed 1,000-sample "
+        f"subset). "
         f"Leaky half (not judged): leaky units are never dead by the monitor's definition (largest dead share "
         f"{fmt(leaky_dead_max)}), but up to {fmt(leaky_max)} of them were negative on every input, passing only "
         f"the 0.01 slope's gradient. Intervals: Wilson 95% over units pooled across non-diverged seeds; "
@@ -276,6 +303,14 @@ def run(
             "cells_in_scope": sum(c.in_scope for c in cells),
             "max_leaky_negative_share": leaky_max,
             "max_leaky_dead_share": leaky_dead_max,
+            "born_dead_share_at_top": top.numbers["relu_fates"]["born_dead"][0],
+            "died_share_at_top": top.numbers["relu_fates"]["died"][0],
+            "born_dead_share_max": max(
+                (c.numbers["relu_fates"]["born_dead"][0] for c in cells
+                 if not math.isnan(c.numbers["relu_fates"]["born_dead"][0])), default=math.nan),
+            "died_share_max": max(
+                (c.numbers["relu_fates"]["died"][0] for c in cells
+                 if not math.isnan(c.numbers["relu_fates"]["died"][0])), default=math.nan),
             "stable_lr": {c.setup_label(): c.stable_lr for c in cells},
         },
         ci={
