@@ -101,9 +101,15 @@ def test_half_types_at_infinities_and_nan(name, dtype):
         t = torch.tensor([x], dtype=dtype)
         for f in (getattr(at.functional, name), at.create(name, dtype=dtype).eval()):
             got = float(f(t).double())
-            rounded = float(torch.tensor(want, dtype=torch.float64).to(dtype).double()) if math.isfinite(want) else want
-            assert got == rounded or (math.isnan(got) and math.isnan(rounded)) or abs(got - rounded) <= 1e-2 * max(
-                1, abs(rounded)
+            rounded = (
+                float(torch.tensor(want, dtype=torch.float64).to(dtype).double())
+                if math.isfinite(want)
+                else want
+            )
+            assert (
+                got == rounded
+                or (math.isnan(got) and math.isnan(rounded))
+                or abs(got - rounded) <= 1e-2 * max(1, abs(rounded))
             ), f"{name} {dtype} f({x}) = {got}, want {want}"
 
 
@@ -197,7 +203,9 @@ def test_vector_kinds_at_infinities(case):
         if path == "torch-default" and (name, k) in TORCH_KERNEL_NAN:
             assert np.isnan(got).all()  # torch's kernel: documented difference
             continue
-        np.testing.assert_allclose(got, want, rtol=1e-6 if path == "jax" else 1e-12, err_msg=f"{path} {name}{x}")
+        np.testing.assert_allclose(
+            got, want, rtol=1e-6 if path == "jax" else 1e-12, err_msg=f"{path} {name}{x}"
+        )
 
 
 @pytest.mark.parametrize("case", range(len(GATED_LIMITS)))
@@ -209,7 +217,9 @@ def test_gated_kinds_at_infinities_and_their_gradients(case):
             assert np.isnan(got).all()
             continue
         assert got.shape == (1,)
-        assert got[0] == want and math.copysign(1, got[0]) == math.copysign(1, want), f"{path} {name}{x}: {got}"
+        assert got[0] == want and math.copysign(1, got[0]) == math.copysign(1, want), (
+            f"{path} {name}{x}: {got}"
+        )
     # the partials: d/da = g(b), d/db = a g'(b): never NaN where the unit has a limit
     t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
     (g,) = torch.autograd.grad(getattr(at.functional, name)(t, impl="function").sum(), t)

@@ -30,7 +30,18 @@ if platform.system() != "Linux":  # pragma: no cover - glibc's malloc statistics
 class _MallInfo2(ctypes.Structure):
     _fields_ = [
         (n, ctypes.c_size_t)
-        for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")
+        for n in (
+            "arena",
+            "ordblks",
+            "smblks",
+            "hblks",
+            "hblkhd",
+            "usmblks",
+            "fsmblks",
+            "uordblks",
+            "fordblks",
+            "keepcost",
+        )
     ]
 
 
@@ -97,7 +108,9 @@ def test_default_path_peaks_no_higher_than_torchs_kernel(name):
     ours = at.create(name, **fixed, **{k: float(v) for k, v in params.items() if k in learn}).train(False)
     theirs = lambda t: kernel(t, dim, **fixed, **tensors)  # noqa: E731
     mine, torchs = peak_bytes(ours, x, g), peak_bytes(theirs, x, g)
-    assert mine <= torchs + (64 << 10), f"{name}: {mine / 2**20:.2f} MB against torch's {torchs / 2**20:.2f} MB"
+    assert mine <= torchs + (64 << 10), (
+        f"{name}: {mine / 2**20:.2f} MB against torch's {torchs / 2**20:.2f} MB"
+    )
 
 
 @pytest.mark.parametrize("name", [n for n in ALL if n not in TORCH_KERNELS])

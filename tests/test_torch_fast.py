@@ -470,7 +470,8 @@ def test_training_keeps_relative_accuracy_in_the_tails_at_every_parameter(name, 
 
 @pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16], ids=str)
 @pytest.mark.parametrize(
-    "name", ["relu", "leaky_relu", "relu6", "hardtanh", "threshold", "hardshrink", "softshrink", "hardsigmoid"]
+    "name",
+    ["relu", "leaky_relu", "relu6", "hardtanh", "threshold", "hardshrink", "softshrink", "hardsigmoid"],
 )
 def test_lean_tier_takes_half_types_on_its_fused_kernels(name, dtype):
     """The 1-bit mask kernels load and store bfloat16/float16 (computing in float, rounding once):
@@ -488,6 +489,8 @@ def test_lean_tier_takes_half_types_on_its_fused_kernels(name, dtype):
     torch.testing.assert_close(out["lean"][0], out["default"][0], rtol=0, atol=0)
     torch.testing.assert_close(out["lean"][1], out["default"][1], rtol=1e-2, atol=1e-3)
     ks = ckernels.mask_kernels_for(
-        actlab.spec(name), actlab.get(name).params, *(lambda p: (p.runs, p.low, p.high))(plan_for(actlab.spec(name), actlab.get(name).params))
+        actlab.spec(name),
+        actlab.get(name).params,
+        *(lambda p: (p.runs, p.low, p.high))(plan_for(actlab.spec(name), actlab.get(name).params)),
     )
     assert ks is not None and ks.takes("bits_fwd", dtype)  # the fused path, not eager packing

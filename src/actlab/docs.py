@@ -6,9 +6,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .unicode_math import to_unicode
 from .naming import class_name
 from .spec import INF, ActivationSpec
+from .unicode_math import to_unicode
 
 __all__ = [
     "accuracy_markdown",
@@ -40,7 +40,8 @@ def _fmt(v: Any) -> str:
 
 # One line per property name used by ``actlab show``, docs/activations.md and the explorer.
 PROPERTY_TERMS = {
-    "range": "the set of values f takes over all real x (brackets: the bound is reached; parentheses: approached)",
+    "range": "the set of values f takes over all real x (brackets: the bound is reached; "
+    "parentheses: approached)",
     "f' in": "the set of values the derivative takes (a bound on how much a unit scales a gradient)",
     "monotonic": "f never decreases as x grows",
     "C^k": "f and its first k derivatives are continuous (C^0: continuous with kinks; C^inf: smooth)",
@@ -198,7 +199,8 @@ def activations_markdown(specs: list[ActivationSpec]) -> str:
         "",
         "Generated from the specs by `actlab docs` — do not edit by hand (a test fails when this file",
         "is stale). Properties are at default parameters; each is verified numerically by `actlab check`",
-        "or computed from its definition below (zero-centred, init gain). Derivatives at kinks follow PyTorch's autograd where torch has the function.",
+        "or computed from its definition below (zero-centred, init gain). Derivatives at kinks follow",
+        "PyTorch's autograd where torch has the function.",
         "",
         f"{len(specs)} activations.",
         "",

@@ -68,7 +68,14 @@ def plot_functions(names: Sequence, output: str | Path, lo: float = -5.0, hi: fl
         label = class_name(s.name) + {"vector": " (x, 0)[0]", "gated": " (a=1)"}.get(s.kind, "")
         if params:
             label += "(" + ", ".join(f"{n}={v}" for n, v in params.items()) + ")"
-        same = next((lab for lab, f2, d2 in drawn if np.allclose(f, f2, equal_nan=True) and np.allclose(d, d2, equal_nan=True)), None)
+        same = next(
+            (
+                lab
+                for lab, f2, d2 in drawn
+                if np.allclose(f, f2, equal_nan=True) and np.allclose(d, d2, equal_nan=True)
+            ),
+            None,
+        )
         drawn.append((label, f, d))
         if same is not None:
             label += f" (same curves as {same} here)"

@@ -14,7 +14,14 @@ import numpy as np
 from .api import get
 from .registry import spec as get_spec
 
-__all__ = ["ZERO_CENTRED_TOLERANCE", "gaussian_moments", "init_gain", "value_at_zero", "derivative_at_zero", "zero_centred"]
+__all__ = [
+    "ZERO_CENTRED_TOLERANCE",
+    "gaussian_moments",
+    "init_gain",
+    "value_at_zero",
+    "derivative_at_zero",
+    "zero_centred",
+]
 
 _NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(200)
 _WEIGHTS = _WEIGHTS / math.sqrt(2.0 * math.pi)

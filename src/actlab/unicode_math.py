@@ -12,15 +12,68 @@ import re
 __all__ = ["to_unicode"]
 
 _SYMBOLS = {
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "lambda": "λ",
-    "mu": "μ", "pi": "π", "sigma": "σ", "tau": "τ", "phi": "φ", "varphi": "φ", "Phi": "Φ",
-    "theta": "θ", "omega": "ω", "partial": "∂", "infty": "∞", "cdot": "·", "times": "×",
-    "otimes": "⊗", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "ne": "≠", "neq": "≠",
-    "approx": "≈", "sim": "~", "in": "∈", "sum": "Σ", "to": "→", "pm": "±", "quad": "  ",
-    "qquad": "    ", ",": " ", ";": " ", ":": " ", "!": "", " ": " ", "_": "_", "\\": "\n",
-    "lbrace": "{", "rbrace": "}", "{": "{", "}": "}",
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "delta": "δ",
+    "epsilon": "ε",
+    "lambda": "λ",
+    "mu": "μ",
+    "pi": "π",
+    "sigma": "σ",
+    "tau": "τ",
+    "phi": "φ",
+    "varphi": "φ",
+    "Phi": "Φ",
+    "theta": "θ",
+    "omega": "ω",
+    "partial": "∂",
+    "infty": "∞",
+    "cdot": "·",
+    "times": "×",
+    "otimes": "⊗",
+    "le": "≤",
+    "leq": "≤",
+    "ge": "≥",
+    "geq": "≥",
+    "ne": "≠",
+    "neq": "≠",
+    "approx": "≈",
+    "sim": "~",
+    "in": "∈",
+    "sum": "Σ",
+    "to": "→",
+    "pm": "±",
+    "quad": "  ",
+    "qquad": "    ",
+    ",": " ",
+    ";": " ",
+    ":": " ",
+    "!": "",
+    " ": " ",
+    "_": "_",
+    "\\": "\n",
+    "lbrace": "{",
+    "rbrace": "}",
+    "{": "{",
+    "}": "}",
 }
-_NAMES = ("arctan", "tanh", "sinh", "cosh", "sin", "cos", "exp", "log", "ln", "max", "min", "erf", "erfc", "sign")
+_NAMES = (
+    "arctan",
+    "tanh",
+    "sinh",
+    "cosh",
+    "sin",
+    "cos",
+    "exp",
+    "log",
+    "ln",
+    "max",
+    "min",
+    "erf",
+    "erfc",
+    "sign",
+)
 _DROP = ("left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr", "textstyle", "displaystyle")
 
 
@@ -132,7 +185,9 @@ def _cases(body: str) -> str:
     w = max(len(v) for v, _ in parts)
     # padded with figure spaces (U+2007), which the space-collapsing of the caller leaves alone
     lines = [
-        v + "\u2007" * (w - len(v)) + ("  if " + c if c and not c.startswith(("otherwise", "else")) else "  " + c)
+        v
+        + "\u2007" * (w - len(v))
+        + ("  if " + c if c and not c.startswith(("otherwise", "else")) else "  " + c)
         for v, c in parts
     ]
     return "\n" + "\n".join("    " + ln for ln in lines)

@@ -9,7 +9,20 @@ from mpmath import mp
 
 from ..registry import register
 from ..spec import ActivationSpec
-from ._common import INF, NONNEG, POS, PYTORCH, Example, Interval, Kink, Param, Reference, keep_nan, open_, zero_times
+from ._common import (
+    INF,
+    NONNEG,
+    POS,
+    PYTORCH,
+    Example,
+    Interval,
+    Kink,
+    Param,
+    Reference,
+    keep_nan,
+    open_,
+    zero_times,
+)
 from .classic import ELU_PAPER, RELU_PAPERS
 
 

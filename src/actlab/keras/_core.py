@@ -27,6 +27,7 @@ from ..axes import resolve_axes
 from ..errors import ActlabError, InputTypeError, ParameterError, ShapeError
 from ..naming import class_name
 from ..ops import keras as kops
+from ..registry import _show as _short
 from ..registry import all_specs, bind_params, canonical, resolve_params
 from ..registry import spec as get_spec
 from ..spec import ActivationSpec
@@ -201,14 +202,6 @@ def _jsonable(v: Any) -> Any:
     if isinstance(v, np.generic):
         return v.item()
     return v
-
-
-def _short(v: Any) -> str:
-    try:
-        r = repr(v)
-    except Exception:  # e.g. an int past Python's int-to-str limit
-        r = f"<{type(v).__name__}>"
-    return r if len(r) <= 80 else r[:60] + "..." + r[-10:]
 
 
 def _check_int(owner: str, key: str, v: Any) -> None:

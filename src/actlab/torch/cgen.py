@@ -341,7 +341,9 @@ def _runtime_args(runtime: tuple[str, ...], ctype: str) -> tuple[str, list[str]]
     """The kernel argument holding runtime parameters (doubles) and the lines reading them."""
     if not runtime:
         return "", []
-    return ", const double* restrict P_", [f"  const {ctype} p_{n} = ({ctype})P_[{k}];" for k, n in enumerate(runtime)]
+    return ", const double* restrict P_", [
+        f"  const {ctype} p_{n} = ({ctype})P_[{k}];" for k, n in enumerate(runtime)
+    ]
 
 
 def _as_value(t: _Trace, out: Any) -> V:

@@ -493,7 +493,9 @@ class ParamKernels(NamedTuple):
 
     def forward(self, x: torch.Tensor, values: torch.Tensor) -> torch.Tensor:
         out = torch.empty_like(x)
-        self.ks.call("fwd", x.dtype, x.numel(), [(x, x.element_size()), (out, out.element_size()), (values, 0)])
+        self.ks.call(
+            "fwd", x.dtype, x.numel(), [(x, x.element_size()), (out, out.element_size()), (values, 0)]
+        )
         return out
 
     def backward(

@@ -66,7 +66,10 @@ class _FewBit(torch.autograd.Function):
         y = value(x)
         bounds, _ = tables.get(x.device, x.dtype)
         code = torch.bucketize(x.detach().float(), bounds)  # int64 in [0, 2^bits)
-        planes = [pack_bits(torch.bitwise_and(torch.bitwise_right_shift(code, k), 1).bool()) for k in range(tables.q.bits)]
+        planes = [
+            pack_bits(torch.bitwise_and(torch.bitwise_right_shift(code, k), 1).bool())
+            for k in range(tables.q.bits)
+        ]
         ctx.save_for_backward(*planes)
         ctx.tables, ctx.shape = tables, x.shape
         return y
@@ -88,6 +91,8 @@ class _FewBit(torch.autograd.Function):
         return g * levels[code], None, None
 
 
-def apply_fewbit(name: str, bits: int, params: Mapping[str, Any], x: torch.Tensor, value: Callable) -> torch.Tensor:
+def apply_fewbit(
+    name: str, bits: int, params: Mapping[str, Any], x: torch.Tensor, value: Callable
+) -> torch.Tensor:
     """f(x) by ``value`` (run without a graph), with a ``bits``-bit code of f' saved for backward."""
     return _FewBit.apply(x, value, _tables(name, bits, params))

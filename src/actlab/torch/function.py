@@ -44,8 +44,8 @@ from ..ops import torch as _ops_torch
 from ..ops.torch import _traced, _transformed
 from ..spec import ActivationSpec
 from .bits import pack_bits, unpack_bits
-from .fewbit import FEWBIT_TIERS, apply_fewbit, tier_bits
 from .ckernels import gated_kernels_for, kernels_for, mask_kernels_for, param_kernels_for, run_gated
+from .fewbit import FEWBIT_TIERS, apply_fewbit, tier_bits
 from .native import NATIVE, native_kernel, takes_half, trains_exactly
 from .native import working as _working
 from .repair import apply_repaired, repaired_kernel
@@ -826,7 +826,11 @@ def forward_fn(
             # nothing to save: the spec's forward
             return _apply(s, Plan("none"), params, x, axis, None, False, inference=True)
         plan = plan_for(s, params, inplace=inplace)
-        if plan.strategy == "mask" and not inplace and (lean or (kernel is None and _bits_fused(s, params, plan, x))):
+        if (
+            plan.strategy == "mask"
+            and not inplace
+            and (lean or (kernel is None and _bits_fused(s, params, plan, x)))
+        ):
             # the 1-bit mask in one fused pass: exact, less memory and faster than the eager
             # 1-byte mask; by default only where torch has no kernel (torch's saves what it saves)
             plan = dataclasses.replace(plan, strategy="bits")

@@ -24,6 +24,7 @@ from ..api import Activation
 from ..docs import docstring
 from ..errors import ExportError, ParameterError, ShapeError
 from ..naming import class_name
+from ..registry import _show as _short
 from ..registry import all_specs, canonical, resolve_params
 from ..registry import spec as get_spec
 from ..spec import ActivationSpec
@@ -427,14 +428,6 @@ MAX_PARAMETER_ELEMENTS = 1 << 24
 (num_parameters times APL's hinges, per parameter): 64 MiB in float32."""
 
 _F32_MAX = float(np.finfo(np.float32).max)
-
-
-def _short(v: Any) -> str:
-    try:
-        r = repr(v)
-    except Exception:  # e.g. an int past Python's int-to-str limit
-        r = f"<{type(v).__name__}>"
-    return r if len(r) <= 80 else r[:60] + "..." + r[-10:]
 
 
 def _count(owner: str, key: str, n: Any) -> int:

@@ -131,7 +131,9 @@ def takes_half(params: Mapping[str, Any]) -> bool:
     """Whether torch's kernels can take these parameters with a float16 input: they convert number
     parameters to the input's dtype, and refuse (with their own error) one past float16's 65504.
     Where they cannot, the input is evaluated in float32 (``working``) instead."""
-    return all(not isinstance(v, (int, float)) or isinstance(v, bool) or abs(v) <= _HALF_MAX for v in params.values())
+    return all(
+        not isinstance(v, (int, float)) or isinstance(v, bool) or abs(v) <= _HALF_MAX for v in params.values()
+    )
 
 
 def native_kernel(name: str, params: Mapping[str, Any]) -> Kernel | None:

@@ -50,17 +50,22 @@ TEXTBOOK: dict[str, Callable[..., Any]] = {
     "serf": lambda x: x * torch.erf(F.softplus(x)),
     "sinc": lambda x: torch.where(x == 0, 1.0, torch.sin(x) / x),
     "sinusoid": lambda x: torch.sin(x),
-    "smht": lambda x, a, b, c, d: (torch.exp(a * x) - torch.exp(-b * x)) / (torch.exp(c * x) + torch.exp(-d * x)),
+    "smht": lambda x, a, b, c, d: (
+        (torch.exp(a * x) - torch.exp(-b * x)) / (torch.exp(c * x) + torch.exp(-d * x))
+    ),
     "snake": lambda x, alpha: x + torch.sin(alpha * x) ** 2 / alpha,
-    "soft_clipping": lambda x, alpha: torch.log((1 + torch.exp(alpha * x)) / (1 + torch.exp(alpha * (x - 1))))
-    / alpha,
+    "soft_clipping": lambda x, alpha: (
+        torch.log((1 + torch.exp(alpha * x)) / (1 + torch.exp(alpha * (x - 1)))) / alpha
+    ),
     "softsign": lambda x: F.softsign(x),
     "sparse_plus": lambda x: _piecewise3(x, 0.0, (x + 1) ** 2 / 4, x, -1, 1),
     "sparse_sigmoid": lambda x: torch.clamp((x + 1) / 2, 0, 1),
     "sqnl": lambda x: _piecewise3(x, -1.0, torch.where(x >= 0, x - x * x / 4, x + x * x / 4), 1.0, -2, 2),
     "squareplus": lambda x, b: (x + torch.sqrt(x * x + b)) / 2,
     "srelu": lambda x, t_left, a_left, t_right, a_right: torch.where(
-        x >= t_right, t_right + a_right * (x - t_right), torch.where(x <= t_left, t_left + a_left * (x - t_left), x)
+        x >= t_right,
+        t_right + a_right * (x - t_right),
+        torch.where(x <= t_left, t_left + a_left * (x - t_left), x),
     ),
     "star_relu": lambda x, scale, bias: scale * F.relu(x) ** 2 + bias,
     "swiglu": lambda x: (lambda a, b: a * F.silu(b))(*_halves(x)),
