@@ -513,66 +513,146 @@ def _same_variant(r: TrialResult, s: ActivationSummary) -> bool:
 
 
 # --------------------------------------------------------------------------- report
-def _fmt_ci(c: CI3, pct: bool = False, digits: int = 3) -> str:
+def _ci_parts(c: CI3, pct: bool = False, digits: int = 3) -> tuple[str, str]:
+    """(estimate, "[low, high]") as text; the interval is "" where there is none (one seed)."""
     e, lo, hi = c
     if math.isnan(e):
-        return "–"
+        return "–", ""
     f = (lambda x: f"{100 * x:.1f}%") if pct else (lambda x: f"{x:.{digits}g}")
     if math.isnan(lo):
-        return f(e)
-    return f"{f(e)} [{f(lo)}, {f(hi)}]"
+        return f(e), ""
+    return f(e), f"[{f(lo)}, {f(hi)}]"
+
+
+def _fmt_ci(c: CI3, pct: bool = False, digits: int = 3) -> str:
+    est, interval = _ci_parts(c, pct, digits)
+    return f"{est} {interval}" if interval else est
+
+
+def _report_order(summaries: Sequence[ActivationSummary]) -> list[ActivationSummary]:
+    """The one order of the report, its table's and every figure's: best final test accuracy
+    first; entries without one (every seed diverged) last, in run order."""
+    return sorted(
+        summaries,
+        key=lambda s: -s.final_test_accuracy[0] if math.isfinite(s.final_test_accuracy[0]) else math.inf,
+    )
 
 
 def _colors(n: int) -> list[Any]:
+    """``n`` colours, neighbours of different hues: tab10, or for more than 10 tab20 with its
+    dark shades first and light ones after (tab20 pairs a dark and a light shade of each hue)."""
     import matplotlib
 
-    cmap = matplotlib.colormaps["tab10" if n <= 10 else "tab20"]
-    return [cmap(i % cmap.N) for i in range(n)]
+    if n <= 10:
+        cmap = matplotlib.colormaps["tab10"]
+        return [cmap(i) for i in range(n)]
+    cmap = matplotlib.colormaps["tab20"]
+    idx = list(range(0, 20, 2)) + list(range(1, 20, 2))
+    return [cmap(idx[i % 20]) for i in range(n)]
+
+
+def _colour_map(res: CompareResult) -> dict[str, Any]:
+    """Entry label -> colour, assigned in report order: the same colour in every figure."""
+    order = _report_order(res.summaries)
+    return dict(zip([s.label for s in order], _colors(len(order))))
+
+
+def _groups(items: Sequence[Any], most: int = 5) -> list[list[Any]]:
+    """``items`` cut in order into as few runs of at most ``most`` as possible, of near-equal size."""
+    k = max(1, math.ceil(len(items) / most))
+    size, extra = divmod(len(items), k)
+    out, i = [], 0
+    for j in range(k):
+        n = size + (j < extra)
+        out.append(list(items[i : i + n]))
+        i += n
+    return out
+
+
+# more functions than this and the f/f' figure becomes one small panel per function
+_MAX_CURVES = 5
+
+
+def _function_curve(s: ActivationSummary) -> tuple[Any, Any, Any]:
+    from ..plot import curves
+    from ..registry import spec
+
+    # an even number of points keeps x = 0 (the usual kink) off the grid, so the NaN inserted
+    # below falls between the two sides of the jump
+    x, f, d = curves(s.activation, -4.0, 4.0, 800, **s.params)
+    sp = spec(s.activation)
+    p = {**sp.defaults(), **s.params}
+    for kink in sp.kinks_for(p):  # break the lines at kinks: a jump is not a steep segment
+        i = int(np.searchsorted(x, kink.at_for(p)))
+        if 0 < i < len(x):
+            x, f, d = (np.insert(v, i, np.nan) for v in (x, f, d))
+    return x, f, d
 
 
 def _plot_functions(res: CompareResult) -> str:
     import matplotlib.pyplot as plt
 
-    from ..plot import curves
-    from ..registry import spec
     from .report import figure_html
 
-    fig, (af, ad) = plt.subplots(1, 2, figsize=(11, 4), constrained_layout=True)
-    # one colour per function: its memory tiers share f and f' (few-bit f' drawn as steps)
-    fns = list(dict.fromkeys(_label(s.activation, s.params) for s in res.summaries))
-    colour = dict(zip(fns, _colors(len(fns))))
-    drawn: set[str] = set()
-    for s in res.summaries:
-        fn = _label(s.activation, s.params)
-        col = colour[fn]
-        if fn in drawn:
+    order = _report_order(res.summaries)
+    colour = _colour_map(res)
+    # one entry per function, in report order: its memory tiers share f and f', drawn in the
+    # colour of its best-ranked entry; a tier's few-bit f' is drawn as steps in that tier's colour
+    fns: dict[str, list[ActivationSummary]] = {}
+    for s in order:
+        fns.setdefault(_label(s.activation, s.params), []).append(s)
+    if len(fns) <= _MAX_CURVES:
+        fig, (af, ad) = plt.subplots(1, 2, figsize=(10, 3.8), constrained_layout=True)
+        for fn, entries in fns.items():
+            col = colour[entries[0].label]
+            x, f, d = _function_curve(entries[0])
+            af.plot(x, f, color=col, lw=1.6, label=fn)
+            ad.plot(x, d, color=col, lw=1.6, label=fn)
+            for s in entries:
+                if s.gradient_error > 0:
+                    _plot_fewbit(ad, s, colour[s.label])
+        for ax, t in ((af, "f(x)"), (ad, "f'(x)")):
+            _function_axes(ax)
+            ax.set_title(t)
+            ax.set_xlabel("x")
+        af.set_ylim(-2.0, 4.0)
+        ad.set_ylim(-0.25, 1.85)
+        ad.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=9, frameon=False)
+        return figure_html(fig, alt="activation functions and their derivatives")
+    # small multiples: one panel per function, f in its colour and f' dashed black, on shared axes
+    ncols = 4
+    nrows = math.ceil(len(fns) / ncols)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(10, 2.3 * nrows + 0.4), sharex=True, sharey=True, constrained_layout=True
+    )
+    axes = np.atleast_1d(axes).ravel()
+    for ax, (fn, entries) in zip(axes, fns.items()):
+        col = colour[entries[0].label]
+        x, f, d = _function_curve(entries[0])
+        ax.plot(x, d, color="k", lw=1.0, ls=(0, (4, 2)))
+        ax.plot(x, f, color=col, lw=1.8)
+        for s in entries:
             if s.gradient_error > 0:
-                _plot_fewbit(ad, s, col)
-            continue
-        drawn.add(fn)
-        if s.gradient_error > 0:
-            _plot_fewbit(ad, s, col)
-        # an even number of points keeps x = 0 (the usual kink) off the grid, so the NaN inserted
-        # below falls between the two sides of the jump
-        x, f, d = curves(s.activation, -4.0, 4.0, 800, **s.params)
-        sp = spec(s.activation)
-        p = {**sp.defaults(), **s.params}
-        for kink in sp.kinks_for(p):  # break the lines at kinks: a jump is not a steep segment
-            i = int(np.searchsorted(x, kink.at_for(p)))
-            if 0 < i < len(x):
-                x, f, d = (np.insert(v, i, np.nan) for v in (x, f, d))
-        af.plot(x, f, color=col, lw=1.6, label=fn)
-        ad.plot(x, d, color=col, lw=1.6, label=fn)
-    for ax, t in ((af, "f(x)"), (ad, "f'(x)")):
-        ax.axhline(0, color="0.6", lw=0.7)
-        ax.axvline(0, color="0.6", lw=0.7)
-        ax.grid(alpha=0.3)
-        ax.set_title(t)
-        ax.set_xlabel("x")
-    af.set_ylim(-2.0, 4.0)
-    ad.set_ylim(-0.25, 1.85)
-    ad.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=9, frameon=False)
-    return figure_html(fig, alt="activation functions and their derivatives")
+                _plot_fewbit(ax, s, colour[s.label])
+        _function_axes(ax)
+        ax.set_title(fn, fontsize=10, color=col)
+        if any(s.gradient_error > 0 for s in entries):
+            ax.legend(fontsize=7, frameon=False, loc="upper left")
+    for ax in axes[len(fns) :]:
+        ax.set_visible(False)
+    axes[0].set_ylim(-2.0, 4.0)
+    axes[0].set_xlim(-4.0, 4.0)
+    fig.suptitle(
+        "f(x) solid in the activation's colour, f'(x) dashed black; panels in the summary table's order",
+        fontsize=10,
+    )
+    return figure_html(fig, alt="activation functions and their derivatives, one panel per function")
+
+
+def _function_axes(ax: Any) -> None:
+    ax.axhline(0, color="0.6", lw=0.7)
+    ax.axvline(0, color="0.6", lw=0.7)
+    ax.grid(alpha=0.3)
 
 
 def _plot_fewbit(ax: Any, s: ActivationSummary, col: Any) -> None:
@@ -590,57 +670,83 @@ def _plot_fewbit(ax: Any, s: ActivationSummary, col: Any) -> None:
 
 
 def _plot_curves(res: CompareResult) -> str:
+    """Training loss, training error and test accuracy per epoch: one row of three panels per
+    group of at most five entries (in report order), every column on one shared y axis."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     from .report import figure_html
 
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.4), constrained_layout=True)
+    order = _report_order(res.summaries)
+    colour = _colour_map(res)
+    groups = _groups(order, _MAX_CURVES) if order else [[]]
+    nrows = len(groups)
+    fig, axes = plt.subplots(
+        nrows, 3, figsize=(12, 3.3 * nrows + 0.5), sharex=True, sharey="col", constrained_layout=True,
+        squeeze=False,
+    )  # fmt: skip
     specs = (
         ("train_loss", "training loss (cross-entropy, log scale)", True),
-        ("train_error", "training error (log scale; 0 at the bottom)", True),
+        ("train_error", "training error (log; 0 at the bottom; dashed: target)", True),
         ("test_accuracy", "test accuracy", False),
     )
-    for ax, (key, title, logy) in zip(axes, specs):
-        drawn = False  # any finite value on this axis (a diverged trial's last loss is NaN)
-        for s, col in zip(res.summaries, _colors(len(res.summaries))):
-            c = s.curves.get(key)
-            if not c:
-                continue
-            m, lo, hi = (np.asarray(c[k], dtype=float) for k in ("mean", "low", "high"))
-            ep = np.arange(1, len(m) + 1)
-            # a marker where a line has one point (diverged in its first epoch): else nothing shows
-            ax.plot(ep, m, color=col, lw=1.5, label=s.label, marker="o" if len(m) == 1 else None)
-            ax.fill_between(ep, lo, hi, color=col, alpha=0.15, lw=0)
-            drawn = drawn or bool(np.any(np.isfinite(m) & (m > 0 if logy else True)))
-        if not drawn:
-            # nothing to draw (every trial diverged at once): a log scale of no data cannot be
-            # drawn at all, so say it in words on a plain axis
-            ax.text(0.5, 0.5, "no finite values:\nevery trial diverged", transform=ax.transAxes,
-                    ha="center", va="center", fontsize=10, color="0.3")  # fmt: skip
-        elif logy and key == "train_error":
-            # symlog: log above one misclassified sample, linear below, so an error of 0 is drawn as 0
-            ax.set_yscale("symlog", linthresh=1.0 / max(res.settings.get("n_train") or 1, 1), linscale=0.4)
-            ax.set_ylim(0.0, 1.0)
-            ax.set_yticks([0.0, 1e-3, 1e-2, 1e-1, 1.0], ["0", "0.001", "0.01", "0.1", "1"])
-        elif logy:
-            ax.set_yscale("log")
-        if key == "train_error" and res.settings.get("target_error") is not None:
-            ax.axhline(res.settings["target_error"], color="k", ls="--", lw=0.9, label="target")
-        if key == "test_accuracy":
-            finals = [
-                s.curves[key]["mean"][-1]
-                for s in res.summaries
-                if s.curves.get(key) and s.curves[key]["mean"] and math.isfinite(s.curves[key]["mean"][-1])
-            ]
-            if finals:
+    finals = [
+        s.curves["test_accuracy"]["mean"][-1]
+        for s in order
+        if s.curves.get("test_accuracy")
+        and s.curves["test_accuracy"]["mean"]
+        and math.isfinite(s.curves["test_accuracy"]["mean"][-1])
+    ]
+    first = 1
+    for r, (row, group) in enumerate(zip(axes, groups)):
+        for ax, (key, title, logy) in zip(row, specs):
+            drawn = False  # any finite value on this axis (a diverged trial's last loss is NaN)
+            for s in group:
+                c = s.curves.get(key)
+                if not c:
+                    continue
+                col = colour[s.label]
+                m, lo, hi = (np.asarray(c[k], dtype=float) for k in ("mean", "low", "high"))
+                ep = np.arange(1, len(m) + 1)
+                # a marker where a line has one point (diverged in its first epoch): else nothing shows
+                ax.plot(ep, m, color=col, lw=1.5, label=s.label, marker="o" if len(m) == 1 else None)
+                ax.fill_between(ep, lo, hi, color=col, alpha=0.15, lw=0)
+                drawn = drawn or bool(np.any(np.isfinite(m) & (m > 0 if logy else True)))
+            if not drawn:
+                # nothing to draw (every trial diverged at once): a log scale of no data cannot be
+                # drawn at all, so say it in words on a plain axis
+                ax.text(0.5, 0.5, "no finite values:\nevery trial diverged", transform=ax.transAxes,
+                        ha="center", va="center", fontsize=10, color="0.3")  # fmt: skip
+            elif logy and key == "train_error":
+                # symlog: log above one misclassified sample, linear below, so an error of 0 is drawn as 0
+                ax.set_yscale(
+                    "symlog", linthresh=1.0 / max(res.settings.get("n_train") or 1, 1), linscale=0.4
+                )
+                ax.set_ylim(0.0, 1.0)
+                ax.set_yticks([0.0, 1e-3, 1e-2, 1e-1, 1.0], ["0", "0.001", "0.01", "0.1", "1"])
+            elif logy:
+                ax.set_yscale("log")
+            if key == "train_error" and res.settings.get("target_error") is not None:
+                ax.axhline(res.settings["target_error"], color="k", ls="--", lw=0.9, label="target")
+            if key == "test_accuracy" and finals:
                 ax.set_ylim(max(0.0, min(finals) - 0.15), 1.0)
-        ax.set_title(title)
-        ax.set_xlabel("epoch")
-        ax.grid(alpha=0.3, which="both")
-    axes[2].legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=9, frameon=False)
+            if r == 0:
+                ax.set_title(title, fontsize=10)
+            if r == nrows - 1:
+                ax.set_xlabel("epoch")
+                ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.grid(alpha=0.3, which="both")
+        if group:
+            last = first + len(group) - 1
+            row[2].legend(
+                loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=9, frameon=False,
+                title=(f"table rows {first}–{last}" if nrows > 1 else None), title_fontsize=9,
+            )  # fmt: skip
+            first = last + 1
     n = len(res.settings.get("seeds", []))
     fig.suptitle(
-        f"mean over {n} seeds; bands: {res.settings.get('level', 0.95):.0%} bootstrap CI per epoch",
+        f"mean over {n} seeds; bands: {res.settings.get('level', 0.95):.0%} bootstrap CI per epoch"
+        + ("; at most five activations per row, rows in the summary table's order" if nrows > 1 else ""),
         fontsize=10,
     )
     return figure_html(fig, alt="training curves with confidence bands")
@@ -653,13 +759,10 @@ def _dot_plot(
 
     from .report import figure_html
 
-    have = sorted(
-        (s for s in res.summaries if not math.isnan(getattr(s, attr)[0])), key=lambda s: getattr(s, attr)[0]
-    )
-    missing = [s for s in res.summaries if math.isnan(getattr(s, attr)[0])]
-    order = missing + have  # rows without a value at the bottom, said so in words
+    # the summary table's order, its first row at the top; rows without a value say so in words
+    order = _report_order(res.summaries)[::-1]
     fig, ax = plt.subplots(figsize=(8, 0.45 * max(len(order), 1) + 1.4), constrained_layout=True)
-    cols = dict(zip([s.label for s in res.summaries], _colors(len(res.summaries))))
+    cols = _colour_map(res)
     k = 100.0 if pct else 1.0
     for i, s in enumerate(order):
         e, lo, hi = getattr(s, attr)
@@ -693,8 +796,8 @@ def _plot_dead(res: CompareResult) -> str:
 
     from .report import figure_html
 
-    sums = res.summaries
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.75 * len(sums) + 2), 3.8), constrained_layout=True)
+    sums = _report_order(res.summaries)
+    fig, ax = plt.subplots(figsize=(min(10.0, max(6.0, 0.75 * len(sums) + 2)), 3.8), constrained_layout=True)
     x = np.arange(len(sums))
     for off, attr, col, name in (
         (-0.2, "dead_fraction", "#c0392b", "dead"),
@@ -728,26 +831,80 @@ def _plot_dead(res: CompareResult) -> str:
     return figure_html(fig, alt="dead and saturated unit fractions")
 
 
-def _summary_rows(res: CompareResult) -> list[list[Any]]:
+def _ci_cell(c: CI3, pct: bool = False, digits: int = 3, extra: str = "") -> Any:
+    """A table cell: the estimate on one line, its exact interval below it in smaller type
+    (and ``extra``, e.g. how many seeds, on a third)."""
+    from .report import Html, esc
+
+    est, interval = _ci_parts(c, pct, digits)
+    lines = [f'<span class="est">{esc(est)}</span>']
+    if interval:
+        lines.append(f'<span class="ci">{esc(interval)}</span>')
+    if extra:
+        lines.append(f'<span class="ci">{esc(extra)}</span>')
+    return Html("".join(lines))
+
+
+def _summary_table(res: CompareResult) -> tuple[list[str], list[list[Any]]]:
+    """The summary: what a reader compares, one row per entry in report order; the learning rate
+    only where it differs between entries, and the diverged count only where a seed diverged."""
+    from .report import Html
+
+    order = _report_order(res.summaries)
+    show_lr = len({s.lr for s in order}) > 1
+    show_div = any(s.n_diverged for s in order)
+    headers = ["activation"] + (["lr"] if show_lr else [])
+    headers += ["test accuracy", "train loss", "epochs to target", "dead units", "saturated units"]
+    headers += ["diverged"] if show_div else []
     rows = []
-    for s in sorted(
-        res.summaries,
-        key=lambda s: -s.final_test_accuracy[0] if not math.isnan(s.final_test_accuracy[0]) else math.inf,
-    ):
+    for s in order:
         n = len(s.seeds)
+        ett = (
+            _ci_cell(
+                s.epochs_to_target,
+                extra="" if s.n_reached_target == n else f"{s.n_reached_target} of {n} seeds",
+            )
+            if s.n_reached_target
+            else Html(f'<span class="est">not reached</span><span class="ci">0 of {n} seeds</span>')
+        )
+        row = [s.label] + ([f"{s.lr:g}"] if show_lr else [])
+        row += [
+            _ci_cell(s.final_test_accuracy, pct=True),
+            _ci_cell(s.final_train_loss),
+            ett,
+            _ci_cell(s.dead_fraction, pct=True),
+            _ci_cell(s.saturated_fraction, pct=True),
+        ]
+        row += [f"{s.n_diverged} of {n}"] if show_div else []
+        rows.append(row)
+    return headers, rows
+
+
+_DETAILS_HEADERS = [
+    "activation",
+    "lr",
+    "seeds",
+    "diverged",
+    "final train error [CI]",
+    "seconds to target [CI]",
+    "s / epoch",
+    "saved bytes / element",
+    "f' error (stated)",
+]
+
+
+def _details_rows(res: CompareResult) -> list[list[Any]]:
+    """What a reader needs now and then, with exact intervals on one line each, in report order."""
+    rows = []
+    for s in _report_order(res.summaries):
         rows.append(
             [
                 s.label,
                 f"{s.lr:g}",
-                n,
-                _fmt_ci(s.final_test_accuracy, pct=True),
-                _fmt_ci(s.final_train_loss),
-                (_fmt_ci(s.epochs_to_target) if s.n_reached_target else "not reached")
-                + f" ({s.n_reached_target}/{n})",
-                _fmt_ci(s.seconds_to_target),
-                _fmt_ci(s.dead_fraction, pct=True),
-                _fmt_ci(s.saturated_fraction, pct=True),
+                len(s.seeds),
                 s.n_diverged,
+                _fmt_ci(s.final_train_error, pct=True),
+                _fmt_ci(s.seconds_to_target),
                 f"{s.seconds_per_epoch:.3f}",
                 f"{s.saved_bytes_per_element:.3g}" if math.isfinite(s.saved_bytes_per_element) else "–",
                 f"{100 * s.gradient_error:.1f}%" if s.gradient_error > 0 else "exact",
@@ -755,22 +912,6 @@ def _summary_rows(res: CompareResult) -> list[list[Any]]:
         )
     return rows
 
-
-_SUMMARY_HEADERS = [
-    "activation",
-    "lr",
-    "seeds",
-    "final test accuracy [CI]",
-    "final train loss [CI]",
-    "epochs to target [CI] (reached)",
-    "seconds to target [CI]",
-    "dead units [CI]",
-    "saturated units [CI]",
-    "diverged",
-    "s / epoch",
-    "saved bytes / element",
-    "f' error (stated)",
-]
 
 _CSV_HEADERS = [
     "activation",
@@ -907,7 +1048,11 @@ def findings(res: CompareResult, alpha: float = 0.05) -> list[str]:
             tests.append((s, None, math.nan))
             continue
         d = np.array([b[k] - o[k] for k in common])
-        p = 1.0 if np.all(d == d[0]) and d[0] == 0 else float(stats.ttest_rel([b[k] for k in common], [o[k] for k in common]).pvalue)
+        p = (
+            1.0
+            if np.all(d == d[0]) and d[0] == 0
+            else float(stats.ttest_rel([b[k] for k in common], [o[k] for k in common]).pvalue)
+        )
         tests.append((s, float(d.mean()), p if math.isfinite(p) else 1.0))
     # Holm: the i-th smallest p-value (0-based) is judged at alpha / (m - i), stopping at the first miss
     ordered = sorted((t for t in tests if t[1] is not None), key=lambda t: t[2])
@@ -1021,13 +1166,21 @@ def write_compare_report(result: CompareResult, out_dir: str | Path) -> dict[str
             f'<p class="note"><b>Interrupted</b>: {res.n_done} of {res.n_trials} trials finished; the '
             "summaries below use those only. Re-run the same command to finish the rest.</p>"
         )
+    summary_caption = (
+        f"Sorted by final test accuracy, best first (every figure uses this order and one colour per "
+        f"activation). Each cell: the mean over seeds, and below it the {st['level']:.0%} bootstrap "
+        f"confidence interval. Final values are at the last epoch; epochs to target: the first epoch "
+        f"with training error ≤ {st['target_error']}, over the seeds that reached it. Dead and saturated "
+        "units: % of hidden units of the trained net. Seconds, memory and the learning rate are in "
+        "Details at the end."
+    )
     sections = [
         ("What this run shows", "".join(f"<p>{esc(t)}</p>" for t in findings(res))),
         ("Setup", intro),
     ]
     if res.summaries:
         sections += [
-            ("Summary", table_html(_SUMMARY_HEADERS, _summary_rows(res))),
+            ("Summary", table_html(*_summary_table(res), caption=summary_caption, cls="summary")),
             ("Activation functions", _plot_functions(res)),
             ("Training curves", _plot_curves(res)),
             (
@@ -1053,6 +1206,17 @@ def write_compare_report(result: CompareResult, out_dir: str | Path) -> dict[str
                 ),
             ),
             ("Dead and saturated units", _plot_dead(res)),
+            (
+                "Details",
+                table_html(
+                    _DETAILS_HEADERS,
+                    _details_rows(res),
+                    caption="Rarely needed columns, in the summary's order. Seconds depend on this "
+                    "machine's load and on each implementation; f' error is the stated relative RMS "
+                    "error of a few-bit memory tier's derivative (exact otherwise).",
+                    cls="details",
+                ),
+            ),
         ]
     if res.lr_choices:
         rows = [

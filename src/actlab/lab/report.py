@@ -25,6 +25,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from ..errors import ActlabError, ParameterError
 
 __all__ = [
+    "Html",
     "OutputError",
     "check_writable_dir",
     "environment_info",
@@ -112,7 +113,14 @@ def figure_html(fig: Any, *, fmt: str = "png", dpi: int = 100, alt: str = "", cl
     return f'<figure class="plot"><img alt="{esc(alt)}" src="data:image/png;base64,{b64}"></figure>'
 
 
+class Html(str):
+    """Markup the caller built (with :func:`esc` for every piece of text in it):
+    :func:`table_html` puts it in a cell as it is instead of escaping it."""
+
+
 def _cell(v: Any) -> str:
+    if isinstance(v, Html):
+        return str(v)
     if isinstance(v, float):
         if math.isnan(v):
             return "–"
@@ -120,15 +128,23 @@ def _cell(v: Any) -> str:
     return esc(v)
 
 
-def table_html(headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, caption: str | None = None) -> str:
-    """An HTML table; every header and cell is escaped (floats shown with 4 significant digits)."""
-    out = ['<table class="data">']
+def table_html(
+    headers: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    *,
+    caption: str | None = None,
+    cls: str = "",
+) -> str:
+    """An HTML table; every header and cell is escaped (floats shown with 4 significant digits)
+    except cells that are :class:`Html`. It sits in a box that scrolls sideways only if it
+    cannot fit (the CSS wraps its cells first); ``cls`` adds classes to the table."""
+    out = ['<div class="scroll">', f'<table class="{esc(("data " + cls).strip())}">']
     if caption:
         out.append(f"<caption>{esc(caption)}</caption>")
     out.append("<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in headers) + "</tr></thead><tbody>")
     for r in rows:
         out.append("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in r) + "</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return "\n".join(out)
 
 
@@ -136,13 +152,18 @@ _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1180px;margin:2em auto;
 padding:0 1em;color:#222;line-height:1.45}
 h1{font-size:1.6em}h2{font-size:1.25em;border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
-table.data{border-collapse:collapse;margin:.8em 0;font-size:.92em}
-table.data th,table.data td{border:1px solid #ccc;padding:.25em .6em;text-align:right}
-table.data th{background:#f3f3f3}table.data td:first-child,table.data th:first-child{text-align:left}
-caption{caption-side:top;text-align:left;font-weight:600;padding:.3em 0}
+div.scroll{max-width:100%;overflow-x:auto}
+table.data{border-collapse:collapse;margin:.8em 0;font-size:.9em;max-width:100%}
+table.data th,table.data td{border:1px solid #ccc;padding:.25em .5em;text-align:right;vertical-align:top}
+table.data th{background:#f3f3f3;vertical-align:bottom;font-weight:600}
+table.data td:first-child,table.data th:first-child{text-align:left;overflow-wrap:anywhere}
+table.data .est{white-space:nowrap}
+table.data .ci{display:block;white-space:nowrap;font-size:.8em;color:#555}
+table.details{font-size:.82em}
+caption{caption-side:top;text-align:left;font-weight:normal;padding:.3em 0;color:#333}
 figure.plot{margin:1em 0}figure.plot img,figure.plot svg{max-width:100%;height:auto}
 .note{background:#fff8e1;border-left:4px solid #f0b400;padding:.5em .8em}
-.meta td{font-family:ui-monospace,monospace;font-size:.85em}
+.meta td{font-family:ui-monospace,monospace;font-size:.85em;overflow-wrap:anywhere}
 """
 
 
