@@ -71,3 +71,68 @@ def test_checker_detects_a_wrong_vjp_from_output(scratch_spec):
     with scratch_spec(broken):
         assert not check_spec(broken, dtypes=("float64",)).ok
     assert check_spec(base, dtypes=("float64",)).ok
+
+
+# ----------------------------------------------------------------------------- the guides' statements
+def _props(spec, monkeypatch=None, **lists):
+    import actlab.check as C
+    from actlab.registry import resolve_params
+
+    for name, value in lists.items():
+        monkeypatch.setattr(C, name, value)
+    rep = C.Report(spec.name)
+    C.check_guide_properties(spec, resolve_params(spec, {}), rep)
+    return [f.what for f in rep.failures]
+
+
+def test_guide_properties_hold_for_the_catalog():
+    import actlab.check as C
+
+    for name in C.ODD + C.EVEN + C.SUMS_TO_ONE + C.LINEAR + tuple(C.IDENTITIES):
+        assert _props(actlab.spec(name)) == [], name
+
+
+def test_checker_detects_a_wrong_symmetry_claim(monkeypatch):
+    # softplus is neither odd nor even; tanh is odd, not even
+    assert _props(actlab.spec("softplus"), monkeypatch, ODD=("softplus",)) == ["odd symmetry"]
+    assert _props(actlab.spec("tanh"), monkeypatch, ODD=(), EVEN=("tanh",)) == ["even symmetry"]
+    # and through check_spec, as `actlab check` runs it
+    import actlab.check as C
+
+    monkeypatch.setattr(C, "ODD", ("softplus",))
+    rep = check_spec(actlab.spec("softplus"), paths=("numpy",), dtypes=("float64",))
+    assert "odd symmetry" in [f.what for f in rep.failures]
+
+
+def test_checker_detects_a_broken_tanh_sigmoid_identity(monkeypatch, scratch_spec):
+    tanh = actlab.spec("tanh")
+    ident = {"tanh": ("tanh(x) = 2 sigmoid(x) - 1 (wrong)", "sigmoid", lambda sig, x: 2.0 * sig(x) - 1.0)}
+    assert _props(tanh, monkeypatch, IDENTITIES=ident) == ["identity"]
+    # a tanh off by one part in 1e9 no longer equals 2 sigmoid(2x) - 1
+    broken = dataclasses.replace(
+        tanh, name="broken_tanh", aliases=(), forward=lambda x, ops: ops.tanh(x) * (1.0 + 1e-9)
+    )
+    import actlab.check as C
+
+    right = {"broken_tanh": C.IDENTITIES["tanh"]}
+    with scratch_spec(broken):
+        assert _props(broken, monkeypatch, IDENTITIES=right) == ["identity"]
+
+
+def test_checker_detects_a_softmax_that_does_not_sum_to_one(monkeypatch, scratch_spec):
+    import numpy as np
+
+    base = actlab.spec("softmax")
+
+    def unnormalised(x, ops, axis):  # divides by the sum plus a little
+        return base.forward(x, ops, axis) / (1.0 + 1e-6)
+
+    broken = dataclasses.replace(base, name="broken_softmax", aliases=(), forward=unnormalised)
+    with scratch_spec(broken):
+        assert np.isfinite(actlab.get("broken_softmax")(np.array([1.0, 2.0]))).all()
+        assert _props(broken, monkeypatch, SUMS_TO_ONE=("broken_softmax",)) == ["sums to one"]
+
+
+def test_checker_detects_a_stack_that_is_not_linear(monkeypatch):
+    assert _props(actlab.spec("relu"), monkeypatch, LINEAR=("relu",)) == ["stays linear"]
+    assert _props(actlab.spec("identity"), monkeypatch, ODD=()) == []
