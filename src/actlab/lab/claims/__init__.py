@@ -455,6 +455,9 @@ def claims_markdown(results: Sequence[ClaimResult], *, settings: dict[str, Any],
         "source says it applies), **held in part** (the region is named), **not reproduced in the tested "
         "range** (the source's own conditions were not in the grid), **refuted** (they were, and it failed).",
         "",
+        "Which statement of the activation guides is tested where (a claim here, a property checked by "
+        "`actlab check`, or why it is not testable): [guide-coverage.md](guide-coverage.md).",
+        "",
     ]
     notes = coverage_summary(results)
     if notes:
