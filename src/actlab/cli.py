@@ -562,29 +562,49 @@ def _bench_models(a: argparse.Namespace, progress) -> int:
     return 0
 
 
+class _DefaultsFormatter(argparse.HelpFormatter):
+    """Appends "(default: X)" to an option's help unless the help already states its default or
+    there is none to state (None, False)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        d = action.default
+        if d in (None, False, argparse.SUPPRESS) or "default" in text.lower() or not action.option_strings:
+            return text
+        return f"{text} (default: {d})"
+
+
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
 
     p = argparse.ArgumentParser(prog="actlab", description="Activation functions, defined once and exactly.")
     p.add_argument("--version", action="version", version=f"actlab {__version__}")
     sub = p.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
+    # every option's help ends with its default
+    _add = sub.add_parser
+
+    def add_parser(name, **kw):
+        kw.setdefault("formatter_class", _DefaultsFormatter)
+        return _add(name, **kw)
+
+    sub.add_parser = add_parser  # type: ignore[method-assign]
 
     q = sub.add_parser("list", help="list activations (optionally matching a glob pattern)")
     q.add_argument("pattern", nargs="?", default=None, help="glob over names and aliases, e.g. '*relu*'")
-    q.add_argument("--format", choices=("table", "json"), default="table")
-    q.add_argument("--family", default=None)
+    q.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    q.add_argument("--family", default=None, help="only this family (e.g. rectifier, sigmoidal, glu)")
     q.add_argument("--learnable", action="store_true", help="only those with learnable parameters")
-    q.add_argument("--monotonic", action="store_true")
-    q.add_argument("--bounded", action="store_true")
-    q.add_argument("--smooth", action="store_true")
+    q.add_argument("--monotonic", action="store_true", help="only non-decreasing functions")
+    q.add_argument("--bounded", action="store_true", help="only functions with a bounded range")
+    q.add_argument("--smooth", action="store_true", help="only C-infinity functions (no kinks)")
     q.set_defaults(fn=_cmd_list)
 
     q = sub.add_parser("show", help="formula, derivative, parameters, properties, kinks, references")
-    q.add_argument("names", nargs="+")
+    q.add_argument("names", nargs="+", help="activation names or aliases")
     q.set_defaults(fn=_cmd_show)
 
     q = sub.add_parser("check", help="verify specs against 50-digit references; exit 1 on any failure")
-    q.add_argument("names", nargs="*")
+    q.add_argument("names", nargs="*", help="activations to check (default: all)")
     q.add_argument("--quick", action="store_true", help="float64 only")
     q.add_argument(
         "--max-failures", type=_count(0), default=5, help="failures printed per function (default 5)"
@@ -612,7 +632,9 @@ def _parser() -> argparse.ArgumentParser:
     q = sub.add_parser("bench", help="torch speed and memory vs torch's kernels and naive composites")
     q.add_argument("names", nargs="*", help="activations (default: all)")
     q.add_argument("--numel", type=_numel, default=16 * 2**20, help="elements per tensor (default 16M)")
-    q.add_argument("--dtype", default="float32", choices=("float32", "float64", "bfloat16", "float16"))
+    q.add_argument(
+        "--dtype", default="float32", choices=("float32", "float64", "bfloat16", "float16"), help="element type"
+    )
     q.add_argument("--threads", type=_count(1), default=2, help="torch threads (default 2)")
     q.add_argument("--repeats", type=_count(1), default=7, help="timed runs per measurement, median (default 7)")
     q.add_argument(
@@ -624,13 +646,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="whole training steps (MLP, CNN, transformer MLP block) with actlab vs torch.nn activations",
     )
-    q.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    q.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format")
     q.add_argument("--markdown", default=None, metavar="PATH", help="also write a markdown table")
-    q.add_argument("--quiet", action="store_true")
+    q.add_argument("--quiet", action="store_true", help="no progress lines")
     q.set_defaults(fn=_cmd_bench, cmdline=None)
 
     q = sub.add_parser("docs", help="write docs/activations.md from the specs")
-    q.add_argument("-o", "--output", default="docs/activations.md")
+    q.add_argument("-o", "--output", default="docs/activations.md", help="the file to write or check")
     q.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
     q.set_defaults(fn=_cmd_docs)
 
@@ -650,7 +672,7 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument(
         "--dataset", default="digits", help="digits (default), fashion-mnist, mnist, spirals, teacher"
     )
-    q.add_argument("--model", default="mlp", choices=("mlp", "cnn"))
+    q.add_argument("--model", default="mlp", choices=("mlp", "cnn"), help="network to train")
     q.add_argument(
         "--seeds", type=int, default=5, help="number of seeds (default 5: fewer make the 95%% CIs too narrow)"
     )
@@ -662,15 +684,25 @@ def _parser() -> argparse.ArgumentParser:
         metavar="LIST",
         help="choose each activation's learning rate from these, e.g. 0.01,0.03,0.1",
     )
-    q.add_argument("--lr-rule", default="final_loss", choices=("final_loss", "epochs_to_target"))
+    q.add_argument(
+        "--lr-rule",
+        default="final_loss",
+        choices=("final_loss", "epochs_to_target"),
+        help="how --lr-grid picks each activation's rate",
+    )
     q.add_argument(
         "--probe-epochs", type=int, default=None, help="epochs of each lr probe (default: epochs/4)"
     )
-    q.add_argument("--batch-size", type=int, default=64)
-    q.add_argument("--optimizer", default="sgd", choices=("sgd", "adam"))
-    q.add_argument("--momentum", type=float, default=0.9)
-    q.add_argument("--init", default="default", choices=("default", "he", "xavier", "lecun", "actlab"))
-    q.add_argument("--width", type=int, default=128)
+    q.add_argument("--batch-size", type=int, default=64, help="mini-batch size")
+    q.add_argument("--optimizer", default="sgd", choices=("sgd", "adam", "adamw"), help="optimizer")
+    q.add_argument("--momentum", type=float, default=0.9, help="SGD momentum, in [0, 1)")
+    q.add_argument(
+        "--init",
+        default="default",
+        choices=("default", "he", "xavier", "lecun", "actlab"),
+        help="weight init ('actlab': scaled by each activation's init gain)",
+    )
+    q.add_argument("--width", type=int, default=128, help="units per hidden layer")
     q.add_argument("--depth", type=int, default=2, help="hidden layers of the MLP")
     q.add_argument(
         "--memory",
@@ -687,7 +719,9 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument(
         "--download", action="store_true", help="download fashion-mnist/mnist if missing (network)"
     )
-    q.add_argument("--runner", default="local", choices=("local", "dask", "ray"))
+    q.add_argument(
+        "--runner", default="local", choices=("local", "dask", "ray"), help="where trials run"
+    )
     q.add_argument("--workers", type=int, default=None, help="parallel trials (default: min(2, cores))")
     q.add_argument("--address", default=None, help="scheduler address of a running dask/ray cluster")
     q.add_argument("--out", default="actlab-compare", metavar="DIR", help="output directory")
