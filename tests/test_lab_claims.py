@@ -138,7 +138,11 @@ def test_dying_relu_born_dead_and_died_pooled_over_seeds():
     from actlab.lab.claims.dying_relu import _fates
 
     fate = {"n_units": 100, "dead_at_init": 5, "dead_at_end": 30, "born_dead": 4, "died": 26, "recovered": 2}
-    rs = [NS(diverged=False, unit_fates=fate), NS(diverged=False, unit_fates=fate), NS(diverged=True, unit_fates={})]
+    rs = [
+        NS(diverged=False, unit_fates=fate),
+        NS(diverged=False, unit_fates=fate),
+        NS(diverged=True, unit_fates={}),
+    ]
     got = _fates(rs)
     assert got["born_dead"][0] == pytest.approx(0.04) and got["died"][0] == pytest.approx(0.26)
     assert got["recovered"][0] == pytest.approx(0.02) and got["died"][1] < 0.26 < got["died"][2]
@@ -215,7 +219,11 @@ def test_region_names_the_held_cells():
     cells = [cell("sgd", 0.1, "not held"), cell("sgd", 1.0, "held"), cell("adam", 0.1, "held"),
              cell("adam", 1.0, "held")]  # fmt: skip
     text = describe_region(cells)
-    assert text.startswith("3 of 4 cells") and "sgd at 1 x stable" in text and "adam at every tested rate" in text
+    assert (
+        text.startswith("3 of 4 cells")
+        and "sgd at 1 x stable" in text
+        and "adam at every tested rate" in text
+    )
     assert describe_region(cells, "inconclusive") == "no cell inconclusive"
 
 

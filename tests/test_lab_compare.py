@@ -264,7 +264,11 @@ def test_findings_name_what_is_beyond_noise_with_the_test_used():
         "c": [0.89, 0.92, 0.90, 0.95, 0.94],  # up and down: no consistent difference
     }
     results = [
-        NS(config=NS(seed=k, activation=n, params={}, memory="default"), diverged=False, final_test_accuracy=v)
+        NS(
+            config=NS(seed=k, activation=n, params={}, memory="default"),
+            diverged=False,
+            final_test_accuracy=v,
+        )
         for n, vs in acc.items()
         for k, v in enumerate(vs)
     ]
@@ -281,7 +285,10 @@ def test_findings_name_what_is_beyond_noise_with_the_test_used():
              settings={"n_test": 400})  # fmt: skip
     text = " ".join(findings(res))
     assert "Best final test accuracy: a, 92.0%" in text
-    assert "Lower than a beyond noise (paired t-test over shared seeds, Holm-corrected over 2 comparisons" in text
+    assert (
+        "Lower than a beyond noise (paired t-test over shared seeds, Holm-corrected over 2 comparisons"
+        in text
+    )
     assert "b (5.0 points lower, about 20 of 400 test images" in text
     assert "Not distinguishable from a with these seeds: c." in text
     assert "not reached by b" in text and "c 20.0%" in text

@@ -357,7 +357,9 @@ def test_monitor_runs_at_init_and_every_epoch_and_tells_born_dead_from_died(monk
 
 def test_units_that_die_in_training_are_counted_as_died():
     # Adam at a high rate on a 3 x 64 ReLU net (digits): units alive at init die (deterministic per seed)
-    r = train_trial(TrialConfig("relu", dataset="digits", epochs=3, optimizer="adam", lr=0.03, depth=3, width=64, seed=1))
+    r = train_trial(
+        TrialConfig("relu", dataset="digits", epochs=3, optimizer="adam", lr=0.03, depth=3, width=64, seed=1)
+    )
     assert r.died_fraction > 0.1 > r.born_dead_fraction
     assert r.monitor_curve[-1]["dead_fraction"] > r.monitor_curve[0]["dead_fraction"] + 0.1
 

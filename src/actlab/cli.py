@@ -142,9 +142,7 @@ def _cmd_plot(a: argparse.Namespace) -> int:
         stem = "-".join(re.sub(r"[^A-Za-z0-9_.=]+", "_", n) for n in a.names)[:100]
         out = Path(f"{stem}.png")
         if out.exists():
-            raise ParameterError(
-                f"{out} exists; pass -o {out} to overwrite it, or -o another path"
-            )
+            raise ParameterError(f"{out} exists; pass -o {out} to overwrite it, or -o another path")
     out = plot_functions(items, out, lo=a.xmin, hi=a.xmax)
     print(f"wrote {out}")
     return 0
@@ -616,7 +614,9 @@ def _parser() -> argparse.ArgumentParser:
 
     q = sub.add_parser("plot", help="plot f and f' side by side")
     q.add_argument(
-        "names", nargs="+", help="activations, with parameters as in compare: relu elu:alpha=0.5 gelu:approximate=tanh"
+        "names",
+        nargs="+",
+        help="activations, with parameters as in compare: relu elu:alpha=0.5 gelu:approximate=tanh",
     )
     q.add_argument(
         "-o",
@@ -633,10 +633,15 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("names", nargs="*", help="activations (default: all)")
     q.add_argument("--numel", type=_numel, default=16 * 2**20, help="elements per tensor (default 16M)")
     q.add_argument(
-        "--dtype", default="float32", choices=("float32", "float64", "bfloat16", "float16"), help="element type"
+        "--dtype",
+        default="float32",
+        choices=("float32", "float64", "bfloat16", "float16"),
+        help="element type",
     )
     q.add_argument("--threads", type=_count(1), default=2, help="torch threads (default 2)")
-    q.add_argument("--repeats", type=_count(1), default=7, help="timed runs per measurement, median (default 7)")
+    q.add_argument(
+        "--repeats", type=_count(1), default=7, help="timed runs per measurement, median (default 7)"
+    )
     q.add_argument(
         "--compile", action="store_true", help="add the actlab+compile column (torch.compile; slow to build)"
     )
@@ -719,9 +724,7 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument(
         "--download", action="store_true", help="download fashion-mnist/mnist if missing (network)"
     )
-    q.add_argument(
-        "--runner", default="local", choices=("local", "dask", "ray"), help="where trials run"
-    )
+    q.add_argument("--runner", default="local", choices=("local", "dask", "ray"), help="where trials run")
     q.add_argument("--workers", type=int, default=None, help="parallel trials (default: min(2, cores))")
     q.add_argument("--address", default=None, help="scheduler address of a running dask/ray cluster")
     q.add_argument("--out", default="actlab-compare", metavar="DIR", help="output directory")
@@ -749,8 +752,12 @@ def _parser() -> argparse.ArgumentParser:
         "--quick", action="store_true", help="small experiments (under a minute in all; digits by default)"
     )
     q.add_argument("--only", default=None, metavar="KEYS", help="comma-separated claim keys or numbers 1-7")
-    q.add_argument("--optimizer", default=None, help="map claims: comma-separated sgd, sgd+momentum, adam, adamw")
-    q.add_argument("--lr", default=None, metavar="LRS", help="map claims: absolute learning rates, e.g. 0.01,0.03")
+    q.add_argument(
+        "--optimizer", default=None, help="map claims: comma-separated sgd, sgd+momentum, adam, adamw"
+    )
+    q.add_argument(
+        "--lr", default=None, metavar="LRS", help="map claims: absolute learning rates, e.g. 0.01,0.03"
+    )
     q.add_argument(
         "--lr-rel",
         dest="lr_rel",
@@ -760,7 +767,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     q.add_argument("--depth", default=None, metavar="DEPTHS", help="map claims: hidden layers, e.g. 3,6")
     q.add_argument("--width", default=None, metavar="WIDTHS", help="map claims: units per hidden layer")
-    q.add_argument("--init", default=None, metavar="INITS", help="map claims: default, he, xavier, lecun, actlab")
+    q.add_argument(
+        "--init", default=None, metavar="INITS", help="map claims: default, he, xavier, lecun, actlab"
+    )
     q.add_argument("--seeds", default=None, metavar="N", help="map claims: seeds per cell")
     q.add_argument("--epochs", default=None, metavar="N", help="map claims: epochs per trial")
     q.add_argument(

@@ -227,7 +227,6 @@ class ActivationSpec:
     def piecewise_linear_for(self, params: Mapping[str, Any]) -> bool:
         return bool(_resolve(self.piecewise_linear, params))
 
-
     def approximates_identity_for(self, params: Mapping[str, Any]) -> bool:
         return bool(_resolve(self.approximates_identity, params))
 

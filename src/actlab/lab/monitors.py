@@ -133,7 +133,18 @@ def _autograd_derivative(m: nn.Module, x: torch.Tensor) -> torch.Tensor:
 
 
 class _Acc:
-    __slots__ = ("n_units", "active", "nonneg", "below", "count", "unit_sum", "total", "total_sq", "n_el", "n_samples")
+    __slots__ = (
+        "n_units",
+        "active",
+        "nonneg",
+        "below",
+        "count",
+        "unit_sum",
+        "total",
+        "total_sq",
+        "n_el",
+        "n_samples",
+    )
 
     def __init__(self, n_units: int):
         self.n_units = n_units

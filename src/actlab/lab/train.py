@@ -139,7 +139,9 @@ class TrialConfig:
         self.lr = float(self.lr)
         self.momentum = float(self.momentum)
         if not 0.0 <= self.momentum < 1.0:
-            raise ParameterError(f"momentum must be in [0, 1), got {self.momentum!r} (0: plain SGD; 0.9 is usual)")
+            raise ParameterError(
+                f"momentum must be in [0, 1), got {self.momentum!r} (0: plain SGD; 0.9 is usual)"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -473,7 +475,9 @@ def _train(cfg: TrialConfig, data: Dataset, t_start: float) -> TrialResult:
     if cfg.optimizer == "sgd":
         opt: Any = _SGD(model.parameters(), cfg.lr, cfg.momentum)
     else:  # adamw: torch's default decoupled weight decay 0.01
-        opt = _Adam(model.parameters(), cfg.lr, weight_decay=ADAMW_WEIGHT_DECAY if cfg.optimizer == "adamw" else 0.0)
+        opt = _Adam(
+            model.parameters(), cfg.lr, weight_decay=ADAMW_WEIGHT_DECAY if cfg.optimizer == "adamw" else 0.0
+        )
     xtr, ytr = torch.from_numpy(data.x_train), torch.from_numpy(data.y_train)
     xte, yte = torch.from_numpy(data.x_test), torch.from_numpy(data.y_test)
     n = len(ytr)

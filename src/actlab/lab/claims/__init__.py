@@ -202,7 +202,9 @@ def run_claims(
                 "runner": runner.describe() if hasattr(runner, "describe") else "in process, serial",
                 "wall_seconds": round(wall, 1),
                 "interrupted": interrupted,
-                "overrides": {k: list(v) if isinstance(v, (list, tuple)) else v for k, v in (overrides or {}).items()},
+                "overrides": {
+                    k: list(v) if isinstance(v, (list, tuple)) else v for k, v in (overrides or {}).items()
+                },
                 "store": str(store) if store is not None else None,
             }
             from ..report import environment_info, write_text
@@ -350,9 +352,7 @@ def write_claims_report(
 
     summary_rows = []
     for i, r in enumerate(results, 1):
-        summary_rows.append(
-            [i, r.key, r.statement, r.label, _headline(r), f"{r.seconds:.1f}"]
-        )
+        summary_rows.append([i, r.key, r.statement, r.label, _headline(r), f"{r.seconds:.1f}"])
     intro = (
         "<p>Each claim was checked by its own experiment; the decision rule of each was written down "
         "before any result was seen, and a claim that does not hold is reported as a finding. Intervals "
@@ -381,7 +381,9 @@ def write_claims_report(
         (
             "Verdicts",
             intro
-            + table_html(["#", "claim", "statement", "verdict", "where / main interval", "seconds"], summary_rows),
+            + table_html(
+                ["#", "claim", "statement", "verdict", "where / main interval", "seconds"], summary_rows
+            ),
         )
     ]
     for i, r in enumerate(results, 1):

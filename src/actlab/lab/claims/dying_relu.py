@@ -262,11 +262,20 @@ def run(
             ]
         )  # fmt: skip
     scope_cells = [c for c in cells if c.in_scope] or cells
-    top = max(scope_cells, key=lambda c: (c.numbers["relu_dead"][0] if not math.isnan(c.numbers["relu_dead"][0]) else -1))
+    top = max(
+        scope_cells,
+        key=lambda c: c.numbers["relu_dead"][0] if not math.isnan(c.numbers["relu_dead"][0]) else -1,
+    )
     where = f"{top.setup_label()}, {top.lr_label} (lr {top.lr:.4g})"
     region = describe_region(cells, "held")
-    leaky_max = max((c.numbers["leaky_negative"][0] for c in cells if not math.isnan(c.numbers["leaky_negative"][0])), default=math.nan)
-    leaky_dead_max = max((c.numbers["leaky_dead"][0] for c in cells if not math.isnan(c.numbers["leaky_dead"][0])), default=math.nan)
+    leaky_max = max(
+        (c.numbers["leaky_negative"][0] for c in cells if not math.isnan(c.numbers["leaky_negative"][0])),
+        default=math.nan,
+    )
+    leaky_dead_max = max(
+        (c.numbers["leaky_dead"][0] for c in cells if not math.isnan(c.numbers["leaky_dead"][0])),
+        default=math.nan,
+    )
     details = (
         f"ReLU units died (dead share > {DEAD:g}, Holm-adjusted over {len(cells)} cells) in {region}. "
         f"Not held in: {describe_region(cells, 'not held')}. "
@@ -297,7 +306,9 @@ def run(
         numbers={
             "cells": len(cells),
             # the map's trials' own training time (some may have been read back from the store)
-            "trial_seconds": round(sum(r.wall_seconds for c in cells for rs in c.results.values() for r in rs), 1),
+            "trial_seconds": round(
+                sum(r.wall_seconds for c in cells for rs in c.results.values() for r in rs), 1
+            ),
             "cells_held": sum(c.verdict == "held" for c in cells),
             "cells_not_held": sum(c.verdict == "not held" for c in cells),
             "cells_in_scope": sum(c.in_scope for c in cells),
@@ -306,11 +317,21 @@ def run(
             "born_dead_share_at_top": top.numbers["relu_fates"]["born_dead"][0],
             "died_share_at_top": top.numbers["relu_fates"]["died"][0],
             "born_dead_share_max": max(
-                (c.numbers["relu_fates"]["born_dead"][0] for c in cells
-                 if not math.isnan(c.numbers["relu_fates"]["born_dead"][0])), default=math.nan),
+                (
+                    c.numbers["relu_fates"]["born_dead"][0]
+                    for c in cells
+                    if not math.isnan(c.numbers["relu_fates"]["born_dead"][0])
+                ),
+                default=math.nan,
+            ),
             "died_share_max": max(
-                (c.numbers["relu_fates"]["died"][0] for c in cells
-                 if not math.isnan(c.numbers["relu_fates"]["died"][0])), default=math.nan),
+                (
+                    c.numbers["relu_fates"]["died"][0]
+                    for c in cells
+                    if not math.isnan(c.numbers["relu_fates"]["died"][0])
+                ),
+                default=math.nan,
+            ),
             "stable_lr": {c.setup_label(): c.stable_lr for c in cells},
         },
         ci={

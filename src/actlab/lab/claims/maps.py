@@ -152,7 +152,9 @@ class MapSpec:
     def setups(self) -> list[dict[str, Any]]:
         return [
             {"optimizer": o, "depth": d, "width": w, "init": i, "dataset": ds}
-            for o, d, w, i, ds in itertools.product(self.optimizer, self.depth, self.width, self.init, self.dataset)
+            for o, d, w, i, ds in itertools.product(
+                self.optimizer, self.depth, self.width, self.init, self.dataset
+            )
         ]
 
     def describe(self) -> str:
@@ -255,7 +257,9 @@ class Cell:
         return ", ".join(parts)
 
 
-def _run(trials: list[TrialConfig], store: Any, runner: Any, workers: int | None, desc: str) -> dict[str, TrialResult]:
+def _run(
+    trials: list[TrialConfig], store: Any, runner: Any, workers: int | None, desc: str
+) -> dict[str, TrialResult]:
     from ..sweep import run_sweep
 
     res = run_sweep(
@@ -313,7 +317,8 @@ def run_map(
 
     # 1. the largest stable rate of each setup (probes: cached in the store like any trial)
     probes = {
-        i: [config(s, reference, lr, PROBE_SEED, PROBE_EPOCHS) for lr in PROBE_LRS] for i, s in enumerate(setups)
+        i: [config(s, reference, lr, PROBE_SEED, PROBE_EPOCHS) for lr in PROBE_LRS]
+        for i, s in enumerate(setups)
     }
     stable: dict[int, float] = {}
     if spec.lr_rel or spec.lr:
@@ -329,7 +334,9 @@ def run_map(
                 continue  # no stable rate: the setup does not train at any probed rate
             cells.append(Cell(dict(s), float(f"{rel * stable[i]:.6g}"), float(rel), stable[i], True))
         for lr in spec.lr:
-            cells.append(Cell(dict(s), float(lr), lr / stable[i] if stable[i] > 0 else math.nan, stable[i], False))
+            cells.append(
+                Cell(dict(s), float(lr), lr / stable[i] if stable[i] > 0 else math.nan, stable[i], False)
+            )
     trials = {
         (j, a): [config(c.setup, a, c.lr, seed, spec.epochs) for seed in range(spec.seeds)]
         for j, c in enumerate(cells)
@@ -372,7 +379,11 @@ def scoped_verdict(kind: str, cells: Sequence[tuple[str, bool]]) -> str:
 
 def varying_axes(cells: Sequence[Cell]) -> list[str]:
     """The setup axes that take more than one value among ``cells`` (at least the optimizer)."""
-    axes = [a for a in ("optimizer", "depth", "width", "init", "dataset") if len({str(c.setup[a]) for c in cells}) > 1]
+    axes = [
+        a
+        for a in ("optimizer", "depth", "width", "init", "dataset")
+        if len({str(c.setup[a]) for c in cells}) > 1
+    ]
     return axes or ["optimizer"]
 
 
@@ -416,7 +427,12 @@ def map_figure(
 
     axes = varying_axes(cells)
     rows = list(dict.fromkeys(c.setup_label(axes) for c in cells))
-    cols = list(dict.fromkeys(c.lr_label for c in sorted(cells, key=lambda c: (not c.rel_given, c.lr_rel if c.rel_given else c.lr))))
+    cols = list(
+        dict.fromkeys(
+            c.lr_label
+            for c in sorted(cells, key=lambda c: (not c.rel_given, c.lr_rel if c.rel_given else c.lr))
+        )
+    )
     m = np.full((len(rows), len(cols)), np.nan)
     text: dict[tuple[int, int], str] = {}
     mark = {"held": "+", "not held": "-", "inconclusive": "?"}
@@ -424,12 +440,24 @@ def map_figure(
         i, j = rows.index(c.setup_label(axes)), cols.index(c.lr_label)
         v = value(c)
         m[i, j] = v
-        text[(i, j)] = f"{v:.2f}" + ("" if math.isnan(v) else "") + f"\n{mark.get(c.verdict, '?')}{'*' if c.in_scope else ''}"
+        text[(i, j)] = (
+            f"{v:.2f}"
+            + ("" if math.isnan(v) else "")
+            + f"\n{mark.get(c.verdict, '?')}{'*' if c.in_scope else ''}"
+        )
     fig, ax = plt.subplots(figsize=(1.6 + 1.3 * len(cols), 1.0 + 0.55 * len(rows)), constrained_layout=True)
     im = ax.imshow(np.ma.masked_invalid(m), cmap="viridis", vmin=vmin, vmax=vmax, aspect="auto")
     for (i, j), t in text.items():
         v = m[i, j]
-        ax.text(j, i, t, ha="center", va="center", fontsize=8, color="white" if (math.isnan(v) or v < (vmin + vmax) / 2) else "black")
+        ax.text(
+            j,
+            i,
+            t,
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="white" if (math.isnan(v) or v < (vmin + vmax) / 2) else "black",
+        )
     ax.set_xticks(range(len(cols)), cols, fontsize=8)
     ax.set_yticks(range(len(rows)), rows, fontsize=8)
     ax.set_title(title, fontsize=9)
