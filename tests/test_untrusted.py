@@ -424,9 +424,11 @@ def test_replace_activations_finds_modules_built_through_an_alias():
 
 # --------------------------------------------------------------------------- caches
 def test_name_spellings_share_one_cache_entry():
-    silu = at.SiLU  # (the package's attribute lookup builds every class once)
+    silu = at.SiLU
+    for s in all_specs():  # every canonical class built (other tests may have built more)
+        at.module_class(s.name)
     before = at_modules._module_class.cache_info().currsize
-    assert before == len(all_specs())
+    assert before >= len(all_specs())
     spellings = [
         "silu",
         "SiLU",
