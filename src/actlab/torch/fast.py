@@ -48,6 +48,8 @@ def fast_path(s: ActivationSpec, params: Mapping[str, Any]) -> Callable[..., tor
     def run(x: Any, memory: str | None = None) -> torch.Tensor | None:
         if not isinstance(x, torch.Tensor) or x.dtype not in _FLOATS or precision["mode"] != "fast":
             return None
+        if _transformed():
+            return None  # forward mode and torch.func: the general path picks what they can differentiate
         needs_grad = x.requires_grad and torch.is_grad_enabled()
         if needs_grad and memory_tier(memory) in FEWBIT_TIERS:
             return None  # a code of f' (or the 1-bit mask) instead of what the kernel saves

@@ -46,7 +46,7 @@ from ..spec import ActivationSpec
 from .bits import pack_bits, unpack_bits
 from .ckernels import gated_kernels_for, kernels_for, mask_kernels_for, param_kernels_for, run_gated
 from .fewbit import FEWBIT_TIERS, apply_fewbit, tier_bits
-from .native import NATIVE, native_kernel, takes_half, trains_exactly
+from .native import JVP_DIFFERS, NATIVE, native_kernel, takes_half, trains_exactly
 from .native import working as _working
 from .repair import apply_repaired, repaired_kernel
 
@@ -792,7 +792,12 @@ def forward_fn(
             # forward-mode AD and torch.func transforms: torch's kernel, else the spec's forward
             # with plain ops, which every transform differentiates and batches (the Function and
             # the fused kernels cannot: a tangent would be dropped, silently)
-            if kernel is not None and impl == "auto" and trains_exactly(s.name, x.dtype):
+            if (
+                kernel is not None
+                and impl == "auto"
+                and trains_exactly(s.name, x.dtype)
+                and s.name not in JVP_DIFFERS
+            ):
                 return kernel(x, axis, **params)
             return s.forward(_working(x), ops, **params, **ax, **extra)
         if impl == "native":

@@ -106,6 +106,12 @@ TORCH_KERNELS: dict[str, tuple[Kernel, Callable[[Mapping[str, Any]], bool]]] = {
 INEXACT_BACKWARD: dict[str, tuple[torch.dtype, ...]] = {"hardsigmoid": (torch.float64,)}
 
 
+# torch kernels whose forward-mode rule disagrees with their own backward (and the spec) at a kink:
+# F.prelu's jvp at x = 0 is 1, its backward (and the spec's convention) the weight. Under
+# forward mode and torch.func these run the spec's plain ops instead.
+JVP_DIFFERS = frozenset({"prelu"})
+
+
 def trains_exactly(name: str, dtype: torch.dtype) -> bool:
     """Whether torch's backward for ``name`` meets the spec's budget in ``dtype``."""
     return dtype not in INEXACT_BACKWARD.get(name, ())
