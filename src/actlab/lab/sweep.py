@@ -153,6 +153,9 @@ def _claim_is_live(host: str, pid: int, heartbeat: float) -> bool:
     return _pid_alive(pid) if host == _HOST else True
 
 
+_OPEN_ATTEMPTS = 8
+
+
 def _guarded(fn: Callable) -> Callable:
     """Turn SQLite's exceptions into one actlab error that names the file and the fix."""
 
@@ -186,11 +189,20 @@ class ResultStore:
             raise StoreError(
                 f"{self.path} is a directory; a result store is a file, e.g. {self.path / 'results.sqlite'}"
             )
-        try:
-            self._open()
-        except BaseException:
-            self.close()
-            raise
+        # Two sweeps that create one store at the same moment race on switching it to WAL; SQLite
+        # can then answer SQLITE_BUSY without waiting. Opening is idempotent: try again shortly.
+        for attempt in range(_OPEN_ATTEMPTS):
+            try:
+                self._open()
+                break
+            except StoreError as e:
+                self.close()
+                if "locked" not in str(e) or attempt == _OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+            except BaseException:
+                self.close()
+                raise
 
     def _unreadable(self, why: str) -> str:
         p = self.path
@@ -220,8 +232,9 @@ class ResultStore:
             )
         if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
             return StoreError(
-                f"the result store {p} stayed locked by another process for over {BUSY_TIMEOUT:g} s "
-                f"(SQLite: {e}); wait for that process to end, or use another store"
+                f"the result store {p} was locked by another process ({name or 'busy'}: {e}; SQLite "
+                f"waits up to {BUSY_TIMEOUT:g} s for an ordinary lock); wait for that process to end, "
+                "or use another store"
             )
         return StoreError(f"result store {p}: {e}")
 
@@ -265,7 +278,18 @@ class ResultStore:
         that reads and then writes fails at once (SQLITE_BUSY, no wait) when another process
         wrote in between."""
         c = self.conn
-        c.execute("BEGIN IMMEDIATE")
+        for attempt in range(_OPEN_ATTEMPTS):
+            t0 = time.monotonic()
+            try:
+                c.execute("BEGIN IMMEDIATE")  # waits up to BUSY_TIMEOUT for an ordinary lock
+                break
+            except sqlite3.OperationalError as e:
+                # an answer that came without that wait (a peer recovering the WAL index): retry;
+                # one that waited the whole timeout is reported
+                quick = time.monotonic() - t0 < 1.0
+                if not quick or "locked" not in str(e) or attempt == _OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
         try:
             yield c
         except BaseException:
