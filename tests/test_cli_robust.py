@@ -97,3 +97,15 @@ def test_plot_takes_parameters_names_its_file_and_never_overwrites_silently(tmp_
     assert main(["plot", "silu", "swish", "-o", str(tmp_path / "s.svg")]) == 0
     svg = (tmp_path / "s.svg").read_text()
     assert "same curves as SiLU" in svg  # swish at beta = 1 lies on SiLU: the legend says so
+
+
+def test_a_single_activation_compare_prints_an_aligned_table(tmp_path, capsys):
+    args = ["compare", "--activations", "elu", "--dataset", "spirals", "--seeds", "1", "--epochs", "1",
+            "--workers", "1", "--out", str(tmp_path / "o"), "--quiet"]  # fmt: skip
+    assert main(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    head = next(ln for ln in lines if ln.startswith("activation"))
+    row = next(ln for ln in lines if ln.startswith("elu "))
+    # the lr column ends at the same place in the header and the row
+    assert row.index("0.05") + len("0.05") == head.index("lr") + len("lr")
+    assert "1 trial (1 activation x 1 seed)" in "\n".join(lines)

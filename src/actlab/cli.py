@@ -353,7 +353,7 @@ def _cmd_compare(a: argparse.Namespace) -> int:
         )
         return 130
     paths = write_compare_report(res, out)
-    w = max(len(s.label) for s in res.summaries)
+    w = max([len("activation")] + [len(s.label) for s in res.summaries])
     tiers = res.settings.get("memory") or ["default"]
     show_mem = tiers != ["default"]  # saved bytes and the stated f' error, when a tier was chosen
     print(

@@ -321,7 +321,8 @@ def bench(
         raise ParameterError(f"dtype {dtype!r} is not one of {', '.join(dts)}")
     if numel < 2048 or numel % 2048:
         raise ParameterError(
-            f"numel={numel} must be a positive multiple of 2048 (rows of 1024 for vector kinds)"
+            f"numel={numel} must be a positive multiple of 2048 (rows of 1024 for vector kinds), "
+            f"e.g. 64K, 1M or 16M"
         )
     if threads < 1:
         raise ParameterError(f"threads={threads} must be at least 1")
