@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 import numpy as np
+from scipy.special import ndtr
 
 from .errors import ParameterError
 from .registry import spec as _spec
@@ -60,12 +61,6 @@ class FewBit:
         return np.asarray(self.levels)[self.code(np.asarray(x, dtype=np.float64))]
 
 
-def _normal_cdf(x: np.ndarray) -> np.ndarray:
-    from math import erf
-
-    return 0.5 * (1.0 + np.vectorize(lambda v: erf(v / math.sqrt(2.0)))(x))
-
-
 def fewbit(name: str, bits: int, params: Mapping[str, Any] | None = None) -> FewBit:
     """The ``bits``-bit code of f' for activation ``name`` with ``params`` (defaults otherwise)."""
     if bits not in BITS:
@@ -92,7 +87,7 @@ def _fewbit(name: str, bits: int, key: tuple) -> FewBit:
     params = dict(key)
     edges = np.arange(-SPAN, SPAN + STEP / 2, STEP)
     centres = np.concatenate([[edges[0] - STEP / 2], (edges[:-1] + edges[1:]) / 2, [edges[-1] + STEP / 2]])
-    cdf = np.concatenate([[0.0], _normal_cdf(edges), [1.0]])
+    cdf = np.concatenate([[0.0], ndtr(edges), [1.0]])
     w = np.diff(cdf)
     d = np.asarray(api.get(name, **params).derivative(centres), dtype=np.float64)
     if not np.all(np.isfinite(d)):

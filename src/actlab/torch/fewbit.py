@@ -16,6 +16,7 @@ from typing import Any, Callable, Mapping
 
 import torch
 
+from .._lru import LRU
 from ..fewbit import FewBit, fewbit
 from .bits import pack_bits, unpack_bits
 
@@ -46,7 +47,7 @@ class _Tables:
         return t
 
 
-_TABLES: dict[tuple, _Tables] = {}
+_TABLES: dict[tuple, _Tables] = LRU(256)  # one entry per (function, parameters, width) in use
 
 
 def _tables(name: str, bits: int, params: Mapping[str, Any]) -> _Tables:
@@ -54,8 +55,6 @@ def _tables(name: str, bits: int, params: Mapping[str, Any]) -> _Tables:
     key = (q.name, q.bits, q.params)
     t = _TABLES.get(key)
     if t is None:
-        if len(_TABLES) > 256:  # bounded: one entry per (function, parameters, width) in use
-            _TABLES.clear()
         t = _TABLES[key] = _Tables(q)
     return t
 
