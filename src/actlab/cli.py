@@ -148,6 +148,22 @@ def _cmd_plot(a: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_explore(a: argparse.Namespace) -> int:
+    from .explore import build_site, serve
+
+    t0 = time.perf_counter()
+    info = build_site(a.out, results=a.results or ())
+    print(
+        f"wrote {info['out']}/index.html: {info['functions']} functions, {info['bytes']:,} bytes in "
+        f"{time.perf_counter() - t0:.1f} s; verdicts from {info['verdicts']}; network data: {info['network']}"
+    )
+    if a.serve:
+        serve(
+            info["out"], ready=lambda url: print(f"serving {info['out']} at {url} (Ctrl-C stops)", flush=True)
+        )
+    return 0
+
+
 def _cmd_docs(a: argparse.Namespace) -> int:
     from .docs import activations_markdown
     from .registry import all_specs
@@ -628,6 +644,27 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--xmin", type=float, default=-5.0, help="left end of the x range (default -5)")
     q.add_argument("--xmax", type=float, default=5.0, help="right end of the x range (default 5)")
     q.set_defaults(fn=_cmd_plot)
+
+    q = sub.add_parser("explore", help="write a static, offline explorer site of the whole catalog")
+    q.add_argument(
+        "--out",
+        type=Path,
+        default=Path("actlab-explorer"),
+        help="folder to write (default actlab-explorer); an earlier build there is replaced, any other "
+        "non-empty folder is refused",
+    )
+    q.add_argument(
+        "--serve", action="store_true", help="then serve the folder on 127.0.0.1 (a free port) until Ctrl-C"
+    )
+    q.add_argument(
+        "--results",
+        nargs="+",
+        metavar="PATH",
+        default=None,
+        help="results.json of `actlab claims` runs for the verdicts (later files win per claim); default: "
+        "the summary of docs/claims.md shipped with actlab",
+    )
+    q.set_defaults(fn=_cmd_explore)
 
     q = sub.add_parser("bench", help="torch speed and memory vs torch's kernels and naive composites")
     q.add_argument("names", nargs="*", help="activations (default: all)")
