@@ -9,8 +9,9 @@
   to these pages with no edit.
 - ``on_files``: builds the explorer into ``explorer/`` of the site with
   ``actlab.explore.build_site(out_dir)`` when that function exists, and adds its files to the
-  build, so links to it are checked like any other. Without it (not installed, or
-  ``ACTLAB_DOCS_EXPLORER=0``) the Explorer page says how to build it instead of linking to it.
+  build, so links to it are checked like any other; the Explorer page (docs/explorer.md) gets a
+  link to it under its title. Without it (not installed, or ``ACTLAB_DOCS_EXPLORER=0``) the page
+  says instead how to build it.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ def _skip_main_module() -> None:
 _skip_main_module()
 
 EXPLORER_DIR = "explorer"
-EXPLORER_LINK = "[Open the explorer](explorer/index.html)"
-EXPLORER_PAGE = "gallery.md"
+EXPLORER_LINK = "[Open the explorer](explorer/index.html), built with this site from the same catalog."
+EXPLORER_PAGE = "explorer.md"
 MODULES_MARKER = "<!-- actlab:torch-modules -->"
 MEMBERS_MARKER = re.compile(r"<!-- actlab:members ([\w.]+) -->")
 
@@ -104,12 +105,17 @@ def on_page_markdown(markdown, page, config, files):
     if MODULES_MARKER in markdown:
         markdown = markdown.replace(MODULES_MARKER, _torch_modules_markdown())
     markdown = MEMBERS_MARKER.sub(_members_markdown, markdown)
-    if page.file.src_uri == EXPLORER_PAGE and EXPLORER_LINK in markdown:
+    if page.file.src_uri == EXPLORER_PAGE:
         out, why = _build_explorer()
-        if out is None:
-            markdown = markdown.replace(
-                EXPLORER_LINK,
+        if out is not None:
+            note = f"**{EXPLORER_LINK}**"
+        else:
+            note = (
                 f'!!! note "The explorer is not part of this build"\n    {why}. Build it with '
-                "`actlab explore --out site/explorer` and open `site/explorer/index.html`.",
+                "`actlab explore --out site/explorer` and open `site/explorer/index.html`."
             )
+        # under the page's title: the first thing a reader looking for the explorer needs
+        lines = markdown.split("\n")
+        at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
+        markdown = "\n".join(lines[:at] + ["", note, ""] + lines[at:])
     return markdown

@@ -53,38 +53,38 @@ def test_strict_build_has_no_warnings_and_every_page(site):
     assert "WARNING" not in log, log[-4000:]
     # the command line is never run by collecting the API (griffe would import actlab.__main__)
     assert "usage: actlab" not in log
-    for page in ("index.html", "torch/index.html", "frameworks/index.html", "accuracy/index.html",
-                 "benchmarks/index.html", "claims/index.html", "guide-coverage/index.html",
-                 "activations/index.html", "gallery/index.html"):  # fmt: skip
-        assert (out / page).is_file(), page
-    for page in ("core", "torch", "torch-modules", "torch-functional", "keras", "jax", "lab"):
-        assert (out / "api" / page / "index.html").is_file(), page
+    # use_directory_urls is off (the site works from file://): page.md -> page.html
+    for page in ("index", "torch", "frameworks", "accuracy", "benchmarks", "claims", "guide-coverage",
+                 "activations", "explorer"):  # fmt: skip
+        assert (out / f"{page}.html").is_file(), page
+    for page in ("index", "core", "torch", "torch-modules", "torch-functional", "keras", "jax", "lab"):
+        assert (out / "api" / f"{page}.html").is_file(), page
 
 
 def test_api_pages_carry_the_generated_docstrings(site):
     out, _ = site
     gelu = actlab.spec("gelu")
     approximate = next(p for p in gelu.params if p.name == "approximate")
-    modules = _text(out / "api" / "torch-modules" / "index.html")
+    modules = _text(out / "api" / "torch-modules.html")
     assert "actlab.torch.GELU" in modules
     # the parameter's description comes from the spec, through the generated docstring
     assert approximate.doc and approximate.doc.split(";")[0].strip() in modules
     from actlab.torch import module_classes
 
     ids = set(
-        re.findall(r'id="actlab\.torch\.([A-Za-z0-9_]+)"', (out / "api/torch-modules/index.html").read_text())
+        re.findall(r'id="actlab\.torch\.([A-Za-z0-9_]+)"', (out / "api/torch-modules.html").read_text())
     )
     assert ids >= set(module_classes())
 
-    core = _text(out / "api" / "core" / "index.html")
+    core = _text(out / "api" / "core.html")
     assert "actlab.get" in core and "list_activations" in core and "ActivationSpec" in core
 
     # the adapters document each function once, under its canonical name, not once per alias
-    jax_ids = set(re.findall(r'id="actlab\.jax\.([A-Za-z0-9_]+)"', (out / "api/jax/index.html").read_text()))
+    jax_ids = set(re.findall(r'id="actlab\.jax\.([A-Za-z0-9_]+)"', (out / "api/jax.html").read_text()))
     assert {s.name for s in actlab.registry.all_specs()} <= jax_ids
     assert "swish_1" not in jax_ids and "logistic" not in jax_ids
 
-    lab = (out / "api" / "lab" / "index.html").read_text(encoding="utf-8")
+    lab = (out / "api" / "lab.html").read_text(encoding="utf-8")
     for obj in (
         "propagation.propagate",
         "propagation.PropagationResult",
@@ -96,14 +96,15 @@ def test_api_pages_carry_the_generated_docstrings(site):
 
 def test_explorer_is_linked_when_it_can_be_built(site):
     out, _ = site
-    gallery = (out / "gallery" / "index.html").read_text(encoding="utf-8")
+    page = (out / "explorer.html").read_text(encoding="utf-8")
     try:
         from actlab.explore import build_site  # noqa: F401
     except (ImportError, AttributeError):
-        assert "The explorer is not part of this build" in gallery
+        assert "The explorer is not part of this build" in page
     else:
         assert (out / "explorer" / "index.html").is_file()
-        assert re.search(r'href="\.\./explorer/(index\.html)?"', gallery)
+        assert 'href="explorer/index.html"' in page
+        assert "The explorer is not part of this build" not in page
 
 
 # ------------------------------------------------------------------ the hook, without a build
@@ -115,17 +116,18 @@ def hooks(monkeypatch):
     return mod
 
 
-def _gallery_page():
-    return SimpleNamespace(file=SimpleNamespace(src_uri="gallery.md"))
+def _explorer_page():
+    return SimpleNamespace(file=SimpleNamespace(src_uri="explorer.md"))
 
 
-def test_hook_replaces_the_link_when_the_explorer_is_switched_off(hooks, monkeypatch):
+def test_hook_says_how_to_build_the_explorer_when_it_is_switched_off(hooks, monkeypatch):
     monkeypatch.setenv("ACTLAB_DOCS_EXPLORER", "0")
-    md = (ROOT / "docs" / "gallery.md").read_text(encoding="utf-8")
-    assert hooks.EXPLORER_LINK in md  # the page holds the link the hook looks for
-    out = hooks.on_page_markdown(md, _gallery_page(), {}, None)
+    md = "# The explorer\n\nText.\n"
+    out = hooks.on_page_markdown(md, _explorer_page(), {}, None)
     assert hooks.EXPLORER_LINK not in out and "ACTLAB_DOCS_EXPLORER=0" in out
     assert "actlab explore --out site/explorer" in out
+    # under the title, and the page's own text is kept
+    assert out.index("# The explorer") < out.index("not part of this build") < out.index("Text.")
 
 
 def test_hook_adds_the_built_explorer_to_the_site(hooks, monkeypatch, tmp_path):
@@ -145,8 +147,9 @@ def test_hook_adds_the_built_explorer_to_the_site(hooks, monkeypatch, tmp_path):
     files = hooks.on_files(Files([]), config)
     uris = {f.src_uri for f in files}
     assert uris == {"explorer/index.html", "explorer/f/relu.html"}
-    md = hooks.on_page_markdown(hooks.EXPLORER_LINK, _gallery_page(), config, files)
-    assert md == hooks.EXPLORER_LINK  # built: the link stays, and --strict checks it
+    md = hooks.on_page_markdown("# The explorer\n\nText.\n", _explorer_page(), config, files)
+    # built: the page links to it (and a --strict build checks that link like any other)
+    assert hooks.EXPLORER_LINK in md and "not part of this build" not in md
 
 
 def test_hook_lists_members_from_all_and_one_block_per_module_class(hooks):
