@@ -16,9 +16,11 @@
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -62,8 +64,10 @@ def _build_explorer() -> tuple[Path | None, str]:
             result = (None, f"actlab.explore.build_site is not available here ({e})")
         else:
             # a directory of its own, kept for the life of the process (MkDocs copies from it at
-            # the end of the build)
-            out = Path(tempfile.mkdtemp(prefix="actlab-explorer-")) / EXPLORER_DIR
+            # the end of the build, and `mkdocs serve` again after each edit)
+            tmp = tempfile.mkdtemp(prefix="actlab-explorer-")
+            atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+            out = Path(tmp) / EXPLORER_DIR
             build_site(out)
             result = (out, "")
     _explorer["result"] = result
