@@ -205,6 +205,33 @@ def test_where_lazy_equals_where(lib):
             np.testing.assert_array_equal(got, np.where(x < bound, x * 3.0, x + 1.0))
 
 
+@pytest.mark.parametrize("lib", LIBS)
+def test_polyval_is_horner_from_the_constant_term(lib):
+    x = np.array([-2.0, -0.5, 0.0, 1.5, 3.0])
+    with lib.context():
+        got = lib.back(lib.mod.polyval((1.0, -2.0, 0.5, 0.25), lib.to(x)))
+    np.testing.assert_allclose(got, 1.0 - 2.0 * x + 0.5 * x**2 + 0.25 * x**3, rtol=1e-6)
+
+
+@pytest.mark.parametrize("lib", LIBS)
+def test_float32_form_is_the_exact_form_outside_generated_kernels(lib):
+    calls = []
+
+    def cheap():
+        calls.append("cheap")
+        return t * 0.0
+
+    def exact():
+        calls.append("exact")
+        return t + 1.0
+
+    with lib.context():
+        t = lib.to(np.array([1.0, 2.0]))
+        got = lib.back(lib.mod.float32_form(cheap, exact))
+    np.testing.assert_array_equal(got, [2.0, 3.0])
+    assert calls == ["exact"]
+
+
 def test_where_lazy_skips_the_unused_branch_in_eager_torch():
     t = torch.tensor([-1.0, 0.5, 3.0])
     calls = []

@@ -12,7 +12,8 @@ __all__ = ["PRIMITIVES", "for_array"]
 # The names every ops module provides (kept in one list so tests can check parity).
 PRIMITIVES = (
     "name abs sign exp expm1 log log1p sqrt reciprocal square tanh sigmoid log_sigmoid softplus erf erfc "
-    "sin cos arctan where where_lazy maximum minimum clip relu logaddexp sum amax cumsum sort_desc "
+    "sin cos arctan where where_lazy float32_form polyval maximum minimum clip relu logaddexp sum amax "
+    "cumsum sort_desc "
     "take_along_axis arange_along split_half concat zeros_like ones_like full_like indicator nan_to_zero "
     "isnan uniform_like moveaxis shape"
 ).split()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import keras
 from keras import ops as K
 
+from ._generic import polyval  # noqa: F401 - one of the primitives
+
 name = "keras"
 
 abs = K.abs
@@ -166,6 +168,13 @@ def relu(x):
 def where_lazy(cond, if_true, if_false):
     """``where(cond, if_true(), if_false())``; the branches are zero-argument callables."""
     return where(cond, if_true(), if_false())
+
+
+def float32_form(cheap, exact):
+    """``exact()``. ``cheap()`` is another form of the same function, accurate to the float32
+    budget only and cheaper there; both are zero-argument callables. Only generated kernels that
+    compute in float32 take it (their accuracy is checked like every kernel's)."""
+    return exact()
 
 
 def nan_to_zero(x):

@@ -263,6 +263,21 @@ class _COps:
             return if_false()
         return self.where(cond, if_true(), if_false())
 
+    def polyval(self, coeffs, t):
+        # fused multiply-adds where the CPU has them (MADD, defined in the kernel's preamble): a
+        # polynomial then costs one instruction a term, and rounds once a term
+        tr = _t()
+        madd = "MADDF" if tr.ctype == "float" else "MADD"
+        acc = tr.lit(float(coeffs[-1]))
+        for c in coeffs[-2::-1]:
+            acc = tr.emit(f"{madd}({acc}, {tr.lit(t)}, {tr.lit(float(c))})").name
+        return V(tr, acc)
+
+    def float32_form(self, cheap, exact):
+        # float32 kernels (and the half types, computed in float) take the cheap form; double
+        # kernels keep the exact one, which float64's budget needs
+        return cheap() if _t().ctype == "float" else exact()
+
     def maximum(self, a, b):
         # NaN in either gives NaN, as torch.maximum and clamp do
         t = _t()
@@ -486,6 +501,14 @@ def kernel_source(
     ]
     out += [
         "#include <string.h>",
+        # a * b + c with one rounding where the CPU fuses it; elsewhere fmaf would be a slow call
+        "#ifdef __FMA__",
+        "#define MADDF(a, b, c) fmaf((a), (b), (c))",
+        "#define MADD(a, b, c) fma((a), (b), (c))",
+        "#else",
+        "#define MADDF(a, b, c) ((a) * (b) + (c))",
+        "#define MADD(a, b, c) ((a) * (b) + (c))",
+        "#endif",
         "static inline float sel_f(int32_t c, float a, float b) {",
         "  uint32_t ia, ib, m = -(uint32_t)(c != 0), r; float o;",
         "  memcpy(&ia, &a, 4); memcpy(&ib, &b, 4); r = (ia & m) | (ib & ~m); memcpy(&o, &r, 4); return o;",
@@ -521,22 +544,25 @@ def kernel_source(
                 out += _loop(st, inputs, full, grad, "0", "n")
             else:
                 # where_lazy: each chunk first tests whether any element takes a rare branch, and
-                # runs the common branches alone when none does (the tails of the gates)
-                out.append(f"  for (int64_t s = 0; s < n; s += {_CHUNK}) {{")
-                out.append(f"    int64_t e = n - s < {_CHUNK} ? n : s + {_CHUNK};")
+                # runs the common branches alone when none does (the tails of the gates). Whole
+                # chunks only, so every inner loop has a trip count gcc knows: with a variable
+                # one, the vector loop's set-up and remainder cost gelu's forward 20%
+                out.append(f"  const int64_t whole = n / {_CHUNK} * {_CHUNK};")
+                out.append(f"  for (int64_t s = 0; s < whole; s += {_CHUNK}) {{")
                 out.append("    int32_t any = 0;")
                 out.append("    #pragma omp simd reduction(|:any)")
-                out.append("    for (int64_t i = s; i < e; i++) {")
+                out.append(f"    for (int64_t i = s; i < s + {_CHUNK}; i++) {{")
                 out += [f"      {ctype} {i} = {load.format(f'{i}_[i]')};" for i in inputs]
                 out += ["      " + ln for ln in _needed(common, conds)]
                 out.append(f"      any |= (int32_t)(({' | '.join(conds)}) != 0);")
                 out.append("    }")
                 out.append("    if (any) {")
-                out += ["  " + ln for ln in _loop(st, inputs, full, grad, "s", "e")]
+                out += ["  " + ln for ln in _loop(st, inputs, full, grad, "s", f"s + {_CHUNK}")]
                 out.append("    } else {")
-                out += ["  " + ln for ln in _loop(st, inputs, common, grad, "s", "e")]
+                out += ["  " + ln for ln in _loop(st, inputs, common, grad, "s", f"s + {_CHUNK}")]
                 out.append("    }")
                 out.append("  }")
+                out += _loop(st, inputs, full, grad, "whole", "n")
             out.append("}")
             if tag == "f16":
                 out.append("#endif")
