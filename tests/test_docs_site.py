@@ -12,12 +12,11 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
-import pytest
-
 # the docs extra is part of dev, which the test command needs: a missing package is a failure here
 import material  # noqa: E402, F401
 import mkdocs  # noqa: E402, F401
 import mkdocstrings_handlers.python  # noqa: E402, F401
+import pytest
 
 import actlab  # noqa: E402
 
