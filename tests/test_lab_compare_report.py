@@ -187,3 +187,9 @@ def test_html_cells_pass_through_and_text_is_escaped():
     t = table_html(["a", "b"], [[Html('<span class="ci">[1, 2]</span>'), "<b>"]], cls="summary")
     assert '<span class="ci">[1, 2]</span>' in t and "&lt;b&gt;" in t
     assert t.startswith('<div class="scroll">') and '<table class="data summary">' in t
+
+
+def test_the_few_seeds_warning_reads_as_a_sentence(report):
+    _, html, _ = report
+    # two seeds: the coverage note follows a full stop, so it starts with a capital
+    assert "Hesterberg 2015). Only 2 samples: a bootstrap interval cannot be wider" in html

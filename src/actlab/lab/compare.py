@@ -66,6 +66,11 @@ _TARGET = {"digits": 0.01, "spirals": 0.05, "teacher": 0.05, "fashion-mnist": 0.
 CI3 = tuple[float, float, float]
 
 
+def _sentence(text: str) -> str:
+    """``text`` with a capital first letter, to follow a full stop."""
+    return text[:1].upper() + text[1:]
+
+
 def default_epochs(dataset: str) -> int:
     return _EPOCHS.get(dataset, 20)
 
@@ -1135,7 +1140,8 @@ def write_compare_report(result: CompareResult, out_dir: str | Path) -> dict[str
         )
         + ".</p>"
         f'<p class="note">Intervals are {st["level"]:.0%} bootstrap confidence intervals over seeds '
-        f"(expanded percentile; Hesterberg 2015). {esc(coverage_note(n_seeds, st['level']))} Training "
+        f"(expanded percentile; Hesterberg 2015). "
+        f"{esc(_sentence(coverage_note(n_seeds, st['level'])))} Training "
         "loss and error are running averages over each epoch's mini-batches; test accuracy is measured "
         "after each epoch. Epochs to target: first epoch whose training error is at most "
         f"{esc(st['target_error'])}; its interval is over the seeds that reached it. Seconds depend on "
