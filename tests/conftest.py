@@ -31,3 +31,10 @@ def scratch(spec):
 @pytest.fixture
 def scratch_spec():
     return scratch
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k or -m deselect anything
+def pytest_collection_modifyitems(session, config, items):
+    # the README states the suite's size (rounded); tests/test_readme_numbers.py compares it with
+    # this count when the whole suite was collected
+    config.actlab_collected = (len(items), not config.args or config.args == ["tests"])

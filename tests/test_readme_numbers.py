@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from actlab.lab.compare import DEFAULT_ACTIVATIONS
 from actlab.registry import all_specs
 from actlab.torch.native import NATIVE, TORCH_KERNELS
@@ -38,3 +40,11 @@ def test_main_job_activation_count():
         f"{len(DEFAULT_ACTIVATIONS)} activations" in ln for ln in README.splitlines() if "activations x" in ln
     )
     assert f"{len(DEFAULT_ACTIVATIONS)} activations (" in README
+
+
+def test_test_count_is_the_suites_to_the_hundred(request):
+    n, whole = getattr(request.config, "actlab_collected", (0, False))
+    if not whole:
+        pytest.skip("the suite's size is known only when the whole suite is collected")
+    stated = {int(m.replace(",", "")) for m in re.findall(r"about ([\d,]+) tests", README)}
+    assert stated == {round(n, -2)}, f"README states {sorted(stated)} tests; the suite has {n}"
