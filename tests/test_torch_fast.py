@@ -362,6 +362,31 @@ def test_fused_gated_units_equal_the_eager_path(name, shape, dim):
         assert ckernels.gated_kernels_for(actlab.spec(name), actlab.spec(name).defaults()) is not None
 
 
+@pytest.mark.parametrize("name", [n for n in ALL if actlab.spec(n).gate is not None and n != "glu"])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=str)
+def test_fused_gated_rows_with_and_without_tail_elements(name, dtype):
+    """A row whose gate inputs reach the rare tails (-50, -90, -800, +-inf) runs the whole closed form,
+    the other rows its common branches alone: both equal the eager path."""
+    x = torch.randn(6, 2, 64, generator=torch.Generator().manual_seed(5), dtype=torch.float64) * 3
+    # -90: in float32 the gate e^-90 is subnormal while b times it is not (the tail form keeps it)
+    x[1, 1, :7] = torch.tensor([-50.0, -800.0, -math.inf, math.inf, -45.0, 60.0, -90.0], dtype=torch.float64)
+    x = x.reshape(6, 128).to(dtype)
+    f = getattr(at.functional, name)
+    xx = x.clone().requires_grad_(True)
+    y = f(xx)
+    (gx,) = torch.autograd.grad(y, xx, torch.ones_like(y))
+    ckernels.use_ckernels(False)
+    try:
+        x0 = x.clone().requires_grad_(True)
+        y0 = f(x0)
+        (g0,) = torch.autograd.grad(y0, x0, torch.ones_like(y0))
+    finally:
+        ckernels.use_ckernels(True)
+    tol = dict(rtol=1e-13, atol=1e-14) if dtype == torch.float64 else dict(rtol=1e-5, atol=1e-6)
+    torch.testing.assert_close(y, y0, equal_nan=True, **tol)
+    torch.testing.assert_close(gx, g0, equal_nan=True, **tol)
+
+
 @pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16], ids=str)
 @pytest.mark.parametrize("name", ["gelu", "mish", "squareplus", "log_sigmoid", "hardswish", "tanhshrink"])
 def test_fused_kernels_take_half_types_and_round_once(name, dtype):
