@@ -51,8 +51,18 @@ CLAIMS: dict[str, str] = {
     "he_vs_xavier": "he_vs_xavier",
     "dying_relu": "dying_relu",
     "output_activation": "output_activation",
+    # the guides' statements (docs/guide-coverage.md rows 5, 6, 9, 16, 25, 30)
+    "tanh_vs_sigmoid_speed": "tanh_vs_sigmoid_speed",
+    "elu_accuracy": "elu_accuracy",
+    "hidden_activation": "hidden_activation",
+    "sigmoid_stalls": "sigmoid_stalls",
+    "step_perceptron": "step_perceptron",
+    "step_multiclass": "step_multiclass",
 }
-_NEEDS_DATA = ("relu_speed", "elu_mean", "dying_relu", "output_activation")
+_NEEDS_DATA = (
+    "relu_speed", "elu_mean", "dying_relu", "output_activation",
+    "tanh_vs_sigmoid_speed", "elu_accuracy", "hidden_activation", "sigmoid_stalls",
+)  # fmt: skip
 
 
 def claim_module(key: str) -> ModuleType:
