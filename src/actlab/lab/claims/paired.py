@@ -4,7 +4,8 @@ The guides' comparisons ("tanh converges faster than sigmoid", "ELU reaches high
 ReLU", "ReLU is best in hidden layers") are about activations that want different learning
 rates: sigmoid's gradient is at most a quarter of tanh's, so one shared rate favours one of
 them. Here every activation gets **its own largest stable rate** per setup, measured by the
-probes of :func:`~actlab.lab.claims.maps.run_map` with that activation as the reference, and a
+probes of :func:`~actlab.lab.claims.maps.run_map` (the same trials, so a shared store holds
+them once) with that activation as the reference, and a
 cell of the map (a setup and a multiple ``lr_rel`` of the stable rate) trains each activation at
 the same multiple of its own rate (with ``--lr``, at the same absolute rate instead). An
 activation none of whose 1-epoch probes got below the chance loss (sigmoid in a deep net under
