@@ -28,11 +28,9 @@ refuted if no cell is held and some cell is not held; inconclusive otherwise.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
 
-from .base import ClaimResult, Stopwatch, decision_rule
 from .maps import MapSpec
-from .paired import PairedMap, finish, run_own_rate_map, spec_for
+from .paired import PairedMap
 
 __all__ = ["DEFAULT", "KEY", "KIND", "MARGIN", "QUICK", "SOURCE", "STATEMENT", "decide", "run"]
 
@@ -64,45 +62,16 @@ PAIRED = PairedMap(
     metric_name="test accuracy",
     higher_is_better=True,
     margin=MARGIN,
+    default=DEFAULT,
+    quick_spec=QUICK,
+    module=__name__,
+    setting_prefix=f"MLP, batch {BASE['batch_size']}, ReLU, sigmoid and tanh hidden units in every cell.",
+    details_prefix="d = test accuracy of ReLU - that of sigmoid (first) or tanh (second), per seed. ",
     base=BASE,
 )
 
 
-def decide(diffs_per_cell, in_scope=None) -> str:
-    """The map verdict from per-cell ``[d vs sigmoid, d vs tanh]`` per-seed accuracy differences."""
-    from .maps import scoped_verdict
-    from .paired import decide_cells
-
-    cells = decide_cells(diffs_per_cell, MARGIN)
-    scope = in_scope if in_scope is not None else [True] * len(cells)
-    return scoped_verdict(KIND, [(c["verdict"], s) for c, s in zip(cells, scope)])
-
-
-def run(
-    quick: bool = False,
-    dataset: str | None = None,
-    *,
-    data_dir: str | None = None,
-    runner=None,
-    overrides: Mapping[str, Any] | None = None,
-    store: Any = None,
-    workers: int | None = 1,
-) -> ClaimResult:
-    """Run the map (``overrides``: axes to replace; ``store``: sweep store, so a map resumes)."""
-    spec = spec_for(DEFAULT, QUICK, quick, dataset, data_dir, overrides)
-    with Stopwatch() as sw:
-        cells = run_own_rate_map(
-            spec, activations=PAIRED.activations, base=BASE, quick=quick, data_dir=data_dir,
-            store=store, runner=runner, workers=workers,
-        )  # fmt: skip
-    return finish(
-        PAIRED,
-        spec,
-        cells,
-        quick=quick,
-        data_dir=data_dir,
-        seconds=sw.seconds,
-        rule=decision_rule(__name__),
-        setting_prefix=f"MLP, batch {BASE['batch_size']}, ReLU, sigmoid and tanh hidden units in every cell.",
-        details_prefix="d = test accuracy of ReLU - that of sigmoid (first) or tanh (second), per seed. ",
-    )
+# the module's rule and run are PAIRED's (claims/paired.py, common to the paired claims); decide takes
+# per cell [d vs sigmoid, d vs tanh], the per-seed accuracy differences of ReLU
+decide = PAIRED.decide
+run = PAIRED.run

@@ -64,6 +64,7 @@ __all__ = [
     "run_map",
     "scoped_verdict",
     "stable_lr_from",
+    "trial_maker",
 ]
 
 OPTIMIZER_SETUPS: dict[str, dict[str, Any]] = {
@@ -257,6 +258,39 @@ class Cell:
         return ", ".join(parts)
 
 
+def trial_maker(
+    setups: Sequence[Mapping[str, Any]], base: Mapping[str, Any], quick: bool, data_dir: str | None
+) -> Callable[[Mapping[str, Any], str, float, int, int], TrialConfig]:
+    """``config(setup, activation, lr, seed, epochs)``: the trial of one run of a map over ``setups``.
+
+    The one builder of :func:`run_map` and :func:`~actlab.lab.claims.paired.run_own_rate_map`, so
+    that the same probe or cell is the same trial (the same key) in both, and a shared store
+    holds it once."""
+    from .base import data_settings
+
+    dsets = {s["dataset"]: data_settings(s["dataset"], quick, data_dir) for s in setups}
+
+    def config(setup: Mapping[str, Any], activation: str, lr: float, seed: int, epochs: int) -> TrialConfig:
+        ds = dsets[setup["dataset"]]
+        return TrialConfig(
+            activation=activation,
+            dataset=ds.name,
+            n_train=ds.n_train,
+            n_test=ds.n_test,
+            data_dir=data_dir,
+            depth=setup["depth"],
+            width=setup["width"],
+            init=setup["init"],
+            lr=lr,
+            seed=seed,
+            epochs=epochs,
+            **OPTIMIZER_SETUPS[setup["optimizer"]],
+            **dict(base),
+        )
+
+    return config
+
+
 def _run(
     trials: list[TrialConfig], store: Any, runner: Any, workers: int | None, desc: str
 ) -> dict[str, TrialResult]:
@@ -292,28 +326,8 @@ def run_map(
     ``store``: a sweep store path (resumable) or None (in memory); ``runner``: a
     :class:`~actlab.lab.runners.Runner` or None (the local runner with ``workers``).
     """
-    from .base import data_settings
-
     setups = spec.setups()
-    dsets = {s["dataset"]: data_settings(s["dataset"], quick, data_dir) for s in setups}
-
-    def config(setup: Mapping[str, Any], activation: str, lr: float, seed: int, epochs: int) -> TrialConfig:
-        ds = dsets[setup["dataset"]]
-        return TrialConfig(
-            activation=activation,
-            dataset=ds.name,
-            n_train=ds.n_train,
-            n_test=ds.n_test,
-            data_dir=data_dir,
-            depth=setup["depth"],
-            width=setup["width"],
-            init=setup["init"],
-            lr=lr,
-            seed=seed,
-            epochs=epochs,
-            **OPTIMIZER_SETUPS[setup["optimizer"]],
-            **dict(base),
-        )
+    config = trial_maker(setups, base, quick, data_dir)
 
     # 1. the largest stable rate of each setup (probes: cached in the store like any trial)
     probes = {

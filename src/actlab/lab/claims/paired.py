@@ -35,10 +35,9 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from ..stats import holm
-from ..train import TrialConfig, TrialResult
-from .base import ClaimResult, data_settings, fmt, fmt_ci, mean_ci
+from ..train import TrialResult
+from .base import ClaimResult, Stopwatch, data_settings, decision_rule, fmt, fmt_ci, mean_ci
 from .maps import (
-    OPTIMIZER_SETUPS,
     PROBE_EPOCHS,
     PROBE_LRS,
     PROBE_SEED,
@@ -50,6 +49,7 @@ from .maps import (
     map_figure,
     scoped_verdict,
     stable_lr_from,
+    trial_maker,
 )
 
 __all__ = [
@@ -144,15 +144,7 @@ def run_own_rate_map(
     labels); ``numbers["lr"]``, ``numbers["stable_lr"]`` and ``numbers["below_chance"]`` hold
     each activation's. Probes and trials run as two sweeps (cached in ``store``)."""
     setups = spec.setups()
-    dsets = {s["dataset"]: data_settings(s["dataset"], quick, data_dir) for s in setups}
-
-    def config(setup: Mapping[str, Any], act: str, lr: float, seed: int, epochs: int) -> TrialConfig:
-        ds = dsets[setup["dataset"]]
-        return TrialConfig(
-            activation=act, dataset=ds.name, n_train=ds.n_train, n_test=ds.n_test, data_dir=data_dir,
-            depth=setup["depth"], width=setup["width"], init=setup["init"], lr=lr, seed=seed,
-            epochs=epochs, **OPTIMIZER_SETUPS[setup["optimizer"]], **dict(base),
-        )  # fmt: skip
+    config = trial_maker(setups, base, quick, data_dir)  # run_map's trials: a shared store holds them once
 
     probes = {
         (i, a): [config(s, a, lr, PROBE_SEED, PROBE_EPOCHS) for lr in PROBE_LRS]
@@ -199,8 +191,10 @@ def run_own_rate_map(
 
 @dataclass
 class PairedMap:
-    """What a claim module states for :func:`finish`: the activations, the per-trial metric, the
-    comparisons ``(claimed better, other)`` and how a difference is signed."""
+    """What a claim module states: the activations, the per-trial metric, the comparisons
+    ``(claimed better, other)``, how a difference is signed, the grids and the report's opening
+    sentences. Its :meth:`decide` and :meth:`run` are the module's ``decide`` and ``run`` (the
+    four paired claims differ only in what is stated here)."""
 
     key: str
     statement: str
@@ -212,11 +206,58 @@ class PairedMap:
     metric_name: str
     higher_is_better: bool
     margin: float
+    default: MapSpec  # the full grid (the module's DEFAULT)
+    quick_spec: MapSpec  # the --quick grid (the module's QUICK)
+    module: str  # the claim module's __name__: its docstring holds the decision rule
+    setting_prefix: str  # the setting's opening sentence (network, batch, activations)
+    details_prefix: str = ""  # what d is, ahead of the details
     base: dict[str, Any] = field(default_factory=dict)
     in_scope: Callable[[Cell], bool] = lambda c: True
     scope_text: str = "every cell (the source states no condition)"
     extra_columns: tuple[str, ...] = ()
     extra: Callable[[Cell], list[Any]] | None = None
+    # figures after the map's own (built after the trials, outside the timed part)
+    figures: Callable[[MapSpec, list[Cell]], list[tuple[str, Any]]] | None = None
+
+    def decide(self, diffs_per_cell: Sequence[Any], in_scope: Sequence[bool] | None = None) -> str:
+        """The map verdict from per-cell per-seed differences (signed so the claim says > 0): per
+        cell one list of differences when the claim has one comparison, else one list per
+        comparison in the order of ``comparisons``; ``in_scope``: per cell (default: all)."""
+        cells = diffs_per_cell if len(self.comparisons) > 1 else [[d] for d in diffs_per_cell]
+        decided = decide_cells(cells, self.margin)
+        scope = in_scope if in_scope is not None else [True] * len(decided)
+        return scoped_verdict(self.kind, [(c["verdict"], s) for c, s in zip(decided, scope)])
+
+    def run(
+        self,
+        quick: bool = False,
+        dataset: str | None = None,
+        *,
+        data_dir: str | None = None,
+        runner: Any = None,
+        overrides: Mapping[str, Any] | None = None,
+        store: Any = None,
+        workers: int | None = 1,
+    ) -> ClaimResult:
+        """Run the map (``overrides``: axes to replace; ``store``: sweep store, so a map resumes)."""
+        spec = spec_for(self.default, self.quick_spec, quick, dataset, data_dir, overrides)
+        with Stopwatch() as sw:
+            cells = run_own_rate_map(
+                spec, activations=self.activations, base=self.base, quick=quick, data_dir=data_dir,
+                store=store, runner=runner, workers=workers,
+            )  # fmt: skip
+        return finish(
+            self,
+            spec,
+            cells,
+            quick=quick,
+            data_dir=data_dir,
+            seconds=sw.seconds,
+            rule=decision_rule(self.module),
+            setting_prefix=self.setting_prefix,
+            details_prefix=self.details_prefix,
+            figures=self.figures(spec, cells) if self.figures is not None else (),
+        )
 
     def diffs(self, c: Cell, better: str, other: str) -> list[float]:
         """Per-seed differences of one comparison in cell ``c``, signed so the claim says > 0."""

@@ -30,13 +30,12 @@ region is named); refuted if every cell is not held; inconclusive otherwise.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
-from .base import ClaimResult, Stopwatch, decision_rule
-from .maps import MapSpec
-from .paired import PairedMap, finish, run_own_rate_map, spec_for
+from .maps import Cell, MapSpec
+from .paired import PairedMap
 
 __all__ = [
     "DEFAULT", "KEY", "KIND", "MARGIN", "QUICK", "SOURCE", "STATEMENT", "decide", "run", "stalled_epochs",
@@ -96,6 +95,25 @@ def _extra(c) -> list[str]:
     ]
 
 
+def _figures(spec: MapSpec, cells: list[Cell]) -> list[tuple[str, Any]]:
+    """The training-loss curves of both activations at the map's largest depth (every optimizer and
+    rate pooled): where a stall shows as a flat stretch."""
+    from .base import plot_curves
+
+    deepest = max(spec.depth)
+    sg = [r.train_loss for c in cells for r in c.results.get("sigmoid", []) if c.setup["depth"] == deepest]
+    rl = [r.train_loss for c in cells for r in c.results.get("relu", []) if c.setup["depth"] == deepest]
+    if not (sg and rl):
+        return []
+    fig = plot_curves(
+        {"sigmoid": sg, "relu": rl},
+        ylabel="training loss (running, per epoch)",
+        title=f"depth {deepest}, every optimizer and rate of the map pooled",
+        logy=True,
+    )
+    return [(f"Training loss per epoch at depth {deepest}, mean and 95% band over runs", fig)]
+
+
 PAIRED = PairedMap(
     key=KEY,
     statement=STATEMENT,
@@ -107,6 +125,14 @@ PAIRED = PairedMap(
     metric_name="stalled epochs",
     higher_is_better=True,
     margin=MARGIN,
+    default=DEFAULT,
+    quick_spec=QUICK,
+    module=__name__,
+    setting_prefix=f"MLP, batch {BASE['batch_size']}, sigmoid and ReLU in every cell of the grid below.",
+    details_prefix=(
+        f"d = stalled epochs of sigmoid - those of ReLU, per seed (stalled: loss fell < {MIN_DROP:.0%} "
+        f"while the training error was > {ERROR_TARGET:g}). "
+    ),
     base=BASE,
     extra_columns=(
         "sigmoid saturated share per layer, init -> end",
@@ -114,68 +140,11 @@ PAIRED = PairedMap(
         "stalled epochs sigmoid / ReLU",
     ),
     extra=_extra,
+    figures=_figures,
 )
 
 
-def decide(diffs_per_cell, in_scope=None) -> str:
-    """The map verdict from per-cell per-seed differences S (sigmoid) - S (ReLU)."""
-    from .maps import scoped_verdict
-    from .paired import decide_cells
-
-    cells = decide_cells([[d] for d in diffs_per_cell], MARGIN)
-    scope = in_scope if in_scope is not None else [True] * len(cells)
-    return scoped_verdict(KIND, [(c["verdict"], s) for c, s in zip(cells, scope)])
-
-
-def run(
-    quick: bool = False,
-    dataset: str | None = None,
-    *,
-    data_dir: str | None = None,
-    runner=None,
-    overrides: Mapping[str, Any] | None = None,
-    store: Any = None,
-    workers: int | None = 1,
-) -> ClaimResult:
-    """Run the map (``overrides``: axes to replace; ``store``: sweep store, so a map resumes)."""
-    spec = spec_for(DEFAULT, QUICK, quick, dataset, data_dir, overrides)
-    with Stopwatch() as sw:
-        cells = run_own_rate_map(
-            spec, activations=PAIRED.activations, base=BASE, quick=quick, data_dir=data_dir,
-            store=store, runner=runner, workers=workers,
-        )  # fmt: skip
-    from .base import plot_curves
-
-    sg = [
-        r.train_loss
-        for c in cells
-        for r in c.results.get("sigmoid", [])
-        if c.setup["depth"] == max(spec.depth)
-    ]
-    rl = [
-        r.train_loss for c in cells for r in c.results.get("relu", []) if c.setup["depth"] == max(spec.depth)
-    ]
-    figs = []
-    if sg and rl:
-        fig = plot_curves(
-            {"sigmoid": sg, "relu": rl},
-            ylabel="training loss (running, per epoch)",
-            title=f"depth {max(spec.depth)}, every optimizer and rate of the map pooled",
-            logy=True,
-        )
-        figs.append((f"Training loss per epoch at depth {max(spec.depth)}, mean and 95% band over runs", fig))
-    return finish(
-        PAIRED,
-        spec,
-        cells,
-        quick=quick,
-        data_dir=data_dir,
-        seconds=sw.seconds,
-        rule=decision_rule(__name__),
-        setting_prefix=f"MLP, batch {BASE['batch_size']}, sigmoid and ReLU in every cell of the grid below.",
-        details_prefix=(
-            f"d = stalled epochs of sigmoid - those of ReLU, per seed (stalled: loss fell < {MIN_DROP:.0%} "
-            f"while the training error was > {ERROR_TARGET:g}). "
-        ),
-        figures=figs,
-    )
+# the module's rule and run are PAIRED's (claims/paired.py, common to the paired claims); decide takes
+# per cell the per-seed differences S (sigmoid) - S (ReLU)
+decide = PAIRED.decide
+run = PAIRED.run

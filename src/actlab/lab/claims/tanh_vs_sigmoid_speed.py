@@ -28,13 +28,12 @@ cell is not held; inconclusive otherwise.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
 
 import numpy as np
 
-from .base import ClaimResult, Stopwatch, decision_rule, fmt
+from .base import fmt
 from .maps import MapSpec
-from .paired import PairedMap, finish, run_own_rate_map, spec_for
+from .paired import PairedMap
 
 __all__ = ["DEFAULT", "KEY", "KIND", "MARGIN", "QUICK", "SOURCE", "STATEMENT", "decide", "loss_area", "run"]
 
@@ -73,6 +72,13 @@ PAIRED = PairedMap(
     metric_name="mean training loss",
     higher_is_better=False,
     margin=MARGIN,
+    default=DEFAULT,
+    quick_spec=QUICK,
+    module=__name__,
+    setting_prefix=f"MLP, batch {BASE['batch_size']}, tanh and sigmoid in every cell of the grid below.",
+    details_prefix=(
+        "d = mean training loss of sigmoid - that of tanh, per seed (> 0: tanh converged faster). "
+    ),
     base=BASE,
     extra_columns=("final training error tanh / sigmoid",),
     extra=lambda c: [
@@ -84,43 +90,7 @@ PAIRED = PairedMap(
 )
 
 
-def decide(diffs_per_cell, in_scope=None) -> str:
-    """The map verdict from per-cell per-seed differences loss area (sigmoid) - (tanh)."""
-    from .maps import scoped_verdict
-    from .paired import decide_cells
-
-    cells = decide_cells([[d] for d in diffs_per_cell], MARGIN)
-    scope = in_scope if in_scope is not None else [True] * len(cells)
-    return scoped_verdict(KIND, [(c["verdict"], s) for c, s in zip(cells, scope)])
-
-
-def run(
-    quick: bool = False,
-    dataset: str | None = None,
-    *,
-    data_dir: str | None = None,
-    runner=None,
-    overrides: Mapping[str, Any] | None = None,
-    store: Any = None,
-    workers: int | None = 1,
-) -> ClaimResult:
-    """Run the map (``overrides``: axes to replace; ``store``: sweep store, so a map resumes)."""
-    spec = spec_for(DEFAULT, QUICK, quick, dataset, data_dir, overrides)
-    with Stopwatch() as sw:
-        cells = run_own_rate_map(
-            spec, activations=PAIRED.activations, base=BASE, quick=quick, data_dir=data_dir,
-            store=store, runner=runner, workers=workers,
-        )  # fmt: skip
-    return finish(
-        PAIRED,
-        spec,
-        cells,
-        quick=quick,
-        data_dir=data_dir,
-        seconds=sw.seconds,
-        rule=decision_rule(__name__),
-        setting_prefix=f"MLP, batch {BASE['batch_size']}, tanh and sigmoid in every cell of the grid below.",
-        details_prefix=(
-            "d = mean training loss of sigmoid - that of tanh, per seed (> 0: tanh converged faster). "
-        ),
-    )
+# the module's rule and run are PAIRED's (claims/paired.py, common to the paired claims); decide takes
+# per cell the per-seed differences loss area (sigmoid) - (tanh)
+decide = PAIRED.decide
+run = PAIRED.run
