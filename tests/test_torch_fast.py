@@ -277,6 +277,27 @@ def test_fused_kernels_split_large_tensors_across_threads():
     torch.testing.assert_close(y, (x + torch.sqrt(x * x + 4)) / 2, rtol=1e-14, atol=0)
 
 
+@pytest.mark.parametrize("n", [(1 << 14) + 3, 1 << 16, (1 << 18) + 517])
+def test_openmp_split_equals_one_thread(n):
+    """The par_ kernels (OpenMP, torch's runtime) cut n into whole 512-element blocks per thread:
+    every element is computed once, including the ragged end, as one thread computes it."""
+    s = actlab.spec("gelu")
+    ks = ckernels.kernels_for(s, s.defaults())
+    assert ks is not None and ks._par, "the kernels were built without OpenMP"
+    x = torch.randn(n, generator=torch.Generator().manual_seed(n))
+    g = torch.randn(n, generator=torch.Generator().manual_seed(n + 1))
+    one, split = torch.full_like(x, math.nan), torch.full_like(x, math.nan)
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        ks.run("dx_grad", one, x, g)
+        torch.set_num_threads(max(2, before))
+        ks.run("dx_grad", split, x, g)
+    finally:
+        torch.set_num_threads(before)
+    assert torch.equal(one, split)
+
+
 def test_no_compiler_falls_back_with_one_warning(tmp_path):
     code = (
         "import warnings, torch, actlab.torch as at\n"

@@ -527,6 +527,9 @@ def kernel_source(
     ]
     out += [
         "#include <string.h>",
+        "#ifdef _OPENMP",
+        "#include <omp.h>",
+        "#endif",
         # a * b + c with one rounding where the CPU fuses it; elsewhere fmaf would be a slow call
         "#ifdef __FMA__",
         "#define MADDF(a, b, c) fmaf((a), (b), (c))",
@@ -590,9 +593,33 @@ def kernel_source(
                 out.append("  }")
                 out += _loop(st, inputs, full, grad, "whole", "n")
             out.append("}")
+            names = [p.split()[-1] for p in ptrs] + ["out_"]
+            out += _parallel(f"{kind}_{tag}", [*ptrs, f"{mtype}* restrict out_"], names, pargs)
             if tag == "f16":
                 out.append("#endif")
     return "\n".join(out) + "\n"
+
+
+def _parallel(fn: str, decls: list[str], names: list[str], pargs: str) -> list[str]:
+    """``par_<fn>``: ``fn`` over ``n`` elements split across ``threads`` OpenMP threads, each a
+    contiguous run of whole 512-element blocks. Compiled with -fopenmp (where the compiler has it)
+    the kernels join the OpenMP runtime torch itself runs on (libgomp.so.1, loaded once per
+    process): its threads are awake after torch's own ops, so a split starts in microseconds, where
+    a Python thread pool took ~50 us and competed with them for the cores."""
+    shared = ", P_" if pargs else ""
+    return [
+        "#ifdef _OPENMP",
+        f"void par_{fn}({', '.join(decls)}{pargs}, int64_t n, int64_t threads) {{",
+        "  #pragma omp parallel num_threads(threads)",
+        "  {",
+        "    int64_t T = omp_get_num_threads(), t = omp_get_thread_num();",
+        "    int64_t step = ((n + T - 1) / T + 511) / 512 * 512;",
+        "    int64_t lo = t * step < n ? t * step : n, hi = lo + step < n ? lo + step : n;",
+        f"    if (lo < hi) {fn}({', '.join(f'{v} + lo' for v in names)}{shared}, hi - lo);",
+        "  }",
+        "}",
+        "#endif",
+    ]
 
 
 def param_grad_source(

@@ -13,8 +13,12 @@ elementwise arithmetic, a non-CPU or non-contiguous tensor — each falls back t
 path (the first failure of the toolchain warns once). ``ACTLAB_CKERNELS=0`` (or
 ``use_ckernels(False)``) turns the kernels off.
 
-Calls release the GIL (ctypes), so large tensors are cut into ``torch.get_num_threads()``
-chunks run on a small thread pool: the same threads-per-process torch's own kernels use.
+Tensors from 16K elements are split across ``torch.get_num_threads()`` threads. The kernels are
+built with ``-fopenmp`` and each has a ``par_`` form whose OpenMP team is torch's own (libgomp.so.1
+is loaded once per process, by torch): those threads are awake after torch's ops, so a split
+starts in microseconds. Where OpenMP is missing, or in a forked child (libgomp's team does not
+survive a fork), large calls (from 128K elements) are cut into chunks on a small Python thread
+pool instead (ctypes releases the GIL).
 """
 
 from __future__ import annotations
@@ -52,7 +56,9 @@ _STATE: dict[str, Any] = {"on": os.environ.get("ACTLAB_CKERNELS", "1") not in ("
 _LOCK = threading.RLock()
 # bounded: each distinct parameter value of a functional call has its own kernel (a loaded library)
 _LIBS: dict[tuple, Any] = LRU(256)
-_PARALLEL_FROM = 1 << 17  # below this a call is ~50 us: splitting it costs more than it saves
+_PARALLEL_FROM = 1 << 17  # below this a call is ~50 us: splitting it in Python costs more than it saves
+# an OpenMP split (par_ kernels) costs a few microseconds: from 16K elements (~8 us of gelu) on
+_OMP_FROM = 1 << 14
 
 
 def use_ckernels(flag: bool = True) -> None:
@@ -99,7 +105,7 @@ def _compiler() -> tuple[str, str] | None:
 _FLAGS = [
     "-O3",
     "-march=native",
-    "-fopenmp-simd",
+    "-fopenmp",  # the par_ kernels; the omp simd pragmas vectorize either way (see _build)
     "-fno-math-errno",
     "-fno-trapping-math",
     "-ffp-contract=off",
@@ -145,12 +151,13 @@ def _build(source: str, extra: tuple[str, ...] = ()) -> Path:
         src.write_text(source)
         out = Path(tmp) / "k.so"
         libs = ["-lmvec", "-lm"] if platform.system() == "Linux" else ["-lm"]
-        r = subprocess.run([cc[0], *flags, "-o", str(out), str(src), *libs], capture_output=True, text=True)
-        if r.returncode != 0:
-            # libmvec may be missing (not glibc): scalar libm still gives correct kernels
-            r = subprocess.run(
-                [cc[0], *flags, "-o", str(out), str(src), "-lm"], capture_output=True, text=True
-            )
+        # libmvec may be missing (not glibc): scalar libm still gives correct kernels; OpenMP may
+        # be missing (no libgomp): then the kernels have no par_ form and calls split in Python
+        no_omp = ["-fopenmp-simd" if f == "-fopenmp" else f for f in flags]
+        for fl, lb in ((flags, libs), (flags, ["-lm"]), (no_omp, libs), (no_omp, ["-lm"])):
+            r = subprocess.run([cc[0], *fl, "-o", str(out), str(src), *lb], capture_output=True, text=True)
+            if r.returncode == 0:
+                break
         if r.returncode != 0:
             raise OSError(f"{cc[0]} failed: {r.stderr.strip()[-400:]}")
         os.replace(out, lib)  # atomic: a concurrent process sees the whole file or none
@@ -176,6 +183,7 @@ class _Kernels:
 
     def __init__(self, lib: ctypes.CDLL, kinds: Mapping[str, int]):
         self._fns: dict[tuple[str, torch.dtype], Any] = {}
+        self._par: dict[tuple[str, torch.dtype], Any] = {}
         for kind, nargs in kinds.items():
             counts = [ctypes.c_int64] * (2 if kind in _GATED_ARGS else 1)  # outer, inner: or n
             for dtype, tag in _DTYPE_TAGS:
@@ -188,6 +196,11 @@ class _Kernels:
                 f.argtypes = [ctypes.c_void_p] * nargs + counts
                 f.restype = None
                 self._fns[(kind, dtype)] = f
+                par = getattr(lib, f"par_{kind}_{tag}", None)  # absent: built without OpenMP
+                if par is not None:
+                    par.argtypes = [ctypes.c_void_p] * nargs + counts + [ctypes.c_int64]
+                    par.restype = None
+                    self._par[(kind, dtype)] = par
         self.kinds = frozenset(kinds)
 
     def takes(self, kind: str, dtype: torch.dtype) -> bool:
@@ -218,7 +231,20 @@ class _Kernels:
         f = self._fns[(kind, dtype)]
         ptrs = [t.data_ptr() for t, _ in args]
         threads = min(torch.get_num_threads(), max_chunks)
-        if (n if work is None else work) < _PARALLEL_FROM or threads < 2 or n < threads:
+        work = n if work is None else work
+        par = self._par.get((kind, dtype))
+        whole = all(not isinstance(sz, PerChunk) and float(sz).is_integer() for _, sz in args)
+        if (
+            par is not None
+            and threads >= 2
+            and work >= _OMP_FROM
+            and not tail
+            and whole
+            and not _STATE.get("forked")
+        ):
+            par(*ptrs, n, threads)  # OpenMP threads (every argument an element array or shared)
+            return
+        if work < _PARALLEL_FROM or threads < 2 or n < threads:
             f(*ptrs, n, *tail)
             return
         step = -(-n // threads)
@@ -241,10 +267,13 @@ _POOL: dict[str, Any] = {}
 
 def _after_fork_in_child() -> None:
     # a forked child inherits the pool object but not its threads: work submitted to it would wait
-    # forever; start afresh (and with a lock no thread of the parent can be holding)
+    # forever; start afresh (and with a lock no thread of the parent can be holding). libgomp's
+    # thread team does not survive a fork either (the child would hang in its next parallel
+    # region): a forked child splits calls in Python only
     global _LOCK
     _POOL.clear()
     _LOCK = threading.RLock()
+    _STATE["forked"] = True
 
 
 if hasattr(os, "register_at_fork"):
