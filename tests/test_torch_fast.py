@@ -20,6 +20,7 @@ import torch
 import actlab
 import actlab.torch as at
 from actlab.check import RTOL64, _local_scale, points, ulp_error
+from actlab.naming import class_name
 from actlab.torch import ckernels
 from actlab.torch.bits import pack_bits, unpack_bits
 from actlab.torch.function import plan_for
@@ -590,3 +591,31 @@ def test_forward_mode_through_learnable_parameters_is_the_closed_form(name):
         )
         if len(pv) == len([k for k in pv if k in s.param_derivatives]):
             np.testing.assert_allclose(jvp.detach().numpy(), closed, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["relu", "hardtanh", "leaky_relu"])
+def test_lean_tier_openmp_split_equals_one_thread(name):
+    """The lean tier's mask kernels split across OpenMP threads: each thread packs and reads its own
+    bytes of the mask (offset by lo / 8), so values and gradients equal a one-thread run and the
+    exact derivative, ragged end included."""
+    n = (1 << 18) + 517
+    x = torch.randn(n, generator=torch.Generator().manual_seed(7))
+    x[:4] = torch.tensor([0.0, -1.0, 1.0, -0.0])  # kinks of relu and hardtanh
+    g = torch.randn(n, generator=torch.Generator().manual_seed(8))
+    m = getattr(at, class_name(name))(memory="lean")
+    out = []
+    before = torch.get_num_threads()
+    try:
+        for threads in (1, max(2, before)):
+            torch.set_num_threads(threads)
+            xx = x.clone().requires_grad_(True)
+            y = m(xx)
+            (gx,) = torch.autograd.grad(y, xx, g)
+            out.append((y, gx))
+    finally:
+        torch.set_num_threads(before)
+    assert torch.equal(out[0][0], out[1][0]) and torch.equal(out[0][1], out[1][1])
+    # the exact derivative, as the eager Function computes it in float32 (g times the slope)
+    xf = x.clone().requires_grad_(True)
+    (want,) = torch.autograd.grad(getattr(at.functional, name)(xf, impl="function"), xf, g)
+    assert torch.equal(out[1][1], want)

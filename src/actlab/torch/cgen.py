@@ -607,6 +607,8 @@ def _parallel(fn: str, decls: list[str], names: list[str], pargs: str) -> list[s
     process): its threads are awake after torch's own ops, so a split starts in microseconds, where
     a Python thread pool took ~50 us and competed with them for the cores."""
     shared = ", P_" if pargs else ""
+    # a packed mask (bits_) holds 8 elements a byte: its chunk starts at lo / 8 (lo is a multiple of 512)
+    offsets = [f"{v} + lo / 8" if v == "bits_" else f"{v} + lo" for v in names]
     return [
         "#ifdef _OPENMP",
         f"void par_{fn}({', '.join(decls)}{pargs}, int64_t n, int64_t threads) {{",
@@ -615,7 +617,7 @@ def _parallel(fn: str, decls: list[str], names: list[str], pargs: str) -> list[s
         "    int64_t T = omp_get_num_threads(), t = omp_get_thread_num();",
         "    int64_t step = ((n + T - 1) / T + 511) / 512 * 512;",
         "    int64_t lo = t * step < n ? t * step : n, hi = lo + step < n ? lo + step : n;",
-        f"    if (lo < hi) {fn}({', '.join(f'{v} + lo' for v in names)}{shared}, hi - lo);",
+        f"    if (lo < hi) {fn}({', '.join(offsets)}{shared}, hi - lo);",
         "  }",
         "}",
         "#endif",
@@ -751,6 +753,18 @@ def mask_source(
             f"    out_[i] = {store.format(load.format('g_[i]') + f' * {sel}(bit, hi, lo)')};",
             "  }",
             "}",
+            *_parallel(
+                f"bits_fwd_{tag}",
+                [f"const {mtype}* restrict x_", f"{mtype}* restrict out_", "uint8_t* restrict bits_"],
+                ["x_", "out_", "bits_"],
+                "",
+            ),
+            *_parallel(
+                f"bits_bwd_{tag}",
+                ["const uint8_t* restrict bits_", f"const {mtype}* restrict g_", f"{mtype}* restrict out_"],
+                ["bits_", "g_", "out_"],
+                "",
+            ),
         ]
         if tag == "f16":
             out.append("#endif")

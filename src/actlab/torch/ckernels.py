@@ -233,7 +233,10 @@ class _Kernels:
         threads = min(torch.get_num_threads(), max_chunks)
         work = n if work is None else work
         par = self._par.get((kind, dtype))
-        whole = all(not isinstance(sz, PerChunk) and float(sz).is_integer() for _, sz in args)
+        # element arrays, shared values (0) and packed masks (1/8: the par_ kernels offset them)
+        whole = all(
+            not isinstance(sz, PerChunk) and (float(sz).is_integer() or sz == 0.125) for _, sz in args
+        )
         if (
             par is not None
             and threads >= 2
