@@ -48,3 +48,11 @@ def test_test_count_is_the_suites_to_the_hundred(request):
         pytest.skip("the suite's size is known only when the whole suite is collected")
     stated = {int(m.replace(",", "")) for m in re.findall(r"about ([\d,]+) tests", README)}
     assert stated == {round(n, -2)}, f"README states {sorted(stated)} tests; the suite has {n}"
+
+
+def test_claim_count():
+    from actlab.lab.claims import CLAIMS
+
+    n = len(CLAIMS)
+    assert f"{n} claims from the literature" in README and f"runs the {n} on digits" in README
+    assert f"checks {n} textbook claims" in README
