@@ -10,10 +10,28 @@
       var d = dep[sel.value], n = Number(slider.value);
       out.textContent = n;
       var L = d.layers.slice(0, n), s = d.signal_std.slice(0, n), g = d.grad_rms.slice(0, n);
-      var pos = function (v) { return v > 0 ? v : null; };  // log scale: a zero is a gap
+      // log scale: a zero is a gap, and so is a value past 1e+-14 (a vanishing or diverging stack:
+      // uPlot's log axis has ticks from 1e-16 to 1e16 only, and fails beyond them; the range
+      // below keeps a decade of margin inside that)
+      var pos = function (v) { return v > 1e-14 && v < 1e14 ? v : null; };
       var data = [L, s.map(pos), g.map(pos)];
-      if (u) { u.setData(data); return; }
-      u = P.chart(el, { height: 280, scales: { x: { time: false }, y: { distr: 3 } },
+      var count = function (a) { return a.filter(function (v) { return v !== null; }).length; };
+      if (count(data[1]) < 2 || count(data[2]) < 2) {  // the stack leaves float range at once
+        if (u) { u.destroy(); u = null; }
+        el.textContent = "With this init the signal or the gradient leaves the plotted range " +
+          "(1e-14 to 1e14) within the first layers; there is no curve to draw.";
+        return;
+      }
+      if (!u) el.textContent = "";
+      var vals = data[1].concat(data[2]).filter(function (v) { return v !== null; });
+      var lo = Math.min.apply(null, vals), hi = Math.max.apply(null, vals);
+      // a log axis needs a span: one value (a stack that diverges after layer 1) gets a decade each side
+      // whole decades, at least one: uPlot's log axis fails on a range inside one decade
+      var d0 = Math.floor(Math.log10(lo)), d1 = Math.ceil(Math.log10(hi));
+      if (d1 <= d0) d1 = d0 + 1;
+      var yr = vals.length ? [Math.pow(10, Math.max(d0, -15)), Math.pow(10, Math.min(d1, 15))] : [0.1, 10];
+      if (u) { u.setScale("y", { min: yr[0], max: yr[1] }); u.setData(data, false); u.redraw(); return; }
+      u = P.chart(el, { height: 280, scales: { x: { time: false }, y: { distr: 3, range: function () { return yr; } } },
         series: [{ label: "layer" }, { label: "signal std", stroke: "#1f77b4", width: 2 },
                  { label: "gradient RMS", stroke: "#d62728", width: 2, dash: [7, 5] }],
         axes: [{ label: "layer" }, {}] }, data);
@@ -25,6 +43,12 @@
   }
   function trainView(t) {
     var el = document.getElementById("net-train-plot");
+    var finite = t.train_acc.filter(function (v) { return v !== null; }).length;
+    if (finite < 2) {  // diverged in its first epoch: nothing to draw over epochs
+      el.textContent = "Training diverged in epoch " + (finite ? t.epochs[finite] : 0) +
+        " (the loss became NaN or infinite); there is no curve to draw.";
+      return null;
+    }
     return P.chart(el, { height: 260, scales: { x: { time: false }, y: { range: [0, 1] } },
       series: [{ label: "epoch" }, { label: "dead share", stroke: "#444", width: 2 },
                { label: "saturated share", stroke: "#9467bd", width: 2, dash: [7, 5] },
