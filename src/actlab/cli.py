@@ -786,9 +786,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     q.add_argument("keys", nargs="*", metavar="CLAIM", help="claim keys or numbers (default: all)")
     q.add_argument(
-        "--quick", action="store_true", help="small experiments (all claims: about 90 s on 2 cores; digits by default)"
+        "--quick",
+        action="store_true",
+        help="small experiments (all claims: about 90 s on 2 cores; digits by default)",
     )
-    q.add_argument("--only", default=None, metavar="KEYS", help="comma-separated claim keys or numbers 1-7")
+    q.add_argument(
+        "--only", default=None, metavar="KEYS", help="comma-separated claim keys or numbers (as in the table)"
+    )
     q.add_argument(
         "--optimizer", default=None, help="map claims: comma-separated sgd, sgd+momentum, adam, adamw"
     )
