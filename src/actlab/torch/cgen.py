@@ -337,15 +337,22 @@ def _body(
     (lazy traces) the names of the rare branches' conditions. ``runtime`` parameters are C
     variables ``p_<name>`` (the kernel's arguments), the others numbers folded into the code."""
     t = _Trace(ctype, lazy)
+    p = {**params, **{n: V(t, f"p_{n}") for n in runtime}}
+    return _emit(t, lambda: fn(*[V(t, name) for name in inputs], COPS, **p))
+
+
+def _emit(t: _Trace, call: Callable[[], Any], numbered: bool = False) -> tuple[list[str], list[str]]:
+    """Run ``call`` (a closed form applied to values of ``t``) inside the trace ``t``: its
+    statements, ending in ``out = ...`` (``out0 = ...``, ``out1 = ...`` for a tuple, or with
+    ``numbered``), and the names of the rare branches' conditions (lazy traces)."""
     _CURRENT.append(t)
     try:
-        args = [V(t, name) for name in inputs]
-        p = {**params, **{n: V(t, f"p_{n}") for n in runtime}}
-        res = fn(*args, COPS, **p)
-        outs = [_as_value(t, r) for r in (res if isinstance(res, tuple) else (res,))]
+        res = call()
+        many = isinstance(res, tuple)
+        outs = [_as_value(t, r) for r in (res if many else (res,))]
     finally:
         _CURRENT.pop()
-    if isinstance(res, tuple):
+    if many or numbered:
         t.lines += [f"out{k} = {o.name};" for k, o in enumerate(outs)]
     else:
         t.lines.append(f"out = {outs[0].name};")
@@ -376,26 +383,17 @@ class _Halves:
         self.a, self.b = V(t, "a"), V(t, "b")
 
 
-def _gated_body(fn: Callable, n_out: int, ctype: str, params: Mapping[str, Any], lazy: bool):
+def _gated_body(fn: Callable, ctype: str, params: Mapping[str, Any], lazy: bool):
     t = _Trace(ctype, lazy)
-    _CURRENT.append(t)
-    try:
-        res = fn(_Halves(t), COPS, axis=-1, **params)
-        res = [_as_value(t, r) for r in (res if n_out == 2 else (res,))]
-    finally:
-        _CURRENT.pop()
-    t.lines += [f"out{k} = {r.name};" for k, r in enumerate(res)]
-    return t.lines, [c.name for c in t.conds]
+    return _emit(t, lambda: fn(_Halves(t), COPS, axis=-1, **params), numbered=True)
 
 
-def _gated_rows(
-    fn: Callable, n_out: int, ctype: str, params: Mapping[str, Any], store: list[str]
-) -> list[str]:
+def _gated_rows(fn: Callable, ctype: str, params: Mapping[str, Any], store: list[str]) -> list[str]:
     """The loop over one row's ``inner`` pairs (a, b): where the closed form has rare branches
     (``where_lazy``: the tails of the gates), the row is first tested for them, and runs the
     common branches alone when no element takes one (the rare branch's exp cost swiglu 30%)."""
-    full, _ = _gated_body(fn, n_out, ctype, params, lazy=False)
-    common, conds = _gated_body(fn, n_out, ctype, params, lazy=True)
+    full, _ = _gated_body(fn, ctype, params, lazy=False)
+    common, conds = _gated_body(fn, ctype, params, lazy=True)
     load = [f"{ctype} a = a_[i], b = b_[i];", f"{ctype} out0, out1;"]
 
     def loop(lines: list[str]) -> list[str]:
@@ -429,8 +427,8 @@ def gated_source(name: str, forward: Callable, partials: Callable, params: Mappi
     ``inner`` contiguous elements: the layout of halves along any axis of a contiguous tensor."""
     out = kernel_source(name, {}, params).splitlines()
     for ctype, tag in (("float", "f32"), ("double", "f64")):
-        fwd = _gated_rows(forward, 1, ctype, params, ["y_[i] = out0;"])
-        bwd = _gated_rows(partials, 2, ctype, params, ["da_[i] = out0 * gg[i];", "db_[i] = out1 * gg[i];"])
+        fwd = _gated_rows(forward, ctype, params, ["y_[i] = out0;"])
+        bwd = _gated_rows(partials, ctype, params, ["da_[i] = out0 * gg[i];", "db_[i] = out1 * gg[i];"])
         head = "    for (int64_t o = 0; o < outer; o++) {"
         halves = f"      const {ctype}* a_ = x_ + 2 * o * inner; const {ctype}* b_ = a_ + inner;"
         out += [

@@ -233,17 +233,16 @@ class _Kernels:
         threads = min(torch.get_num_threads(), max_chunks)
         work = n if work is None else work
         par = self._par.get((kind, dtype))
-        # element arrays, shared values (0) and packed masks (1/8: the par_ kernels offset them)
-        whole = all(
-            not isinstance(sz, PerChunk) and (float(sz).is_integer() or sz == 0.125) for _, sz in args
-        )
         if (
             par is not None
             and threads >= 2
             and work >= _OMP_FROM
             and not tail
-            and whole
             and not _STATE.get("forked")
+            # element arrays, shared values (0) and packed masks (1/8: the par_ kernels offset them)
+            and all(
+                not isinstance(sz, PerChunk) and (float(sz).is_integer() or sz == 0.125) for _, sz in args
+            )
         ):
             par(*ptrs, n, threads)  # OpenMP threads (every argument an element array or shared)
             return
