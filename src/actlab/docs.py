@@ -14,6 +14,7 @@ __all__ = [
     "accuracy_markdown",
     "activations_markdown",
     "docstring",
+    "number_text",
     "properties_text",
     "show_text",
     "smoothness_text",
@@ -30,12 +31,14 @@ def smoothness_text(k: float) -> str:
     return f"C^{int(k)}"
 
 
-def _fmt(v: Any) -> str:
+def number_text(v: Any, digits: int = 10, other=repr) -> str:
+    """A parameter value or a point as text: floats to ``digits`` significant digits, infinities as
+    inf / -inf, anything else through ``other``."""
     if isinstance(v, float):
         if math.isinf(v):
             return "inf" if v > 0 else "-inf"
-        return f"{v:.10g}"
-    return repr(v)
+        return f"{v:.{digits}g}"
+    return other(v)
 
 
 # One line per property name used by ``actlab show``, docs/activations.md and the explorer.
@@ -99,7 +102,10 @@ def docstring(s: ActivationSpec, form: str = "function") -> str:
     kinks = s.kinks_for(d)
     if kinks:
         lines += ["", "Kinks (derivative convention):"]
-        lines += [f"    x = {_fmt(k.at_for(d))}: f' = {_fmt(k.derivative_for(d))} — {k.why}" for k in kinks]
+        lines += [
+            f"    x = {number_text(k.at_for(d))}: f' = {number_text(k.derivative_for(d))} — {k.why}"
+            for k in kinks
+        ]
     if s.note:
         lines += ["", s.note]
     lines += ["", "Args:"]
@@ -113,7 +119,7 @@ def docstring(s: ActivationSpec, form: str = "function") -> str:
         rng = (
             f" Valid: {p.bounds}." if p.bounds is not None else (f" One of {p.choices}." if p.choices else "")
         )
-        lines.append(f"    {p.name}: {p.doc or p.name} (default {_fmt(p.default)}).{rng}{extra}")
+        lines.append(f"    {p.name}: {p.doc or p.name} (default {number_text(p.default)}).{rng}{extra}")
         for e in p.elsewhere:
             lines.append(f"        Elsewhere: {e}.")
     if s.kind != "elementwise":
@@ -146,7 +152,7 @@ def show_text(s: ActivationSpec) -> str:
             ps = ", ".join(f"{k}={v}" for k, v in e.params.items())
             fn = "f" if e.of == "value" else "f'"
             out.append(
-                f"  {fn}({_fmt(e.x)}{', ' + ps if ps else ''}) = {e.expected}"
+                f"  {fn}({number_text(e.x)}{', ' + ps if ps else ''}) = {e.expected}"
                 f"{'  (' + e.source + ')' if e.source else ''}"
             )
         out.append("")
@@ -157,7 +163,7 @@ def show_text(s: ActivationSpec) -> str:
             valid = (
                 f"valid {p.bounds}" if p.bounds is not None else (f"one of {p.choices}" if p.choices else "")
             )
-            out.append(f"  {p.name} = {_fmt(p.default)}  {valid}  {' '.join(tags)}".rstrip())
+            out.append(f"  {p.name} = {number_text(p.default)}  {valid}  {' '.join(tags)}".rstrip())
             if p.doc:
                 out.append(f"      {p.doc}")
             for e in p.elsewhere:
@@ -173,8 +179,8 @@ def show_text(s: ActivationSpec) -> str:
     if kinks:
         out.append("kinks:")
         out += [
-            f"  x = {_fmt(k.at_for(d))}{' (jump)' if k.jump else ''}: f' taken as {_fmt(k.derivative_for(d))}"
-            f" — {k.why}"
+            f"  x = {number_text(k.at_for(d))}{' (jump)' if k.jump else ''}: f' taken as "
+            f"{number_text(k.derivative_for(d))} — {k.why}"
             for k in kinks
         ]
     if s.note:
@@ -216,7 +222,7 @@ def activations_markdown(specs: list[ActivationSpec]) -> str:
         d = s.defaults()
         props = [x for x in properties_text(s, d) if not x.startswith("range")]
         params = ", ".join(
-            f"`{p.name}`={_fmt(p.default)}{' (learnable)' if p.learnable else ''}" for p in s.params
+            f"`{p.name}`={number_text(p.default)}{' (learnable)' if p.learnable else ''}" for p in s.params
         )
         rows.append(
             f"| [`{s.name}`](#{s.name}) | ${_cell(s.formula)}$ | ${_cell(s.derivative_formula)}$ | "
@@ -233,11 +239,12 @@ def activations_markdown(specs: list[ActivationSpec]) -> str:
         sec.append("")
         for p in s.params:
             if p.elsewhere:
-                sec.append(f"- `{p.name}` = {_fmt(p.default)} here; elsewhere: {'; '.join(p.elsewhere)}.")
+                default = number_text(p.default)
+                sec.append(f"- `{p.name}` = {default} here; elsewhere: {'; '.join(p.elsewhere)}.")
         for k in s.kinks_for(d):
             sec.append(
-                f"- kink at x = {_fmt(k.at_for(d))}{' (jump)' if k.jump else ''}: f' = "
-                f"{_fmt(k.derivative_for(d))} — {k.why}"
+                f"- kink at x = {number_text(k.at_for(d))}{' (jump)' if k.jump else ''}: f' = "
+                f"{number_text(k.derivative_for(d))} — {k.why}"
             )
         if s.float32_ulp_why:
             sec.append(f"- float32 (torch path) accuracy budget {s.float32_ulp} ulp: {s.float32_ulp_why}")

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..docs import properties_text, smoothness_text
+from ..docs import number_text, properties_text, smoothness_text
 from ..errors import ActlabError
 from ..plot import curves
 from ..properties import derivative_at_zero, init_gain, value_at_zero, zero_centred
@@ -47,11 +47,7 @@ def num(v: float) -> float | None:
 
 
 def label(v: Any) -> str:
-    if isinstance(v, float):
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-        return f"{v:.4g}"
-    return str(v)
+    return number_text(v, 4, str)
 
 
 def what_is_plotted(s: ActivationSpec) -> str:
