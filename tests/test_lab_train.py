@@ -163,6 +163,61 @@ def test_monitor_torch_native_inplace_and_conv():
         ActivationMonitor(nn.Linear(2, 2))
 
 
+def _naive_unit_stats(x, threshold):
+    """Per-unit statistics of relu on pre-activations ``x`` (samples x units), written out in
+    numpy: active (f != 0 and f' != 0 on some sample), some x >= 0, count of |f'| < threshold."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.maximum(x, 0.0)
+    y[np.isnan(x)] = np.nan
+    d = (x > 0).astype(np.float64)
+    d[np.isnan(x)] = np.nan
+    active = ((y != 0) & (d != 0)).any(axis=0)
+    nonneg = (x >= 0).any(axis=0)
+    below = (np.abs(d) < threshold).sum(axis=0)
+    return active, nonneg, below
+
+
+@pytest.mark.parametrize("poison", [None, "nan", "inf"])
+@pytest.mark.parametrize("conv", [False, True])
+def test_monitor_unit_statistics_match_a_plain_reference(poison, conv):
+    # the float-arithmetic path (all finite) and the masked path (a NaN or inf somewhere) both
+    # give the per-unit tests of their definition, dense and conv alike
+    g = torch.Generator().manual_seed(3)
+    if conv:
+        x = torch.randn(7, 5, 3, 3, generator=g)
+        x[:, 1] = -1.0 - x[:, 1].abs()  # unit 1: negative everywhere (dead)
+        x[:, 2] = 0.0  # unit 2: exactly 0 everywhere: f = 0, not negative
+        flat = x.movedim(1, -1).reshape(-1, 5)
+    else:
+        x = torch.randn(40, 5, generator=g)
+        x[:, 1] = -1.0 - x[:, 1].abs()
+        x[:, 2] = 0.0
+        flat = x
+    if poison is not None:
+        v = math.nan if poison == "nan" else math.inf
+        if conv:
+            x[0, 3, 0, 0] = v
+        else:
+            x[0, 3] = v
+        flat = x.movedim(1, -1).reshape(-1, 5) if conv else x
+    m = nn.Sequential(at.create("relu"))
+    with ActivationMonitor(m, threshold=0.5, share=0.5) as mon:
+        m(x)
+    (s,) = mon.summary()
+    active, nonneg, below = _naive_unit_stats(flat.numpy(), 0.5)
+    assert mon.unit_dead()["0"].tolist() == (~active).tolist()
+    assert s.dead_fraction == pytest.approx(float((~active).mean()))
+    assert s.negative_fraction == pytest.approx(float((~nonneg).mean()))
+    sat = below > 0.5 * flat.shape[0]
+    assert s.saturated_fraction == pytest.approx(float(sat.mean()))
+    assert s.n_samples == x.shape[0]
+    if poison is None:
+        y = np.maximum(flat.numpy().astype(np.float64), 0.0)
+        assert s.mean == pytest.approx(y.mean(), rel=1e-12)
+        assert s.var == pytest.approx(y.var(), rel=1e-9)
+        assert s.unit_means == pytest.approx(y.mean(axis=0).tolist(), rel=1e-12)
+
+
 # --------------------------------------------------------------------------- bootstrap
 def _coverage(n, method, reps=400, n_boot=2000):
     rng = np.random.default_rng(1234 + n)

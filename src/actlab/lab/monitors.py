@@ -232,22 +232,41 @@ class ActivationMonitor:
         if y.dim() == 1:
             y, d, x = y[:, None], d[:, None], x[:, None]
         n_units = y.shape[1]
-        # units along dim 1; samples are batch x positions
-        yu = y.transpose(0, 1).reshape(n_units, -1).double()
-        du = d.detach().transpose(0, 1).reshape(n_units, -1)
+        batch = int(y.shape[0])
+        # units along dim 1; samples are batch x positions. A dense layer's (batch, units) tensor
+        # is reduced over dim 0 as it is (no transposed copy); a conv layer's is moved to
+        # (batch x positions, units) first
+        if y.dim() > 2:
+            y, d, x = (t.detach().movedim(1, -1).reshape(-1, n_units) for t in (y, d, x))
+        d = d.detach()
         acc = self._acc.get(name)
         if acc is None or acc.n_units != n_units:
             acc = self._acc[name] = _Acc(n_units)
-        acc.active |= ((yu != 0) & (du != 0)).any(dim=1)
-        acc.nonneg |= (x.transpose(0, 1).reshape(n_units, -1) >= 0).any(dim=1)
-        acc.below += (du.abs() < self.threshold).sum(dim=1).double()
-        acc.count += yu.shape[1]
-        acc.unit_sum += yu.sum(dim=1)
-        finite = torch.isfinite(yu)
-        acc.total += float(torch.where(finite, yu, 0.0).sum())
-        acc.total_sq += float(torch.where(finite, yu * yu, 0.0).sum())
-        acc.n_el += int(finite.sum())
-        acc.n_samples += int(y.shape[0])
+        yd = y.double()
+        total = float(yd.sum())
+        if math.isfinite(total) and math.isfinite(float(d.sum())) and math.isfinite(float(x.sum())):
+            # every element finite (a non-finite one makes its sum non-finite): the same tests in
+            # float arithmetic, which torch runs several times faster than its boolean reductions.
+            # y != 0 and f' != 0 <=> min(|y|, |f'|) > 0; some x >= 0 <=> max(x) >= 0;
+            # |f'| < threshold counted as the sign of the clamped difference (1 or 0)
+            acc.active |= torch.minimum(y.abs(), d.abs()).amax(dim=0) > 0
+            acc.nonneg |= x.amax(dim=0) >= 0
+            acc.below += (self.threshold - d.abs()).clamp_(min=0).sign_().sum(dim=0, dtype=torch.float64)
+            acc.total += total
+            flat = yd.reshape(-1)
+            acc.total_sq += float(torch.dot(flat, flat))
+            acc.n_el += yd.numel()
+        else:
+            acc.active |= ((y != 0) & (d != 0)).any(dim=0)
+            acc.nonneg |= (x >= 0).any(dim=0)
+            acc.below += (d.abs() < self.threshold).sum(dim=0)
+            finite = torch.isfinite(yd)
+            acc.total += float(torch.where(finite, yd, 0.0).sum())
+            acc.total_sq += float(torch.where(finite, yd * yd, 0.0).sum())
+            acc.n_el += int(finite.sum())
+        acc.count += y.shape[0]
+        acc.unit_sum += yd.sum(dim=0)
+        acc.n_samples += batch
 
     # ------------------------------------------------------------------ public
     def start_epoch(self) -> None:
