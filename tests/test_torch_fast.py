@@ -619,3 +619,38 @@ def test_lean_tier_openmp_split_equals_one_thread(name):
     xf = x.clone().requires_grad_(True)
     (want,) = torch.autograd.grad(getattr(at.functional, name)(xf, impl="function"), xf, g)
     assert torch.equal(out[1][1], want)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=str)
+@pytest.mark.parametrize("n", [1000, (1 << 16) + 37])
+def test_region_scan_finds_each_kind_of_element_anywhere(dtype, n):
+    """The scan that decides whether a repaired kernel needs its repair: below the bound, +inf and
+    NaN count, anything else does not; the last element too (split across threads from 16K)."""
+    base = torch.linspace(-79.0, 1e30, n, dtype=torch.float64).to(dtype)
+    assert ckernels.outside(base, -80.0) is False
+    for bad in (-80.5, -math.inf, math.inf, math.nan):
+        for at_ in (0, n // 2, n - 1):
+            x = base.clone()
+            x[at_] = bad
+            assert ckernels.outside(x, -80.0) is True, (bad, at_)
+    assert ckernels.outside(base[::2], -80.0) is None  # not contiguous: the caller asks torch
+    assert ckernels.outside(base.to(torch.bfloat16), -80.0) is None
+
+
+@pytest.mark.parametrize("name", ["gelu", "mish", "squareplus", "lecun_tanh"])
+def test_default_fused_path_is_the_closed_form_for_strided_inputs_and_double_backward(name):
+    """The default path's light Function (fused forward and f' kernels, nothing resolved per call):
+    a non-contiguous input, and create_graph through it (the differentiable closed form)."""
+    a = actlab.get(name)
+    base = torch.linspace(-6, 6, 2 * 513, dtype=torch.float64)
+    xs = base[::2].requires_grad_(True)  # a strided view as the input
+    y = getattr(at.functional, name)(xs)
+    assert type(y.grad_fn).__name__ == "_FusedBackward"
+    (g,) = torch.autograd.grad(y, xs, torch.ones_like(y), create_graph=True)
+    np.testing.assert_allclose(y.detach().numpy(), a(base[::2].numpy()), rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(g.detach().numpy(), a.derivative(base[::2].numpy()), rtol=1e-12, atol=1e-300)
+    # the second derivative, against central differences of the closed-form f'
+    (h,) = torch.autograd.grad(g.sum(), xs)
+    xn = base[::2].numpy()
+    fd = (a.derivative(xn + 1e-6) - a.derivative(xn - 1e-6)) / 2e-6
+    np.testing.assert_allclose(h.numpy(), fd, rtol=1e-5, atol=1e-7)

@@ -19,7 +19,7 @@ from ..ops.torch import _traced, _transformed
 from ..spec import ActivationSpec
 from .ckernels import ckernels_enabled, kernels_for
 from .fewbit import FEWBIT_TIERS
-from .function import _FUSED_DTYPES, _Apply, _call, _Run, memory_tier, plan_for
+from .function import _FUSED_DTYPES, _call, _Run, memory_tier, plan_for
 from .native import native_kernel, takes_half, trains_exactly
 from .repair import apply_repaired, repaired_kernel
 
@@ -68,8 +68,41 @@ def fast_path(s: ActivationSpec, params: Mapping[str, Any]) -> Callable[..., tor
     return run
 
 
+class _Fused(torch.autograd.Function):
+    """f by the fused forward kernel; backward by the fused f' kernel (of the saved input, or of
+    the output where the plan is ``output``). The same kernels and saved tensor as the general
+    Function, with nothing resolved per call (a small tensor's cost is the Python around it)."""
+
+    @staticmethod
+    def forward(ctx, x, k):
+        y = k.ks.elementwise("fwd", torch.empty(x.shape, dtype=x.dtype), x)
+        ctx.k = k
+        ctx.save_for_backward(y if k.from_output else x)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (saved,) = ctx.saved_tensors
+        k = ctx.k
+        if torch.is_grad_enabled() or g.dtype != saved.dtype:
+            # double backward (differentiable closed form) or a gradient of another dtype: the
+            # general Function's backward
+            return _call(k.run, 1, g, saved)[0].to(g.dtype), None
+        out = torch.empty(saved.shape, dtype=saved.dtype)
+        return k.ks.elementwise(k.grad, out, saved, g.contiguous()), None
+
+
+class _Kernel:
+    """What ``_Fused`` needs of one function: its kernels, its backward kind and its run."""
+
+    def __init__(self, ks: Any, run: _Run):
+        self.ks, self.run = ks, run
+        self.from_output = run.plan.strategy == "output"
+        self.grad = "dy_grad" if self.from_output else "dx_grad"
+
+
 def _fused_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torch.Tensor | None] | None:
-    """The Function on its fused kernels, with the plan and the run built once: float32/float64
+    """``_Fused`` on the function's kernels, with the plan and the run built once: float32/float64
     CPU tensors outside transforms and compilers; the kernels themselves are built on first use."""
     plan = plan_for(s, params)
     if plan.strategy not in ("input", "output"):
@@ -78,25 +111,37 @@ def _fused_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torc
     precision = _api._PRECISION
     state: dict[str, Any] = {}
 
+    def kernel(dtype: torch.dtype) -> _Kernel | None:
+        k = state.get(dtype, _MISSING)
+        if k is _MISSING:
+            ks = kernels_for(s, params)
+            grad = "dy_grad" if plan.strategy == "output" else "dx_grad"
+            usable = ks is not None and ks.takes("fwd", dtype) and ks.takes(grad, dtype)
+            k = state[dtype] = _Kernel(ks, run_) if usable else None
+        return k
+
     def run(x: Any, memory: str | None = None) -> torch.Tensor | None:
         if (
             not isinstance(x, torch.Tensor)
             or x.dtype not in _FUSED_DTYPES
             or precision["mode"] != "fast"
             or x.device.type != "cpu"
+            or not ckernels_enabled()
             or _traced()
             or _transformed()
         ):
             return None
-        if "ks" not in state:
-            state["ks"] = kernels_for(s, params)
-        if state["ks"] is None or not ckernels_enabled():
+        k = kernel(x.dtype)
+        if k is None:
             return None
+        x = x.contiguous()
         if x.requires_grad and torch.is_grad_enabled():
             if memory_tier(memory) in FEWBIT_TIERS:
                 return None
-            return _Apply.apply(x, run_)
-        with torch.no_grad():
-            return _call(run_, 2, x)
+            return _Fused.apply(x, k)
+        return k.ks.elementwise("fwd", torch.empty(x.shape, dtype=x.dtype), x)
 
     return run
+
+
+_MISSING = object()

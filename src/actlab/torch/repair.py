@@ -8,8 +8,8 @@ training path runs torch's forward and backward kernels (one fused pass each, th
 saves) and recomputes from the spec only the elements in the repair region ``x < below`` or
 ``x = +inf``.
 
-Whether any element is there is one ``aminmax`` over x (a read at memory speed: 1.3 ms for 16M
-float32 on this CPU, against 5-8 ms for the kernels); when none is, torch's kernel runs under
+Whether any element is there is one read of x by a fused scan (``ckernels.outside``; torch's
+``aminmax`` where the scan does not apply); when none is, torch's kernel runs under
 plain autograd with no Function around it (its backward is right wherever its forward is). On
 devices other than the CPU the test would cost a host sync per call; there the repair is a
 ``torch.where`` over the whole tensor instead (no sync).
@@ -29,6 +29,7 @@ import torch.nn.functional as F
 
 from ..ops import torch as _ops
 from ..spec import ActivationSpec
+from .ckernels import outside
 from .native import working
 
 __all__ = ["REPAIRED", "Repair", "repaired_kernel"]
@@ -84,6 +85,9 @@ def _fires(x: torch.Tensor, below: float) -> bool:
     """Whether any element is in the region (CPU: one pass, no copy)."""
     if x.numel() == 0:
         return False
+    found = outside(x.detach(), below)  # a fused scan at memory speed, where it applies
+    if found is not None:
+        return found
     lo, hi = torch.aminmax(x.detach())
     lo, hi = float(lo), float(hi)
     # NaN anywhere makes both NaN and hides the rest: then look element by element
