@@ -390,8 +390,9 @@ def _gated_body(fn: Callable, ctype: str, params: Mapping[str, Any], lazy: bool)
 
 def _gated_rows(fn: Callable, ctype: str, params: Mapping[str, Any], store: list[str]) -> list[str]:
     """The loop over one row's ``inner`` pairs (a, b): where the closed form has rare branches
-    (``where_lazy``: the tails of the gates), the row is first tested for them, and runs the
-    common branches alone when no element takes one (the rare branch's exp cost swiglu 30%)."""
+    (``where_lazy``: the tails of the gates), the row runs the common branches alone, noting
+    whether any element takes a rare one, and only then runs again with every branch (the rare
+    branch's exp cost swiglu 30%; a separate test pass cost as much as the row itself)."""
     full, _ = _gated_body(fn, ctype, params, lazy=False)
     common, conds = _gated_body(fn, ctype, params, lazy=True)
     load = [f"{ctype} a = a_[i], b = b_[i];", f"{ctype} out0, out1;"]
@@ -405,18 +406,16 @@ def _gated_rows(fn: Callable, ctype: str, params: Mapping[str, Any], store: list
 
     if not conds:
         return loop(full)
+    # the outputs never alias the inputs, so the second pass overwrites the first's whole row
     return [
         "int32_t any = 0;",
         "#pragma omp simd reduction(|:any)",
         "for (int64_t i = 0; i < inner; i++) {",
-        f"  {ctype} a = a_[i], b = b_[i];",
-        *["  " + ln for ln in _needed(common, conds)],
+        *["  " + ln for ln in [*load, *common, *store, "(void)out1;"]],
         f"  any |= (int32_t)(({' | '.join(conds)}) != 0);",
         "}",
         "if (any) {",
         *["  " + ln for ln in loop(full)],
-        "} else {",
-        *["  " + ln for ln in loop(common)],
         "}",
     ]
 
