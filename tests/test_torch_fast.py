@@ -654,3 +654,47 @@ def test_default_fused_path_is_the_closed_form_for_strided_inputs_and_double_bac
     xn = base[::2].numpy()
     fd = (a.derivative(xn + 1e-6) - a.derivative(xn - 1e-6)) / 2e-6
     np.testing.assert_allclose(h.numpy(), fd, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("name", [n for n in ALL if actlab.spec(n).gate is not None and n != "glu"])
+def test_default_gated_path_runs_the_fused_kernels_and_keeps_the_general_checks(name):
+    """Gated units take a light Function on their fused kernels by default (functional and module);
+    what that path does not take (odd halves, a dim out of range, a tuple) reaches the general
+    path and its clear errors; double backward goes through the differentiable closed form."""
+    from actlab.errors import ShapeError
+
+    f = getattr(at.functional, name)
+    m = at.create(name, dtype=torch.float64)
+    x = torch.randn(3, 8, 4, generator=torch.Generator().manual_seed(5), dtype=torch.float64)
+    for call in (lambda t: f(t, dim=1), lambda t: at.create(name, dim=1)(t)):
+        y = call(x.clone().requires_grad_(True))
+        assert type(y.grad_fn).__name__ == "_FusedGatedBackward"
+    assert type(m(x.clone().requires_grad_(True)).grad_fn).__name__ == "_FusedGatedBackward"
+    with pytest.raises(ShapeError, match="odd"):
+        f(torch.randn(3, 5))
+    with pytest.raises(ShapeError, match="out of range"):
+        f(torch.randn(3, 4), dim=2)
+    with pytest.raises(ShapeError, match="one int"):
+        f(torch.randn(3, 4), dim=(0, 1))
+    xs = x[:, :, :2].clone().requires_grad_(True)
+    assert torch.autograd.gradgradcheck(lambda t: f(t, dim=1), (xs,), eps=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin", "glu"])
+def test_default_path_of_torch_kernels_along_a_dim(name):
+    """Vector kinds and glu call torch's kernel straight from the default path, along any dim, and
+    leave errors to the general path."""
+    from actlab.errors import ShapeError
+
+    x = torch.randn(4, 6, generator=torch.Generator().manual_seed(6), dtype=torch.float64)
+    want = {
+        "softmax": lambda t, d: torch.softmax(t, d),
+        "log_softmax": lambda t, d: torch.log_softmax(t, d),
+        "softmin": lambda t, d: torch.softmax(-t, d),
+        "glu": lambda t, d: torch.nn.functional.glu(t, d),
+    }[name]
+    f = getattr(at.functional, name)
+    for d in (0, 1, -1, -2):
+        torch.testing.assert_close(f(x, dim=d), want(x, d), rtol=0, atol=0)
+    with pytest.raises(ShapeError, match="out of range"):
+        f(x, dim=2)

@@ -10,6 +10,7 @@ the general path (which validates, casts and raises the clear errors).
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable, Mapping
 
 import torch
@@ -17,9 +18,9 @@ import torch
 from .. import api as _api
 from ..ops.torch import _traced, _transformed
 from ..spec import ActivationSpec
-from .ckernels import ckernels_enabled, kernels_for
+from .ckernels import ckernels_enabled, gated_kernels_for, kernels_for, run_gated
 from .fewbit import FEWBIT_TIERS
-from .function import _FUSED_DTYPES, _call, _Run, memory_tier, plan_for
+from .function import _FUSED_DTYPES, Plan, _call, _Run, memory_tier, plan_for
 from .native import native_kernel, takes_half, trains_exactly
 from .repair import apply_repaired, repaired_kernel
 
@@ -29,13 +30,16 @@ _FLOATS = frozenset((torch.float32, torch.float64, torch.float16, torch.bfloat16
 
 
 def fast_path(s: ActivationSpec, params: Mapping[str, Any]) -> Callable[..., torch.Tensor | None] | None:
-    """``run(x, memory=None)`` -> f(x) along the default path, or None where it does not apply;
-    None (no fast path at all) for functions without a torch kernel for these parameters."""
-    if s.kind != "elementwise" or s.stochastic:
+    """``run(x, memory=None, dim=-1)`` -> f(x) along the default path, or None where it does not
+    apply (the caller then takes the general path, which checks, casts and explains); None (no
+    fast path at all) for randomized functions and tensor parameters."""
+    if s.stochastic:
         return None
     params = dict(params)
     if any(isinstance(v, torch.Tensor) for v in params.values()):
         return None
+    if s.kind != "elementwise":
+        return _along_path(s, params)
     kernel = native_kernel(s.name, params)
     repair = None if kernel is not None else repaired_kernel(s.name, params)
     if kernel is None and repair is None:
@@ -45,7 +49,7 @@ def fast_path(s: ActivationSpec, params: Mapping[str, Any]) -> Callable[..., tor
     name = s.name
     precision = _api._PRECISION
 
-    def run(x: Any, memory: str | None = None) -> torch.Tensor | None:
+    def run(x: Any, memory: str | None = None, dim: Any = -1) -> torch.Tensor | None:
         if not isinstance(x, torch.Tensor) or x.dtype not in _FLOATS or precision["mode"] != "fast":
             return None
         if _transformed():
@@ -120,7 +124,7 @@ def _fused_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torc
             k = state[dtype] = _Kernel(ks, run_) if usable else None
         return k
 
-    def run(x: Any, memory: str | None = None) -> torch.Tensor | None:
+    def run(x: Any, memory: str | None = None, dim: Any = -1) -> torch.Tensor | None:
         if (
             not isinstance(x, torch.Tensor)
             or x.dtype not in _FUSED_DTYPES
@@ -145,3 +149,106 @@ def _fused_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torc
 
 
 _MISSING = object()
+
+
+def _dim(x: torch.Tensor, dim: Any, gated: bool) -> int | None:
+    """``dim`` as a non-negative axis of a non-empty ``x`` where the general path would take it as
+    it is (one int in range; a gated kind's half even), else None."""
+    nd = x.dim()
+    if type(dim) is not int or nd == 0 or not -nd <= dim < nd or x.numel() == 0:
+        return None
+    dim %= nd
+    if gated and x.shape[dim] % 2:
+        return None
+    return dim
+
+
+def _along_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torch.Tensor | None] | None:
+    """Vector and gated kinds: torch's kernel where torch has one (softmax, log_softmax, softmin,
+    glu), else the fused gated kernels (swiglu, geglu, reglu, ...), with nothing resolved per call."""
+    kernel = native_kernel(s.name, params)
+    gated = s.kind == "gated"
+    precision = _api._PRECISION
+    name = s.name
+    if kernel is not None:
+        half_ok = takes_half(params)
+
+        def native(x: Any, memory: str | None = None, dim: Any = -1) -> torch.Tensor | None:
+            if not isinstance(x, torch.Tensor) or x.dtype not in _FLOATS or precision["mode"] != "fast":
+                return None
+            if _transformed() or (x.dtype == torch.float16 and not half_ok):
+                return None
+            axis = _dim(x, dim, gated)
+            if axis is None or (
+                x.requires_grad and torch.is_grad_enabled() and not trains_exactly(name, x.dtype)
+            ):
+                return None
+            return kernel(x, axis, **params)
+
+        return native
+    if not gated or plan_for(s, params).strategy != "input":
+        return None
+    runs: dict[int, _Run] = {}
+    state: dict[str, Any] = {}
+
+    def fused(x: Any, memory: str | None = None, dim: Any = -1) -> torch.Tensor | None:
+        if (
+            not isinstance(x, torch.Tensor)
+            or x.dtype not in _FUSED_DTYPES
+            or precision["mode"] != "fast"
+            or x.device.type != "cpu"
+            or not ckernels_enabled()
+            or _traced()
+            or _transformed()
+        ):
+            return None
+        axis = _dim(x, dim, True)
+        if axis is None:
+            return None
+        if "ks" not in state:
+            state["ks"] = gated_kernels_for(s, params)
+        ks = state["ks"]
+        if ks is None or not ks.takes("gfwd", x.dtype) or not ks.takes("gbwd", x.dtype):
+            return None
+        run_ = runs.get(axis)
+        if run_ is None:
+            run_ = runs[axis] = _Run(s, Plan("input"), tuple(params.items()), (), (), axis, None, False)
+        x = x.contiguous()
+        if x.requires_grad and torch.is_grad_enabled():
+            return _FusedGated.apply(x, ks, run_)
+        return _gated_forward(ks, x, axis)
+
+    return fused
+
+
+def _halves(x: torch.Tensor, axis: int) -> tuple[int, int]:
+    """(outer, inner) of the gated kernels: blocks before ``axis``, elements of one half after it."""
+    return math.prod(x.shape[:axis]), (x.shape[axis] // 2) * math.prod(x.shape[axis + 1 :])
+
+
+def _gated_forward(ks: Any, x: torch.Tensor, axis: int) -> torch.Tensor:
+    shape = list(x.shape)
+    shape[axis] //= 2
+    y = torch.empty(shape, dtype=x.dtype)
+    run_gated(ks, "gfwd", y, *_halves(x, axis), x)
+    return y
+
+
+class _FusedGated(torch.autograd.Function):
+    """A gated unit by its fused kernels (forward, and both halves' gradients in one pass), saving
+    the input as the general Function does."""
+
+    @staticmethod
+    def forward(ctx, x, ks, run):
+        ctx.ks, ctx.run = ks, run
+        ctx.save_for_backward(x)
+        return _gated_forward(ks, x, run.axis)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        if torch.is_grad_enabled() or g.dtype != x.dtype:
+            return _call(ctx.run, 1, g, x)[0].to(g.dtype), None, None
+        out = torch.empty(x.shape, dtype=x.dtype)
+        run_gated(ctx.ks, "gbwd", out, *_halves(x, ctx.run.axis), x, g.contiguous())
+        return out, None, None

@@ -37,7 +37,7 @@ def _make(s: ActivationSpec) -> Callable[..., Any]:
         **params: Any,
     ) -> Any:
         if fast is not None and not args and not params and not inplace and impl == "auto":
-            y = fast(input, _check_memory(memory))
+            y = fast(input, _check_memory(memory), dim)
             if y is not None:
                 return y
         act = Activation(s, bind_params(s, args, params))

@@ -150,7 +150,7 @@ class ActivationModule(nn.Module):
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         fast = self._fast
         if fast is not None:
-            y = fast(input, self.memory)
+            y = fast(input, self.memory, self.dim)
             if y is not None:
                 return y
         s = self.spec
