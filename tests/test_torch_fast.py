@@ -698,3 +698,34 @@ def test_default_path_of_torch_kernels_along_a_dim(name):
         torch.testing.assert_close(f(x, dim=d), want(x, d), rtol=0, atol=0)
     with pytest.raises(ShapeError, match="out of range"):
         f(x, dim=2)
+
+
+@pytest.mark.parametrize("name", ["relu", "hardtanh", "softshrink", "sparse_sigmoid"])
+def test_light_mask_path_saves_one_bit_and_is_exact(name):
+    """Piecewise-linear functions through the light mask Function: in the lean tier where torch
+    has a kernel, by default where it has none. One bit per element saved; f' exact; create_graph
+    goes through the differentiable closed form."""
+    a = actlab.get(name)
+    lean_only = name != "sparse_sigmoid"
+    x = torch.linspace(-3, 3, 1001, dtype=torch.float64)
+    x = x[
+        (x.unsqueeze(1) - torch.tensor([-1.0, -0.5, 0.0, 0.5, 1.0], dtype=torch.float64)).abs().min(1).values
+        > 1e-9
+    ]
+    for kw in ({"memory": "lean"},) + (() if lean_only else ({},)):
+        xx = x.clone().requires_grad_(True)
+        saved = []
+        with torch.autograd.graph.saved_tensors_hooks(lambda t: saved.append(t) or t, lambda t: t):
+            y = getattr(at.functional, name)(xx, **kw)
+        assert type(y.grad_fn).__name__ == "_FusedBitsBackward"
+        assert sum(t.numel() * t.element_size() for t in saved) == (x.numel() + 7) // 8
+        g = torch.ones_like(y).requires_grad_(True)
+        (gx,) = torch.autograd.grad(y, xx, g, create_graph=True)
+        np.testing.assert_array_equal(y.detach().numpy(), a(x.numpy()))
+        np.testing.assert_array_equal(gx.detach().numpy(), a.derivative(x.numpy()))
+        # create_graph: the gradient is a function of the upstream gradient, d gx / d g = f'(x)
+        (dg,) = torch.autograd.grad(gx.sum(), g)
+        np.testing.assert_array_equal(dg.numpy(), a.derivative(x.numpy()))
+    if lean_only:  # default tier: torch's kernel, which saves what torch saves
+        y = getattr(at.functional, name)(x.clone().requires_grad_(True))
+        assert type(y.grad_fn).__name__ != "_FusedBitsBackward"

@@ -10,6 +10,7 @@ the general path (which validates, casts and raises the clear errors).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any, Callable, Mapping
 
@@ -18,7 +19,7 @@ import torch
 from .. import api as _api
 from ..ops.torch import _traced, _transformed
 from ..spec import ActivationSpec
-from .ckernels import ckernels_enabled, gated_kernels_for, kernels_for, run_gated
+from .ckernels import ckernels_enabled, gated_kernels_for, kernels_for, mask_kernels_for, run_gated
 from .fewbit import FEWBIT_TIERS
 from .function import _FUSED_DTYPES, Plan, _call, _Run, memory_tier, plan_for
 from .native import native_kernel, takes_half, trains_exactly
@@ -42,9 +43,13 @@ def fast_path(s: ActivationSpec, params: Mapping[str, Any]) -> Callable[..., tor
         return _along_path(s, params)
     kernel = native_kernel(s.name, params)
     repair = None if kernel is not None else repaired_kernel(s.name, params)
+    plan = plan_for(s, params)
     if kernel is None and repair is None:
+        if plan.strategy == "mask":
+            return _bits_path(s, params, plan, always=True)
         return _fused_path(s, params)
-    masked = kernel is not None and plan_for(s, params).strategy == "mask"
+    masked = kernel is not None and plan.strategy == "mask"
+    lean = _bits_path(s, params, plan, always=False) if masked else None
     half_ok = takes_half(params)
     name = s.name
     precision = _api._PRECISION
@@ -58,9 +63,9 @@ def fast_path(s: ActivationSpec, params: Mapping[str, Any]) -> Callable[..., tor
         if needs_grad and memory_tier(memory) in FEWBIT_TIERS:
             return None  # a code of f' (or the 1-bit mask) instead of what the kernel saves
         if kernel is not None:
-            if needs_grad and (
-                (masked and memory_tier(memory) == "lean") or not trains_exactly(name, x.dtype)
-            ):
+            if needs_grad and masked and memory_tier(memory) == "lean":
+                return lean(x, memory) if lean is not None else None
+            if needs_grad and not trains_exactly(name, x.dtype):
                 return None
             if x.dtype == torch.float16 and not half_ok:
                 return None  # a parameter past float16's range: the general path works in float32
@@ -149,6 +154,73 @@ def _fused_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torc
 
 
 _MISSING = object()
+
+
+class _FusedBits(torch.autograd.Function):
+    """A piecewise-linear function by its mask kernels: forward writes f and the packed 1-bit mask
+    of the pieces in one pass, backward reads the mask (exact: f' takes two values)."""
+
+    @staticmethod
+    def forward(ctx, x, ks, run):
+        y = torch.empty(x.shape, dtype=x.dtype)
+        bits = torch.empty((x.numel() + 7) // 8, dtype=torch.uint8)
+        size = x.element_size()
+        ks.call("bits_fwd", x.dtype, x.numel(), [(x, size), (y, size), (bits, 0.125)])
+        ctx.ks, ctx.run = ks, run
+        ctx.save_for_backward(bits)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (bits,) = ctx.saved_tensors
+        ks = ctx.ks
+        if torch.is_grad_enabled() or not ks.takes("bits_bwd", g.dtype):
+            return _call(ctx.run, 1, g, bits)[0].to(g.dtype), None, None
+        g = g.contiguous()
+        out = torch.empty(g.shape, dtype=g.dtype)
+        size = g.element_size()
+        ks.call("bits_bwd", g.dtype, g.numel(), [(bits, 0.125), (g, size), (out, size)])
+        return out, None, None
+
+
+def _bits_path(
+    s: ActivationSpec, params: dict[str, Any], plan: Plan, always: bool
+) -> Callable[..., torch.Tensor | None]:
+    """``_FusedBits`` for a function whose plan is a mask: under autograd ``always`` (functions
+    torch lacks: the 1-bit mask is their default) or in the lean tier (the caller's choice);
+    inference by the mask kernels' forward. CPU tensors outside transforms and compilers."""
+    bits = dataclasses.replace(plan, strategy="bits")
+    run_ = _Run(s, bits, tuple(params.items()), (), (), None, None, False)
+    precision = _api._PRECISION
+    state: dict[str, Any] = {}
+
+    def run(x: Any, memory: str | None = None, dim: Any = -1) -> torch.Tensor | None:
+        if (
+            not isinstance(x, torch.Tensor)
+            or x.dtype not in _FLOATS
+            or precision["mode"] != "fast"
+            or x.device.type != "cpu"
+            or not ckernels_enabled()
+            or _traced()
+            or _transformed()
+        ):
+            return None
+        needs_grad = x.requires_grad and torch.is_grad_enabled()
+        if needs_grad and not always and memory_tier(memory) != "lean":
+            return None
+        if needs_grad and memory_tier(memory) in FEWBIT_TIERS:
+            return None  # the general path: the mask too, by its own rules for these tiers
+        if "ks" not in state:
+            state["ks"] = mask_kernels_for(s, params, plan.runs, plan.low, plan.high)
+        ks = state["ks"]
+        if ks is None or not ks.takes("bits_fwd", x.dtype) or not ks.takes("fwd", x.dtype):
+            return None
+        x = x.contiguous()
+        if needs_grad:
+            return _FusedBits.apply(x, ks, run_)
+        return ks.elementwise("fwd", torch.empty(x.shape, dtype=x.dtype), x)
+
+    return run
 
 
 def _dim(x: torch.Tensor, dim: Any, gated: bool) -> int | None:
