@@ -84,7 +84,7 @@ class _Fused(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x, k):
-        y = k.ks.elementwise("fwd", torch.empty(x.shape, dtype=x.dtype), x)
+        y = k.ks.elementwise("fwd", torch.empty_like(x), x)
         ctx.k = k
         ctx.save_for_backward(y if k.from_output else x)
         return y
@@ -97,7 +97,7 @@ class _Fused(torch.autograd.Function):
             # double backward (differentiable closed form) or a gradient of another dtype: the
             # general Function's backward
             return _call(k.run, 1, g, saved)[0].to(g.dtype), None
-        out = torch.empty(saved.shape, dtype=saved.dtype)
+        out = torch.empty_like(saved)
         return k.ks.elementwise(k.grad, out, saved, g.contiguous()), None
 
 
@@ -134,7 +134,7 @@ def _fused_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torc
             not isinstance(x, torch.Tensor)
             or x.dtype not in _FUSED_DTYPES
             or precision["mode"] != "fast"
-            or x.device.type != "cpu"
+            or not x.is_cpu
             or not ckernels_enabled()
             or _traced()
             or _transformed()
@@ -148,7 +148,7 @@ def _fused_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torc
             if memory_tier(memory) in FEWBIT_TIERS:
                 return None
             return _Fused.apply(x, k)
-        return k.ks.elementwise("fwd", torch.empty(x.shape, dtype=x.dtype), x)
+        return k.ks.elementwise("fwd", torch.empty_like(x), x)
 
     return run
 
@@ -162,7 +162,7 @@ class _FusedBits(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x, ks, run):
-        y = torch.empty(x.shape, dtype=x.dtype)
+        y = torch.empty_like(x)
         bits = torch.empty((x.numel() + 7) // 8, dtype=torch.uint8)
         size = x.element_size()
         ks.call("bits_fwd", x.dtype, x.numel(), [(x, size), (y, size), (bits, 0.125)])
@@ -177,7 +177,7 @@ class _FusedBits(torch.autograd.Function):
         if torch.is_grad_enabled() or not ks.takes("bits_bwd", g.dtype):
             return _call(ctx.run, 1, g, bits)[0].to(g.dtype), None, None
         g = g.contiguous()
-        out = torch.empty(g.shape, dtype=g.dtype)
+        out = torch.empty_like(g)
         size = g.element_size()
         ks.call("bits_bwd", g.dtype, g.numel(), [(bits, 0.125), (g, size), (out, size)])
         return out, None, None
@@ -199,7 +199,7 @@ def _bits_path(
             not isinstance(x, torch.Tensor)
             or x.dtype not in _FLOATS
             or precision["mode"] != "fast"
-            or x.device.type != "cpu"
+            or not x.is_cpu
             or not ckernels_enabled()
             or _traced()
             or _transformed()
@@ -218,7 +218,7 @@ def _bits_path(
         x = x.contiguous()
         if needs_grad:
             return _FusedBits.apply(x, ks, run_)
-        return ks.elementwise("fwd", torch.empty(x.shape, dtype=x.dtype), x)
+        return ks.elementwise("fwd", torch.empty_like(x), x)
 
     return run
 
@@ -268,7 +268,7 @@ def _along_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torc
             not isinstance(x, torch.Tensor)
             or x.dtype not in _FUSED_DTYPES
             or precision["mode"] != "fast"
-            or x.device.type != "cpu"
+            or not x.is_cpu
             or not ckernels_enabled()
             or _traced()
             or _transformed()
@@ -321,6 +321,6 @@ class _FusedGated(torch.autograd.Function):
         (x,) = ctx.saved_tensors
         if torch.is_grad_enabled() or g.dtype != x.dtype:
             return _call(ctx.run, 1, g, x)[0].to(g.dtype), None, None
-        out = torch.empty(x.shape, dtype=x.dtype)
+        out = torch.empty_like(x)
         run_gated(ctx.ks, "gbwd", out, *_halves(x, ctx.run.axis), x, g.contiguous())
         return out, None, None
