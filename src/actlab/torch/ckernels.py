@@ -684,8 +684,8 @@ def _scanner() -> dict[torch.dtype, tuple[Any, Any]] | None:
 def outside(x: torch.Tensor, below: float) -> bool | None:
     """Whether a contiguous CPU float32/float64 ``x`` has an element < ``below``, +inf or NaN; None
     where the scan kernel does not apply (the caller then asks torch)."""
-    fns = _scanner() if ckernels_enabled() else None
-    if fns is None or x.dtype not in fns or x.device.type != "cpu" or not x.is_contiguous():
+    fns = _SCAN.get("fns") if "fns" in _SCAN else _scanner()
+    if fns is None or not _STATE["on"] or x.dtype not in fns or not x.is_cpu or not x.is_contiguous():
         return None
     one, par = fns[x.dtype]
     n = x.numel()

@@ -70,8 +70,8 @@ def fast_path(s: ActivationSpec, params: Mapping[str, Any]) -> Callable[..., tor
             if x.dtype == torch.float16 and not half_ok:
                 return None  # a parameter past float16's range: the general path works in float32
             return kernel(x, None, **params)
-        if _traced() or _transformed():
-            return None  # a compiler, trace or transform gets the spec's plain ops (the general path)
+        if _traced():
+            return None  # a compiler or a trace gets the spec's plain ops (the general path)
         return apply_repaired(s, repair, params, x, needs_grad)
 
     return run

@@ -85,7 +85,7 @@ def _fires(x: torch.Tensor, below: float) -> bool:
     """Whether any element is in the region (CPU: one pass, no copy)."""
     if x.numel() == 0:
         return False
-    found = outside(x.detach(), below)  # a fused scan at memory speed, where it applies
+    found = outside(x, below)  # a fused scan at memory speed, where it applies (reads raw memory)
     if found is not None:
         return found
     lo, hi = torch.aminmax(x.detach())
@@ -144,7 +144,7 @@ class _Repaired(torch.autograd.Function):
 def apply_repaired(s: ActivationSpec, repair: Repair, params: Mapping[str, Any], x: torch.Tensor, grad: bool):
     """The spec's function on ``x`` through ``repair``'s kernels: under autograd when ``grad``."""
     below = repair.below_for(x.dtype)
-    if x.device.type == "cpu" and not _fires(x, below):
+    if x.is_cpu and not _fires(x, below):
         # nothing to repair, now or in backward (the region covers both kernels' misses): torch's
         # kernel under plain autograd, with no Function around it
         return repair.forward(x, **params)
