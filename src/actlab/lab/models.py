@@ -34,6 +34,7 @@ from ..errors import ParameterError
 __all__ = [
     "INITS",
     "MODELS",
+    "ShiftedActivation",
     "activation_label",
     "build_model",
     "init_gain_for",
@@ -184,6 +185,25 @@ def init_weights(model: nn.Module, init: str, activation: ActivationLike = None)
                 m.bias.zero_()
 
 
+class ShiftedActivation(nn.Module):
+    """``f(x) - shift``: an activation moved down by a constant. Same shape and derivative as
+    ``f``; ``sigmoid - 1/2`` is zero-centred where sigmoid is not. A network of such units
+    computes exactly the functions of one with ``f`` (the next layer's bias absorbs the shift),
+    so a difference in training is a difference in optimisation alone. The activation itself
+    is the child ``f`` (monitors hook it and see f, not f - shift)."""
+
+    def __init__(self, f: nn.Module, shift: float):
+        super().__init__()
+        self.f = f
+        self.shift = float(shift)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.f(x) - self.shift
+
+    def extra_repr(self) -> str:
+        return f"shift={self.shift:g}"
+
+
 def _positive_int(what: str, v: Any) -> int:
     if isinstance(v, bool) or not isinstance(v, int) or v < 1:
         raise ParameterError(f"{what} must be a positive integer, got {v!r}")
@@ -202,6 +222,7 @@ def build_model(
     output_activation: ActivationLike = None,
     seed: int = 0,
     memory: str | None = None,
+    shift: float = 0.0,
 ) -> nn.Module:
     """An ``nn.Sequential`` classifier producing logits (or ``output_activation`` of them).
 
@@ -219,6 +240,8 @@ def build_model(
         memory: the memory tier of every hidden activation (see :func:`make_activation`; the
             output activation keeps the process-wide one). ``"2bit"``/``"3bit"``/``"4bit"``
             make smooth activations' gradients approximate.
+        shift: a constant subtracted from every hidden activation's output
+            (:class:`ShiftedActivation`; 0: the activation as it is).
     """
     if kind not in MODELS:
         raise ParameterError(f"unknown model kind {kind!r}; valid: {', '.join(MODELS)}")
@@ -227,6 +250,13 @@ def build_model(
     _positive_int("depth", depth)
     _positive_int("n_classes", n_classes)
     in_shape = tuple(int(s) for s in in_shape)
+    if isinstance(shift, bool) or not isinstance(shift, (int, float)) or not math.isfinite(shift):
+        raise ParameterError(f"shift must be a finite number (0: no shift), got {shift!r}")
+
+    def hidden() -> nn.Module:
+        f = make_activation(activation, memory)
+        return ShiftedActivation(f, shift) if shift else f
+
     if init == "actlab":
         init_gain_for(activation)  # fail before building
     layers: list[tuple[str, nn.Module]] = []
@@ -237,7 +267,7 @@ def build_model(
             layers.append(("flatten", nn.Flatten()))
             for i in range(1, depth + 1):
                 layers.append((f"fc{i}", nn.Linear(d, width)))
-                layers.append((f"act{i}", make_activation(activation, memory)))
+                layers.append((f"act{i}", hidden()))
                 d = width
             layers.append(("out", nn.Linear(d, n_classes)))
         else:
@@ -251,7 +281,7 @@ def build_model(
             specs = ((5, 2, True), (5, 2, True), (3, 1, False))
             for i, (cout, (k, pad, pool)) in enumerate(zip(chans, specs), start=1):
                 layers.append((f"conv{i}", nn.Conv2d(c, cout, k, padding=pad)))
-                layers.append((f"act{i}", make_activation(activation, memory)))
+                layers.append((f"act{i}", hidden()))
                 if pool and min(h, w) >= 2:
                     layers.append((f"pool{i}", nn.MaxPool2d(2)))
                     h, w = h // 2, w // 2

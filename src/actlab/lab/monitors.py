@@ -169,6 +169,9 @@ class ActivationMonitor:
         share: a unit is saturated if below the threshold on more than this share of its
             samples (default 0.99).
         modules: monitor these (name, module) pairs instead of all activation modules.
+        units_only: record only which units were active and which had a non-negative input
+            (:meth:`unit_dead`, :meth:`unit_negative`; a cheaper pass): the other statistics of
+            :meth:`summary` are then NaN.
     """
 
     def __init__(
@@ -178,6 +181,7 @@ class ActivationMonitor:
         threshold: float = 0.01,
         share: float = 0.99,
         modules: list[tuple[str, nn.Module]] | None = None,
+        units_only: bool = False,
     ):
         if not (isinstance(threshold, (int, float)) and threshold >= 0):
             raise ParameterError(f"threshold must be a number >= 0, got {threshold!r}")
@@ -185,6 +189,7 @@ class ActivationMonitor:
             raise ParameterError(f"share must be in [0, 1), got {share!r}")
         self.threshold = float(threshold)
         self.share = float(share)
+        self.units_only = bool(units_only)
         self.modules = list(modules) if modules is not None else activation_modules(model)
         if not self.modules:
             raise ParameterError(
@@ -242,6 +247,21 @@ class ActivationMonitor:
         acc = self._acc.get(name)
         if acc is None or acc.n_units != n_units:
             acc = self._acc[name] = _Acc(n_units)
+        if self.units_only:
+            if (
+                math.isfinite(float(y.sum()))
+                and math.isfinite(float(d.sum()))
+                and math.isfinite(float(x.sum()))
+            ):
+                acc.active |= torch.minimum(y.abs(), d.abs()).amax(dim=0) > 0
+                acc.nonneg |= x.amax(dim=0) >= 0
+            else:
+                acc.active |= ((y != 0) & (d != 0)).any(dim=0)
+                acc.nonneg |= (x >= 0).any(dim=0)
+            acc.count += y.shape[0]
+            acc.n_el += y.numel()
+            acc.n_samples += batch
+            return
         yd = y.double()
         total = float(yd.sum())
         if math.isfinite(total) and math.isfinite(float(d.sum())) and math.isfinite(float(x.sum())):
@@ -292,17 +312,21 @@ class ActivationMonitor:
             acc = self._acc.get(name)
             if acc is None or acc.n_el == 0:
                 continue
-            mean = acc.total / acc.n_el
-            var = max(acc.total_sq / acc.n_el - mean * mean, 0.0)
-            unit_means = (acc.unit_sum / acc.count.clamp_min(1)).tolist()
-            saturated = acc.below > self.share * acc.count
+            if self.units_only:  # only the unit masks were recorded
+                mean = var = sat_share = math.nan
+                unit_means: list[float] = []
+            else:
+                mean = acc.total / acc.n_el
+                var = max(acc.total_sq / acc.n_el - mean * mean, 0.0)
+                unit_means = (acc.unit_sum / acc.count.clamp_min(1)).tolist()
+                sat_share = float((acc.below > self.share * acc.count).double().mean())
             out.append(
                 LayerStats(
                     name=name,
                     n_units=acc.n_units,
                     n_samples=acc.n_samples,
                     dead_fraction=float((~acc.active).double().mean()),
-                    saturated_fraction=float(saturated.double().mean()),
+                    saturated_fraction=sat_share,
                     mean=mean,
                     var=var,
                     unit_mean_median=float(np.median(unit_means)) if unit_means else math.nan,
@@ -318,6 +342,16 @@ class ActivationMonitor:
         from one pass to the next (born dead, died, recovered)."""
         return {
             name: (~acc.active).numpy().copy()
+            for name, _ in self.modules
+            if (acc := self._acc.get(name)) is not None and acc.n_el > 0
+        }
+
+    def unit_negative(self) -> dict[str, np.ndarray]:
+        """Per monitored module that has seen data: a bool array, True for each unit whose input
+        was negative on every sample seen since ``start_epoch()`` (a leaky unit there passes only
+        its negative slope's gradient; for ReLU these are the dead units)."""
+        return {
+            name: (~acc.nonneg).numpy().copy()
             for name, _ in self.modules
             if (acc := self._acc.get(name)) is not None and acc.n_el > 0
         }

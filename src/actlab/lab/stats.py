@@ -48,7 +48,9 @@ __all__ = [
     "coverage_note",
     "curve_ci",
     "holm",
+    "newcombe_ci",
     "proportion_above_p",
+    "two_proportion_p",
     "wilson_ci",
 ]
 
@@ -309,3 +311,35 @@ def holm(pvalues: Sequence[float]) -> list[float]:
         running = max(running, min(1.0, (m - rank) * ps[i]))
         out[i] = running
     return out
+
+
+def two_proportion_p(k1: int, n1: int, k2: int, n2: int) -> float:
+    """One-sided p-value of the pooled two-proportion z-test of H0: p1 <= p2 against p1 > p2.
+
+    NaN when either count is empty, or when the pooled proportion is 0 or 1 (no variance: the
+    two samples cannot be told apart)."""
+    k1, n1 = _check_counts(k1, n1)
+    k2, n2 = _check_counts(k2, n2)
+    if n1 == 0 or n2 == 0:
+        return math.nan
+    pooled = (k1 + k2) / (n1 + n2)
+    if pooled in (0.0, 1.0):
+        return math.nan
+    from scipy import stats as st
+
+    z = (k1 / n1 - k2 / n2) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    return float(st.norm.sf(z))
+
+
+def newcombe_ci(k1: int, n1: int, k2: int, n2: int, *, level: float = 0.95) -> tuple[float, float, float]:
+    """(p1 - p2, low, high): Newcombe's hybrid score interval for a difference of two
+    independent proportions (method 10 of Newcombe 1998), from the two Wilson intervals; inside
+    [-1, 1] and well-behaved at 0 and n. All NaN when either count is empty."""
+    p1, l1, u1 = wilson_ci(k1, n1, level=level)
+    p2, l2, u2 = wilson_ci(k2, n2, level=level)
+    if math.isnan(p1) or math.isnan(p2):
+        return (math.nan, math.nan, math.nan)
+    d = p1 - p2
+    lo = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    hi = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return (d, max(-1.0, lo), min(1.0, hi))

@@ -38,6 +38,18 @@ Results stored before these fields existed read back with an empty curve and emp
 (their shares are NaN).
 
 ``optimizer``: ``sgd`` (with ``momentum``: heavy ball), ``adam``, ``adamw`` (weight decay 0.01).
+
+``monitor=False`` skips every monitor pass (a probe that only needs the loss: its unit shares are
+NaN and its curve and fates empty). ``activation_shift`` subtracts a constant from every hidden
+activation's output (:class:`~actlab.lab.models.ShiftedActivation`: sigmoid - 1/2 is the
+zero-centred twin of sigmoid). ``track_units=True`` follows every hidden unit through training
+with a :class:`~actlab.lab.units.UnitTracker` (full passes over every training input at
+initialisation and after every epoch, gradient hooks at every step): ``unit_tracks`` holds its
+counts per layer (born dead and adjusted or revived, stuck negative and recovered, ...). These
+three fields are left out of the key at their defaults, so stored trials keep their keys.
+
+``train_trial(cfg, data, on_epoch=f)`` calls ``f(epoch, model)`` at initialisation (epoch 0) and
+after every finished epoch; ``return_model=True`` returns ``(result, trained model)``.
 """
 
 from __future__ import annotations
@@ -77,6 +89,8 @@ ADAMW_WEIGHT_DECAY = 0.01  # torch.optim.AdamW's default
 _MONITOR_SAMPLES = 10_000
 EPOCH_MONITOR_SAMPLES = 1_000
 _MONITOR_DEFAULTS = {"monitor_threshold": 0.01, "monitor_share": 0.99}
+# fields left out of a trial's key at these values (trials stored before they existed keep their keys)
+_KEY_DEFAULTS = {**_MONITOR_DEFAULTS, "monitor": True, "activation_shift": 0.0, "track_units": False}
 
 
 @dataclass
@@ -104,6 +118,9 @@ class TrialConfig:
     memory: str = "default"
     monitor_threshold: float = 0.01
     monitor_share: float = 0.99
+    monitor: bool = True
+    activation_shift: float = 0.0
+    track_units: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.activation, str):
@@ -134,6 +151,16 @@ class TrialConfig:
             raise ParameterError(f"monitor_threshold must be a number >= 0, got {self.monitor_threshold!r}")
         if not (isinstance(self.monitor_share, (int, float)) and 0.0 <= self.monitor_share < 1.0):
             raise ParameterError(f"monitor_share must be in [0, 1), got {self.monitor_share!r}")
+        for n in ("monitor", "track_units"):
+            if not isinstance(getattr(self, n), bool):
+                raise ParameterError(f"{n} must be True or False, got {getattr(self, n)!r}")
+        sh = self.activation_shift
+        if isinstance(sh, bool) or not isinstance(sh, (int, float)) or not math.isfinite(sh):
+            raise ParameterError(
+                "activation_shift must be a finite number (0: no shift; 0.5 makes sigmoid zero-centred), "
+                f"got {sh!r}"
+            )
+        self.activation_shift = float(sh)
         self.monitor_threshold = float(self.monitor_threshold)
         self.monitor_share = float(self.monitor_share)
         self.lr = float(self.lr)
@@ -156,12 +183,13 @@ class TrialConfig:
 
         ``memory="default"`` is left out of the hash (and the prefix), so stores written before
         the field existed keep their keys; any other tier is a different trial. The same holds
-        for the monitor's threshold and share at their defaults."""
+        for the monitor's threshold and share, ``monitor``, ``activation_shift`` and
+        ``track_units`` at their defaults."""
         d = self.to_dict()
         if d["memory"] == "default":
             del d["memory"]
-        for k, v in _MONITOR_DEFAULTS.items():
-            if d[k] == v:
+        for k, v in _KEY_DEFAULTS.items():
+            if d[k] == v and type(d[k]) is type(v):
                 del d[k]
         blob = json.dumps(d, sort_keys=True, default=str)
         h = hashlib.sha256(blob.encode()).hexdigest()[:16]
@@ -200,6 +228,8 @@ class TrialResult:
     # units followed over those checkpoints: n_units, dead_at_init, dead_at_end, born_dead, died,
     # recovered (counts); empty when diverged or not measured
     unit_fates: dict = field(default_factory=dict)
+    # with track_units: the UnitTracker's counts per layer (actlab.lab.units); empty otherwise
+    unit_tracks: dict = field(default_factory=dict)
 
     def _fate(self, what: str) -> float:
         n = self.unit_fates.get("n_units", 0) if self.unit_fates else 0
@@ -237,6 +267,7 @@ class TrialResult:
         # JSON has no NaN: a null share in the monitor curve was a NaN
         d["monitor_curve"] = [_nan_for_none(row) for row in d.get("monitor_curve") or []]
         d["unit_fates"] = dict(d.get("unit_fates") or {})
+        d["unit_tracks"] = dict(d.get("unit_tracks") or {})
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in known})
 
@@ -444,8 +475,22 @@ def _load_for(cfg: TrialConfig) -> Dataset:
     )
 
 
-def train_trial(cfg: TrialConfig, data: Dataset | None = None) -> TrialResult:
-    """Train ``cfg``'s model on ``data`` (loaded from the config when None) and measure it."""
+def train_trial(
+    cfg: TrialConfig,
+    data: Dataset | None = None,
+    *,
+    on_epoch: Callable[[int, torch.nn.Module], None] | None = None,
+    return_model: bool = False,
+) -> Any:
+    """Train ``cfg``'s model on ``data`` (loaded from the config when None) and measure it.
+
+    ``on_epoch(epoch, model)`` is called at initialisation (epoch 0, before the first step) and
+    after every finished epoch (not after a diverged one); it must not change the weights or
+    draw from torch's global RNG if the trial is to stay the one its key names.
+    ``return_model=True``: return ``(result, trained model)`` instead of the result alone.
+    """
+    if on_epoch is not None and not callable(on_epoch):
+        raise ParameterError(f"on_epoch must be a callable f(epoch, model), got {on_epoch!r}")
     t_start = time.perf_counter()
     if data is None:
         data = _load_for(cfg)
@@ -454,12 +499,15 @@ def train_trial(cfg: TrialConfig, data: Dataset | None = None) -> TrialResult:
     try:
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(cfg.seed)  # randomized activations (rrelu) draw from the global RNG
-            return _train(cfg, data, t_start)
+            result, model = _train(cfg, data, t_start, on_epoch)
     finally:
         torch.set_num_threads(threads)
+    return (result, model) if return_model else result
 
 
-def _train(cfg: TrialConfig, data: Dataset, t_start: float) -> TrialResult:
+def _train(
+    cfg: TrialConfig, data: Dataset, t_start: float, on_epoch: Callable[[int, torch.nn.Module], None] | None
+) -> tuple[TrialResult, torch.nn.Module]:
     model = build_model(
         cfg.model,
         (cfg.activation, cfg.params),
@@ -470,6 +518,7 @@ def _train(cfg: TrialConfig, data: Dataset, t_start: float) -> TrialResult:
         init=cfg.init,
         seed=cfg.seed,
         memory=cfg.memory,
+        shift=cfg.activation_shift,
     )
     saved = _SavedBytes(model)
     if cfg.optimizer == "sgd":
@@ -490,9 +539,21 @@ def _train(cfg: TrialConfig, data: Dataset, t_start: float) -> TrialResult:
     xmon = xtr[:EPOCH_MONITOR_SAMPLES]
     curve: list[dict] = []
     masks: list[dict] = []
-    row, mask = _checkpoint(model, xmon, cfg, 0)
-    curve.append(row)
-    masks.append(mask)
+    callbacks: list[Callable[[int, torch.nn.Module], None]] = []
+    tracker = None
+    if cfg.track_units:
+        from .units import UnitTracker
+
+        tracker = UnitTracker(model, xtr)
+        callbacks.append(tracker)
+    if on_epoch is not None:
+        callbacks.append(on_epoch)
+    if cfg.monitor:
+        row, mask = _checkpoint(model, xmon, cfg, 0)
+        curve.append(row)
+        masks.append(mask)
+    for cb in callbacks:
+        cb(0, model)
     for epoch in range(1, cfg.epochs + 1):
         model.train()
         t0 = time.perf_counter()
@@ -521,9 +582,14 @@ def _train(cfg: TrialConfig, data: Dataset, t_start: float) -> TrialResult:
             accs.append(_evaluate(model, xte, yte))
             break
         accs.append(_evaluate(model, xte, yte))
-        row, mask = _checkpoint(model, xmon, cfg, epoch)
-        curve.append(row)
-        masks.append(mask)
+        if cfg.monitor:
+            row, mask = _checkpoint(model, xmon, cfg, epoch)
+            curve.append(row)
+            masks.append(mask)
+        for cb in callbacks:
+            cb(epoch, model)
+    if tracker is not None:
+        tracker.close()
 
     ett = None
     stt = None
@@ -536,7 +602,7 @@ def _train(cfg: TrialConfig, data: Dataset, t_start: float) -> TrialResult:
     model.eval()
     layer_stats: list[dict] = []
     dead = sat = neg = math.nan
-    if not diverged:  # a network with non-finite weights has no meaningful unit statistics
+    if not diverged and cfg.monitor:  # a network with non-finite weights has no meaningful unit statistics
         with (
             ActivationMonitor(model, threshold=cfg.monitor_threshold, share=cfg.monitor_share) as mon,
             torch.no_grad(),
@@ -550,7 +616,7 @@ def _train(cfg: TrialConfig, data: Dataset, t_start: float) -> TrialResult:
             d = s.to_dict()
             d.pop("unit_means")  # per-unit detail stays out of stored results (size)
             layer_stats.append(d)
-    return TrialResult(
+    result = TrialResult(
         config=cfg,
         train_loss=losses,
         train_error=errors,
@@ -569,7 +635,9 @@ def _train(cfg: TrialConfig, data: Dataset, t_start: float) -> TrialResult:
         negative_fraction=float(neg),
         monitor_curve=curve,
         unit_fates={} if diverged else unit_fates(masks),
+        unit_tracks=tracker.counts() if tracker is not None and not diverged else {},
     )
+    return result, model
 
 
 # --------------------------------------------------------------------------- learning-rate choice

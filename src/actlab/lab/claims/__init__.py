@@ -58,10 +58,15 @@ CLAIMS: dict[str, str] = {
     "sigmoid_stalls": "sigmoid_stalls",
     "step_perceptron": "step_perceptron",
     "step_multiclass": "step_multiclass",
+    # rows 11, 21 and 23 of docs/guide-coverage.md
+    "sigmoid_centring": "sigmoid_centring",
+    "born_dead": "born_dead",
+    "leaky_recovery": "leaky_recovery",
 }
 _NEEDS_DATA = (
     "relu_speed", "elu_mean", "dying_relu", "output_activation",
     "tanh_vs_sigmoid_speed", "elu_accuracy", "hidden_activation", "sigmoid_stalls",
+    "sigmoid_centring", "born_dead", "leaky_recovery",
 )  # fmt: skip
 
 

@@ -26,17 +26,17 @@ of leaky units whose input was negative on every sample (they pass only 1% of th
 with its Wilson interval.
 
 Decision rule (fixed before this map was run; it replaces the one-setting rule of the first
-version, an amendment recorded in docs/claims.md): per cell, pool the hidden ReLU units of the seeds that did not
-diverge, k dead of n, and test H0 "dead share <= 0.05" with the one-sided score test (the test
-the Wilson interval inverts); the p-values of all cells are Holm-adjusted together, because
-the claim is held if any cell holds. A cell is held if its Holm-adjusted p < 0.05 and the dead
-share exceeds 0.05 in more than half of its non-diverged seeds (so one collapsed network does
-not carry a cell); not held if the upper end of its Wilson 95% interval is < 0.05;
-inconclusive otherwise, and also when more than half of its ReLU seeds diverged. The claim
-(existential): held if some in-scope cell is held; held in part if cells held only below the
-in-scope rates; refuted if every in-scope cell is not held; not reproduced in the tested range
-if no in-scope cell was run and no cell held; inconclusive otherwise. Units of one network are
-not independent, so the pooled Wilson interval is narrower than one over seeds would be; the
+version, an amendment recorded in docs/claims.md): per cell, pool the hidden ReLU units of the
+seeds that did not diverge, k dead of n, and test H0 "dead share <= 0.05" with the one-sided
+score test (the test the Wilson interval inverts); the p-values of all cells are Holm-adjusted
+together, because the claim is held if any cell holds. A cell is held if its Holm-adjusted p <
+0.05 and the dead share exceeds 0.05 in more than half of its non-diverged seeds (so one
+collapsed network does not carry a cell); not held if the upper end of its Wilson 95% interval
+is < 0.05; inconclusive otherwise, and also when more than half of its ReLU seeds diverged. The
+claim (existential): held if some in-scope cell is held; held in part if cells held only below
+the in-scope rates; refuted if every in-scope cell is not held; not reproduced in the tested
+range if no in-scope cell was run and no cell held; inconclusive otherwise. Units of one network
+are not independent, so the pooled Wilson interval is narrower than one over seeds would be; the
 per-seed majority condition and the bootstrap over seeds (reported) guard against that.
 """
 
@@ -47,9 +47,9 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ..stats import holm, proportion_above_p, wilson_ci
+from ..stats import wilson_ci
 from .base import ClaimResult, Stopwatch, data_settings, decision_rule, fmt, fmt_ci, mean_ci
-from .maps import Cell, MapSpec, describe_region, map_figure, run_map, scoped_verdict
+from .maps import Cell, MapSpec, describe_region, map_figure, run_map, scoped_verdict, share_cells
 
 __all__ = ["DEAD", "DEFAULT", "KEY", "KIND", "QUICK", "SOURCE", "STATEMENT", "decide", "decide_cells", "run"]
 
@@ -72,7 +72,7 @@ DEFAULT = MapSpec(
     seeds=5,
     epochs=5,
 )
-QUICK = MapSpec(optimizer=("sgd", "adam"), lr_rel=(0.1, 1.0), depth=(3,), width=(128,), seeds=5, epochs=3)
+QUICK = MapSpec(optimizer=("sgd", "adam"), lr_rel=(1.0,), depth=(3,), width=(128,), seeds=5, epochs=3)
 BASE = {"model": "mlp", "batch_size": 64}
 AMENDMENTS = (
     "2026-12-02, rule amended (issue 11). Before: one setting, fashion-mnist 10,000/2,000, MLP 3 x 128, "
@@ -89,25 +89,10 @@ AMENDMENTS = (
 
 def decide_cells(counts: Sequence[Mapping[str, int]]) -> list[tuple[str, float]]:
     """(verdict, Holm-adjusted p) per cell from its counts: ``k`` dead of ``n`` pooled ReLU units,
-    ``seeds_above`` seeds with dead share > DEAD out of ``seeds_ok`` non-diverged of ``seeds``."""
-    raw = []
-    for c in counts:
-        usable = c["n"] > 0 and c["seeds_ok"] * 2 >= c["seeds"]
-        raw.append(proportion_above_p(c["k"], c["n"], DEAD) if usable else math.nan)
-    adj = holm(raw)
-    out = []
-    for c, p in zip(counts, adj):
-        if math.isnan(p):
-            out.append(("inconclusive", p))
-            continue
-        _, _, hi = wilson_ci(c["k"], c["n"])
-        if p < ALPHA and c["seeds_above"] * 2 > c["seeds_ok"]:
-            out.append(("held", p))
-        elif hi < DEAD:
-            out.append(("not held", p))
-        else:
-            out.append(("inconclusive", p))
-    return out
+    ``seeds_above`` seeds with dead share > DEAD out of ``seeds_ok`` non-diverged of ``seeds``
+    (:func:`~actlab.lab.claims.maps.share_cells`: above DEAD is held, below it not held)."""
+    verdict = {"above": "held", "below": "not held", "unclear": "inconclusive"}
+    return [(verdict[v], p) for v, p in share_cells(counts, DEAD, alpha=ALPHA)]
 
 
 def decide(counts: Sequence[Mapping[str, int]], in_scope: Sequence[bool]) -> str:
@@ -173,10 +158,18 @@ def _measure(c: Cell) -> dict[str, Any]:
     }
 
 
+def _trial_seconds(cells: Sequence[Cell]) -> float:
+    return sum(r.wall_seconds for c in cells for rs in c.results.values() for r in rs)
+
+
 def _p(p: float) -> str:
     if math.isnan(p):
         return "n/a"
     return "< 1e-15" if p < 1e-15 else f"{p:.2g}"
+
+
+def _share(ci: tuple[float, float, float]) -> str:
+    return "n/a" if math.isnan(ci[0]) else f"{ci[0]:.3f}"
 
 
 def _w(ci: tuple[float, float, float]) -> str:
@@ -256,7 +249,7 @@ def run(
                 f"{c.stable_lr:.4g}", f"{c.lr:.4g}", f"{c.lr_rel:.3g}", "yes" if c.in_scope else "no",
                 _w(m["relu_dead"]), fmt_ci(m["relu_dead_by_seed"]), f"{m['seeds_above']}/{m['seeds_ok']}",
                 _p(m["holm_p"]), c.verdict, _w(m["relu_fates"]["born_dead"]), _w(m["relu_fates"]["died"]),
-                "n/a" if math.isnan(m["relu_fates"]["recovered"][0]) else f"{m['relu_fates']['recovered'][0]:.3f}",
+                _share(m["relu_fates"]["recovered"]),
                 _w(m["leaky_negative"]),
                 f"{fmt(m['acc_relu'])} / {fmt(m['acc_leaky'])}", m["diverged"],
             ]
@@ -280,20 +273,22 @@ def run(
         f"ReLU units died (dead share > {DEAD:g}, Holm-adjusted over {len(cells)} cells) in {region}. "
         f"Not held in: {describe_region(cells, 'not held')}. "
         f"Largest in-scope dead share: {_w(top.numbers['relu_dead'])} at {where}; of its ReLU units "
-        f"{_w(top.numbers['relu_fates']['born_dead'])} were born dead (dead at initialisation and at the end) and "
-        f"{_w(top.numbers['relu_fates']['died'])} died in training (alive at initialisation; fixed 1,000-sample "
-        f"subset). "
-        f"Leaky half (not judged): leaky units are never dead by the monitor's definition (largest dead share "
-        f"{fmt(leaky_dead_max)}), but up to {fmt(leaky_max)} of them were negative on every input, passing only "
-        f"the 0.01 slope's gradient. Intervals: Wilson 95% over units pooled across non-diverged seeds; "
+        f"{_w(top.numbers['relu_fates']['born_dead'])} were born dead (dead at initialisation and at the "
+        f"end) and {_w(top.numbers['relu_fates']['died'])} died in training (alive at initialisation; fixed "
+        "1,000-sample subset). "
+        "Leaky half (not judged): leaky units are never dead by the monitor's definition (largest dead "
+        f"share {fmt(leaky_dead_max)}), but up to {fmt(leaky_max)} of them were negative on every input, "
+        "passing only the 0.01 slope's gradient. Intervals: Wilson 95% over units pooled across non-diverged "
+        "seeds; "
         f"the per-seed mean has a bootstrap 95% interval over seeds."
     )
     setting = (
-        f"{descs}; MLP, batch {BASE['batch_size']}, ReLU and leaky ReLU (slope 0.01) with the same seeds and rate "
+        f"{descs}; MLP, batch {BASE['batch_size']}, ReLU and leaky ReLU (slope 0.01) with the same seeds and "
+        "rate "
         "in every cell of the grid below; the largest stable rate of each setup measured with ReLU (probe: "
         "1 epoch per rate on 1e-4..10, a factor sqrt(10) apart; stable = finite loss below chance)."
         + (" Quick mode: a smaller grid, fewer epochs." if quick else "")
-        + f" The cells' trials took {sum(r.wall_seconds for c in cells for rs in c.results.values() for r in rs):.0f} s"
+        + f" The cells' trials took {_trial_seconds(cells):.0f} s"
         " of training in all (one thread each; a rerun reads them back from the store)."
     )
     return ClaimResult(

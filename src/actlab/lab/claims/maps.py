@@ -61,6 +61,7 @@ __all__ = [
     "describe_region",
     "map_figure",
     "parse_overrides",
+    "probe_config",
     "run_map",
     "scoped_verdict",
     "stable_lr_from",
@@ -165,7 +166,8 @@ class MapSpec:
         if self.lr:
             rates.append("lr = " + ", ".join(f"{v:g}" for v in self.lr))
         return (
-            f"optimizer {', '.join(self.optimizer)}; {'; '.join(rates)}; depth {', '.join(map(str, self.depth))}; "
+            f"optimizer {', '.join(self.optimizer)}; {'; '.join(rates)}; "
+            f"depth {', '.join(map(str, self.depth))}; "
             f"width {', '.join(map(str, self.width))}; init {', '.join(self.init)}; {self.seeds} seeds x "
             f"{self.epochs} epochs per cell"
         )
@@ -259,21 +261,28 @@ class Cell:
 
 
 def trial_maker(
-    setups: Sequence[Mapping[str, Any]], base: Mapping[str, Any], quick: bool, data_dir: str | None
+    setups: Sequence[Mapping[str, Any]],
+    base: Mapping[str, Any],
+    quick: bool,
+    data_dir: str | None,
+    variants: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Callable[[Mapping[str, Any], str, float, int, int], TrialConfig]:
     """``config(setup, activation, lr, seed, epochs)``: the trial of one run of a map over ``setups``.
 
     The one builder of :func:`run_map` and :func:`~actlab.lab.claims.paired.run_own_rate_map`, so
     that the same probe or cell is the same trial (the same key) in both, and a shared store
-    holds it once."""
+    holds it once. ``variants``: activation labels that stand for a catalog activation with
+    other trial fields, e.g. ``{"sigmoid_centred": {"activation": "sigmoid", "activation_shift":
+    0.5}}``; any other label is a catalog name."""
     from .base import data_settings
 
     dsets = {s["dataset"]: data_settings(s["dataset"], quick, data_dir) for s in setups}
+    variants = dict(variants or {})
 
     def config(setup: Mapping[str, Any], activation: str, lr: float, seed: int, epochs: int) -> TrialConfig:
         ds = dsets[setup["dataset"]]
+        fields = {"activation": activation, **dict(base), **dict(variants.get(activation, {}))}
         return TrialConfig(
-            activation=activation,
             dataset=ds.name,
             n_train=ds.n_train,
             n_test=ds.n_test,
@@ -285,10 +294,22 @@ def trial_maker(
             seed=seed,
             epochs=epochs,
             **OPTIMIZER_SETUPS[setup["optimizer"]],
-            **dict(base),
+            **fields,
         )
 
     return config
+
+
+def probe_config(
+    config: Callable[[Mapping[str, Any], str, float, int, int], TrialConfig],
+    setup: Mapping[str, Any],
+    activation: str,
+    lr: float,
+) -> TrialConfig:
+    """The stable-rate probe of ``activation`` at ``lr`` in ``setup``: the map's trial on
+    :data:`PROBE_SEED` for :data:`PROBE_EPOCHS`, with no monitor and no unit tracking (a probe is
+    judged by its loss alone), so probes are shared by every claim with the same setup."""
+    return replace(config(setup, activation, lr, PROBE_SEED, PROBE_EPOCHS), monitor=False, track_units=False)
 
 
 def _run(
@@ -330,10 +351,7 @@ def run_map(
     config = trial_maker(setups, base, quick, data_dir)
 
     # 1. the largest stable rate of each setup (probes: cached in the store like any trial)
-    probes = {
-        i: [config(s, reference, lr, PROBE_SEED, PROBE_EPOCHS) for lr in PROBE_LRS]
-        for i, s in enumerate(setups)
-    }
+    probes = {i: [probe_config(config, s, reference, lr) for lr in PROBE_LRS] for i, s in enumerate(setups)}
     stable: dict[int, float] = {}
     if spec.lr_rel or spec.lr:
         done = _run([c for cs in probes.values() for c in cs], store, runner, workers, "stable-rate probes")
@@ -363,6 +381,40 @@ def run_map(
 
 
 # --------------------------------------------------------------------------- verdicts
+def share_cells(
+    counts: Sequence[Mapping[str, int]], threshold: float, *, alpha: float = 0.05, min_n: int = 1
+) -> list[tuple[str, float]]:
+    """Per cell, whether a share of units pooled over seeds lies above or below ``threshold``:
+    ``("above" | "below" | "unclear", Holm-adjusted p)``.
+
+    Each cell's counts: ``k`` of ``n`` units (pooled over the usable seeds), ``seeds`` run,
+    ``seeds_ok`` usable (e.g. not diverged), ``seeds_above`` of those with their own share >
+    ``threshold``. The one-sided score test of H0 "share <= threshold" (the test the Wilson
+    interval inverts) is Holm-adjusted over all usable cells. **above**: adjusted p < ``alpha``
+    and more than half of the usable seeds above (one network does not carry a cell);
+    **below**: the Wilson 95% interval's upper end < ``threshold``; **unclear** otherwise, and
+    for a cell with fewer than ``min_n`` units or with more than half of its seeds unusable.
+    Units of one network are not independent: the pooled interval is narrower than one over
+    seeds would be, which the per-seed majority guards against."""
+    from ..stats import holm, proportion_above_p, wilson_ci
+
+    raw = []
+    for c in counts:
+        usable = c["n"] >= max(1, min_n) and c["seeds_ok"] * 2 >= c["seeds"]
+        raw.append(proportion_above_p(c["k"], c["n"], threshold) if usable else math.nan)
+    out = []
+    for c, p in zip(counts, holm(raw)):
+        if math.isnan(p):
+            out.append(("unclear", p))
+        elif p < alpha and c["seeds_above"] * 2 > c["seeds_ok"]:
+            out.append(("above", p))
+        elif wilson_ci(c["k"], c["n"])[2] < threshold:
+            out.append(("below", p))
+        else:
+            out.append(("unclear", p))
+    return out
+
+
 def scoped_verdict(kind: str, cells: Sequence[tuple[str, bool]]) -> str:
     """The claim's verdict from ``(cell verdict, in scope)`` pairs (see the module docstring)."""
     if kind not in MAP_KINDS:

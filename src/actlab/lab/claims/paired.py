@@ -38,15 +38,14 @@ from ..stats import holm
 from ..train import TrialResult
 from .base import ClaimResult, Stopwatch, data_settings, decision_rule, fmt, fmt_ci, mean_ci
 from .maps import (
-    PROBE_EPOCHS,
     PROBE_LRS,
-    PROBE_SEED,
     Cell,
     MapSpec,
     _probe_loss,
     _run,
     describe_region,
     map_figure,
+    probe_config,
     scoped_verdict,
     stable_lr_from,
     trial_maker,
@@ -137,17 +136,21 @@ def run_own_rate_map(
     store: Any = None,
     runner: Any = None,
     workers: int | None = 1,
+    variants: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[Cell]:
     """Every cell of ``spec`` with each activation trained at the cell's multiple of its own
     stable rate (:func:`own_stable_lr`, probes as in :func:`~actlab.lab.claims.maps.run_map`), or
     at the cell's absolute rate. A cell keeps the first activation's rates as its own (for the
     labels); ``numbers["lr"]``, ``numbers["stable_lr"]`` and ``numbers["below_chance"]`` hold
-    each activation's. Probes and trials run as two sweeps (cached in ``store``)."""
+    each activation's. Probes and trials run as two sweeps (cached in ``store``). ``variants``:
+    activation labels that stand for other trial fields (see
+    :func:`~actlab.lab.claims.maps.trial_maker`)."""
     setups = spec.setups()
-    config = trial_maker(setups, base, quick, data_dir)  # run_map's trials: a shared store holds them once
+    # run_map's trials: a shared store holds them once
+    config = trial_maker(setups, base, quick, data_dir, variants)
 
     probes = {
-        (i, a): [config(s, a, lr, PROBE_SEED, PROBE_EPOCHS) for lr in PROBE_LRS]
+        (i, a): [probe_config(config, s, a, lr) for lr in PROBE_LRS]
         for i, s in enumerate(setups)
         for a in activations
     }
@@ -218,6 +221,8 @@ class PairedMap:
     extra: Callable[[Cell], list[Any]] | None = None
     # figures after the map's own (built after the trials, outside the timed part)
     figures: Callable[[MapSpec, list[Cell]], list[tuple[str, Any]]] | None = None
+    # activation labels that stand for other trial fields (maps.trial_maker), e.g. a shifted sigmoid
+    variants: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def decide(self, diffs_per_cell: Sequence[Any], in_scope: Sequence[bool] | None = None) -> str:
         """The map verdict from per-cell per-seed differences (signed so the claim says > 0): per
@@ -244,7 +249,7 @@ class PairedMap:
         with Stopwatch() as sw:
             cells = run_own_rate_map(
                 spec, activations=self.activations, base=self.base, quick=quick, data_dir=data_dir,
-                store=store, runner=runner, workers=workers,
+                store=store, runner=runner, workers=workers, variants=self.variants,
             )  # fmt: skip
         return finish(
             self,
