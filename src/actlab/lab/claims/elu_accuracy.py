@@ -50,7 +50,7 @@ QUICK = MapSpec(
     width=(128,),
     init=("he",),
     seeds=5,
-    epochs=4,
+    epochs=3,
 )
 BASE = {"model": "mlp", "batch_size": 64}
 

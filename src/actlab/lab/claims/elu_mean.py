@@ -62,7 +62,7 @@ def _abs_mean(r) -> float:
 def run(quick: bool = False, dataset: str | None = None, *, data_dir: str | None = None, runner=None):
     """Run the experiment on ``dataset`` (default: see :func:`~actlab.lab.claims.default_dataset`)."""
     ds = data_settings(dataset, quick, data_dir)
-    epochs = 6 if quick else 15
+    epochs = 4 if quick else 15
     seeds = list(range(3 if quick else 5))
     base = dict(
         dataset=ds.name,

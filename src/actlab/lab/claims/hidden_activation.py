@@ -43,7 +43,7 @@ SOURCE = (
 KIND = "universal"
 MARGIN = 0.005
 DEFAULT = MapSpec(optimizer=("sgd", "adam"), lr_rel=(0.3,), depth=(2, 5), width=(128,), seeds=5, epochs=6)
-QUICK = MapSpec(optimizer=("sgd", "adam"), lr_rel=(0.3,), depth=(2,), width=(128,), seeds=5, epochs=4)
+QUICK = MapSpec(optimizer=("sgd", "adam"), lr_rel=(0.3,), depth=(2,), width=(128,), seeds=5, epochs=3)
 BASE = {"model": "mlp", "batch_size": 64}
 
 

@@ -24,6 +24,7 @@ is < 2; inconclusive otherwise. Whether the CI contains AlexNet's 6 is reported,
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from ..train import TrialConfig, choose_lr_from, lr_probe_configs
 from .base import (
@@ -65,7 +66,7 @@ def _epochs(r, budget: int) -> int:
 def run(quick: bool = False, dataset: str | None = None, *, data_dir: str | None = None, runner=None):
     """Run the experiment on ``dataset`` (default: see :func:`~actlab.lab.claims.default_dataset`)."""
     ds = data_settings(dataset, quick, data_dir)
-    e_cal = 6 if quick else 10
+    e_cal = 3 if quick else 10
     budget = 2 * e_cal
     seeds = list(range(3 if quick else 5))
     grid = (0.03, 0.1) if quick else (0.01, 0.03, 0.1, 0.3)
@@ -86,7 +87,9 @@ def run(quick: bool = False, dataset: str | None = None, *, data_dir: str | None
         probes = {}
         for act in ("relu", "tanh"):
             cfg = TrialConfig(activation=act, epochs=e_cal, **base)
-            probes[act] = (cfg, lr_probe_configs(cfg, grid, probe_epochs=e_cal, probe_seed=PROBE_SEED))
+            # a probe is judged by its loss and training error alone: no monitor passes
+            ps = lr_probe_configs(cfg, grid, probe_epochs=e_cal, probe_seed=PROBE_SEED)
+            probes[act] = (cfg, [replace(p, monitor=False) for p in ps])
         flat = [c for _, ps in probes.values() for c in ps]
         probe_results = run_trials(runner, flat)
         by_act = {act: probe_results[i * len(grid) : (i + 1) * len(grid)] for i, act in enumerate(probes)}

@@ -52,7 +52,7 @@ MARGIN = 1.0
 MIN_DROP = 0.01  # relative loss decrease per epoch below which an epoch is stalled
 ERROR_TARGET = 0.2  # ... while the training error is still above this
 DEFAULT = MapSpec(optimizer=("sgd", "adam"), lr_rel=(0.3,), depth=(2, 5), width=(128,), seeds=5, epochs=10)
-QUICK = MapSpec(optimizer=("sgd",), lr_rel=(0.3,), depth=(2, 5), width=(128,), seeds=5, epochs=6)
+QUICK = MapSpec(optimizer=("sgd",), lr_rel=(0.3,), depth=(5,), width=(128,), seeds=5, epochs=5)
 BASE = {"model": "mlp", "batch_size": 64}
 
 
