@@ -261,7 +261,8 @@ def build_model(
         init_gain_for(activation)  # fail before building
     layers: list[tuple[str, nn.Module]] = []
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+        # the CPU RNG only: torch.manual_seed also queues accelerator seeds (milliseconds per call)
+        torch.default_generator.manual_seed(seed)
         if kind == "mlp":
             d = math.prod(in_shape)
             layers.append(("flatten", nn.Flatten()))

@@ -24,7 +24,6 @@ is < 2; inconclusive otherwise. Whether the CI contains AlexNet's 6 is reported,
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 from ..train import TrialConfig, choose_lr_from, lr_probe_configs
 from .base import (
@@ -82,14 +81,13 @@ def run(quick: bool = False, dataset: str | None = None, *, data_dir: str | None
         n_train=ds.n_train,
         n_test=ds.n_test,
         data_dir=data_dir,
+        monitor=False,  # judged by training error and epochs alone: no monitor passes
     )
     with Stopwatch() as sw:
         probes = {}
         for act in ("relu", "tanh"):
             cfg = TrialConfig(activation=act, epochs=e_cal, **base)
-            # a probe is judged by its loss and training error alone: no monitor passes
-            ps = lr_probe_configs(cfg, grid, probe_epochs=e_cal, probe_seed=PROBE_SEED)
-            probes[act] = (cfg, [replace(p, monitor=False) for p in ps])
+            probes[act] = (cfg, lr_probe_configs(cfg, grid, probe_epochs=e_cal, probe_seed=PROBE_SEED))
         flat = [c for _, ps in probes.values() for c in ps]
         probe_results = run_trials(runner, flat)
         by_act = {act: probe_results[i * len(grid) : (i + 1) * len(grid)] for i, act in enumerate(probes)}
