@@ -117,7 +117,6 @@ def _fused_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torc
     if plan.strategy not in ("input", "output"):
         return None
     run_ = _Run(s, plan, tuple(params.items()), (), (), None, None, False)
-    precision = _api._PRECISION
     state: dict[str, Any] = {}
 
     def kernel(dtype: torch.dtype) -> _Kernel | None:
@@ -130,15 +129,7 @@ def _fused_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torc
         return k
 
     def run(x: Any, memory: str | None = None, dim: Any = -1) -> torch.Tensor | None:
-        if (
-            not isinstance(x, torch.Tensor)
-            or x.dtype not in _FUSED_DTYPES
-            or precision["mode"] != "fast"
-            or not x.is_cpu
-            or not ckernels_enabled()
-            or _traced()
-            or _transformed()
-        ):
+        if not _for_kernels(x, _FUSED_DTYPES):
             return None
         k = kernel(x.dtype)
         if k is None:
@@ -154,6 +145,21 @@ def _fused_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torc
 
 
 _MISSING = object()
+
+
+def _for_kernels(x: Any, dtypes: Any) -> bool:
+    """Whether ``x`` may go to a fused CPU kernel now: a CPU tensor of one of ``dtypes``, the fast
+    precision mode, the kernels on, and no compiler, trace or transform watching (those get the
+    spec's plain ops on the general path)."""
+    return (
+        isinstance(x, torch.Tensor)
+        and x.dtype in dtypes
+        and _api._PRECISION["mode"] == "fast"
+        and x.is_cpu
+        and ckernels_enabled()
+        and not _traced()
+        and not _transformed()
+    )
 
 
 class _FusedBits(torch.autograd.Function):
@@ -191,19 +197,10 @@ def _bits_path(
     inference by the mask kernels' forward. CPU tensors outside transforms and compilers."""
     bits = dataclasses.replace(plan, strategy="bits")
     run_ = _Run(s, bits, tuple(params.items()), (), (), None, None, False)
-    precision = _api._PRECISION
     state: dict[str, Any] = {}
 
     def run(x: Any, memory: str | None = None, dim: Any = -1) -> torch.Tensor | None:
-        if (
-            not isinstance(x, torch.Tensor)
-            or x.dtype not in _FLOATS
-            or precision["mode"] != "fast"
-            or not x.is_cpu
-            or not ckernels_enabled()
-            or _traced()
-            or _transformed()
-        ):
+        if not _for_kernels(x, _FLOATS):
             return None
         needs_grad = x.requires_grad and torch.is_grad_enabled()
         if needs_grad and not always and memory_tier(memory) != "lean":
@@ -264,15 +261,7 @@ def _along_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torc
     state: dict[str, Any] = {}
 
     def fused(x: Any, memory: str | None = None, dim: Any = -1) -> torch.Tensor | None:
-        if (
-            not isinstance(x, torch.Tensor)
-            or x.dtype not in _FUSED_DTYPES
-            or precision["mode"] != "fast"
-            or not x.is_cpu
-            or not ckernels_enabled()
-            or _traced()
-            or _transformed()
-        ):
+        if not _for_kernels(x, _FUSED_DTYPES):
             return None
         axis = _dim(x, dim, True)
         if axis is None:
