@@ -65,7 +65,7 @@ ALPHA = 0.05
 MIN_UNITS = 10  # fewer born-dead units pooled over a cell's seeds: nothing to judge
 DEFAULT = MapSpec(
     optimizer=("sgd", "sgd+momentum", "adam", "adamw"), lr_rel=(0.1, 1.0), depth=(3, 6), width=(128,),
-    seeds=5, epochs=5,
+    seeds=5, epochs=3,
 )  # fmt: skip
 QUICK = MapSpec(optimizer=("sgd", "adam"), lr_rel=(1.0,), depth=(6,), width=(128,), seeds=3, epochs=2)
 # the trials of leaky_recovery's ReLU half are these (same base, same grids): a shared store holds them once
