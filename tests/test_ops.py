@@ -248,6 +248,28 @@ def test_where_lazy_skips_the_unused_branch_in_eager_torch():
     assert sorted(calls) == ["body", "tail"]
 
 
+def test_where_lazy_never_reads_a_device_mask_back_to_the_host():
+    """Off the CPU, deciding to skip a branch would need the mask on the host: a sync per call. A
+    tensor on another device (meta here, the same rule as CUDA) gets both branches and no test."""
+    from torch.overrides import TorchFunctionMode
+
+    seen = []
+
+    class Record(TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            seen.append(getattr(func, "__name__", str(func)))
+            return func(*args, **(kwargs or {}))
+
+    t = torch.empty(4, device="meta")
+    calls = []
+    with torch.no_grad(), Record():
+        y = otorch.where_lazy(
+            t < -40.0, lambda: calls.append("tail") or t * 0.0, lambda: calls.append("body") or t
+        )
+    assert sorted(calls) == ["body", "tail"] and y.device.type == "meta"
+    assert not {"max", "__bool__", "item", "any"} & set(seen), seen
+
+
 def test_lazy_selects_are_not_baked_into_a_jit_trace():
     # traced on finite inputs, the trace must still guard snake's sin(inf) for infinite ones
     import actlab.torch as at

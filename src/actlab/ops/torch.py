@@ -151,13 +151,14 @@ def relu(x):
 def where_lazy(cond, if_true, if_false):
     """``where(cond, if_true(), if_false())``; the branches are zero-argument callables.
 
-    Eager torch evaluates only ``if_false`` when ``cond`` holds nowhere (the rare tails of the
-    catalog's gates): a byte-wise max over the mask costs 3 us per 2^16 elements, the skipped
-    branch and select ~70 us. Traced code (torch.compile, export, jit.trace, vmap) evaluates both,
-    as where does.
+    Eager torch on the CPU evaluates only ``if_false`` when ``cond`` holds nowhere (the rare tails
+    of the catalog's gates): a byte-wise max over the mask costs 3 us per 2^16 elements, the
+    skipped branch and select ~70 us. Traced code (torch.compile, export, jit.trace, vmap) and
+    other devices evaluate both, as where does.
     """
-    # a trace would keep only the branch this input took
-    if _traced() or not isinstance(cond, torch.Tensor) or cond.dtype != torch.bool:
+    # a trace would keep only the branch this input took; off the CPU the test would be a host
+    # sync on every call (the device waits for the mask), so both branches run there
+    if _traced() or not isinstance(cond, torch.Tensor) or cond.dtype != torch.bool or not cond.is_cpu:
         return where(cond, if_true(), if_false())
     try:
         unused = cond.numel() > 0 and not bool(cond.view(torch.uint8).max())
