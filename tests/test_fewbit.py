@@ -120,3 +120,33 @@ def test_few_bit_errors_name_the_fix():
         fewbit("softmax", 2)
     with pytest.raises(ParameterError, match="memory='9bit'.*2bit"):
         at.create("gelu", memory="9bit")
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=str)
+@pytest.mark.parametrize("n", [1, 7, 8, 9, 63, 64, 65, 1000, (1 << 17) + 3])
+def test_c_packing_equals_torchs_bucketize_and_bit_planes(dtype, n):
+    """The CPU tiers pack and unpack in C: the same planes as torch.bucketize of x in float32 and
+    pack_bits per plane (NaN and the infinities included, ragged ends, split across threads), and
+    the same g * level."""
+    from actlab.torch.bits import pack_bits
+    from actlab.torch.fixed_kernels import fewbit_pack, fewbit_unpack
+
+    x = torch.randn(n, generator=torch.Generator().manual_seed(n), dtype=dtype) * 2
+    if n > 10:
+        x[3], x[5], x[6], x[-1] = math.nan, math.inf, -math.inf, 0.7  # 0.7: equal to an edge
+    edges = torch.tensor([-1.5, -0.5, 0.0, 0.7, 1.0, 1.1, 2.0])
+    code = torch.bucketize(x.float(), edges)
+    want = torch.stack([pack_bits(((code >> k) & 1).bool()) for k in range(3)])
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)  # from 16K elements the pass is split across the threads
+    try:
+        got = fewbit_pack(x, edges, 3)
+    finally:
+        torch.set_num_threads(before)
+    assert got is not None and torch.equal(got, want)
+    levels = torch.linspace(-1, 1, 8, dtype=dtype)
+    g = torch.randn(n, generator=torch.Generator().manual_seed(1), dtype=dtype)
+    assert torch.equal(fewbit_unpack(got, g, levels), g * levels[code])
+    if n > 2:
+        assert fewbit_pack(x[::2], edges, 3) is None  # not contiguous: torch's ops
+    assert fewbit_unpack(got, g.to(torch.bfloat16), levels.to(torch.bfloat16)) is None

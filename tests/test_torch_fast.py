@@ -21,7 +21,7 @@ import actlab
 import actlab.torch as at
 from actlab.check import RTOL64, _local_scale, points, ulp_error
 from actlab.naming import class_name
-from actlab.torch import ckernels
+from actlab.torch import ckernels, fixed_kernels
 from actlab.torch.bits import pack_bits, unpack_bits
 from actlab.torch.function import plan_for
 from actlab.torch.repair import REPAIRED
@@ -627,14 +627,14 @@ def test_region_scan_finds_each_kind_of_element_anywhere(dtype, n):
     """The scan that decides whether a repaired kernel needs its repair: below the bound, +inf and
     NaN count, anything else does not; the last element too (split across threads from 16K)."""
     base = torch.linspace(-79.0, 1e30, n, dtype=torch.float64).to(dtype)
-    assert ckernels.outside(base, -80.0) is False
+    assert fixed_kernels.outside(base, -80.0) is False
     for bad in (-80.5, -math.inf, math.inf, math.nan):
         for at_ in (0, n // 2, n - 1):
             x = base.clone()
             x[at_] = bad
-            assert ckernels.outside(x, -80.0) is True, (bad, at_)
-    assert ckernels.outside(base[::2], -80.0) is None  # not contiguous: the caller asks torch
-    assert ckernels.outside(base.to(torch.bfloat16), -80.0) is None
+            assert fixed_kernels.outside(x, -80.0) is True, (bad, at_)
+    assert fixed_kernels.outside(base[::2], -80.0) is None  # not contiguous: the caller asks torch
+    assert fixed_kernels.outside(base.to(torch.bfloat16), -80.0) is None
 
 
 @pytest.mark.parametrize("name", ["gelu", "mish", "squareplus", "lecun_tanh"])

@@ -3,7 +3,8 @@
 Forward computes f(x) along the default path and keeps, instead of x, the index of the interval
 of x each element fell in (``actlab.fewbit``: the intervals and levels of f' with the least
 mean-squared error under a standard normal input), packed as ``bits`` bit planes of one bit per
-element: ``bits / 8`` bytes per element. Backward multiplies the incoming gradient by the level of
+element: ``bits / 8`` bytes per element (on the CPU one pass of C each way, ``fixed_kernels``;
+elsewhere torch's integer ops). Backward multiplies the incoming gradient by the level of
 each element's interval. The gradient is approximate by design — its error is stated per function
 and width (``actlab.fewbit.fewbit(name, bits).relative_error``) — so these tiers are chosen by
 name, never by default. Backward with ``create_graph=True`` raises (a quantized f' has no
@@ -19,6 +20,7 @@ import torch
 from .._lru import LRU
 from ..fewbit import FewBit, fewbit
 from .bits import pack_bits, unpack_bits
+from .fixed_kernels import fewbit_pack, fewbit_unpack
 
 __all__ = ["FEWBIT_TIERS", "apply_fewbit", "tier_bits"]
 
@@ -64,12 +66,18 @@ class _FewBit(torch.autograd.Function):
     def forward(ctx, x: torch.Tensor, value: Callable, tables: _Tables):
         y = value(x)
         bounds, _ = tables.get(x.device, x.dtype)
-        code = torch.bucketize(x.detach().float(), bounds)  # int64 in [0, 2^bits)
-        planes = [
-            pack_bits(torch.bitwise_and(torch.bitwise_right_shift(code, k), 1).bool())
-            for k in range(tables.q.bits)
-        ]
-        ctx.save_for_backward(*planes)
+        xd = x.detach()
+        # the planes as one (bits, ceil(n / 8)) uint8 tensor: one pass of C on the CPU, else torch
+        planes = fewbit_pack(xd.contiguous(), bounds, tables.q.bits)
+        if planes is None:
+            code = torch.bucketize(xd.float(), bounds)  # int64 in [0, 2^bits)
+            planes = torch.stack(
+                [
+                    pack_bits(torch.bitwise_and(torch.bitwise_right_shift(code, k), 1).bool())
+                    for k in range(tables.q.bits)
+                ]
+            )
+        ctx.save_for_backward(planes)
         ctx.tables, ctx.shape = tables, x.shape
         return y
 
@@ -82,11 +90,14 @@ class _FewBit(torch.autograd.Function):
                 f"{ctx.tables.q.name}' only, which has no second derivative; use memory='default' "
                 f"(or 'lean') for double backward (create_graph=True)"
             )
-        planes = ctx.saved_tensors
+        (planes,) = ctx.saved_tensors
+        _, levels = ctx.tables.get(g.device, g.dtype)
+        gx = fewbit_unpack(planes, g.contiguous(), levels)
+        if gx is not None:
+            return gx.view(ctx.shape), None, None
         code = torch.zeros(ctx.shape, dtype=torch.int64, device=g.device)
         for k, p in enumerate(planes):
             code |= unpack_bits(p, ctx.shape).to(torch.int64) << k
-        _, levels = ctx.tables.get(g.device, g.dtype)
         return g * levels[code], None, None
 
 

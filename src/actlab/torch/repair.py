@@ -8,7 +8,7 @@ training path runs torch's forward and backward kernels (one fused pass each, th
 saves) and recomputes from the spec only the elements in the repair region ``x < below`` or
 ``x = +inf``.
 
-Whether any element is there is one read of x by a fused scan (``ckernels.outside``; torch's
+Whether any element is there is one read of x by a fused scan (``fixed_kernels.outside``; torch's
 ``aminmax`` where the scan does not apply); when none is, torch's kernel runs under
 plain autograd with no Function around it (its backward is right wherever its forward is). On
 devices other than the CPU the test would cost a host sync per call; there the repair is a
@@ -29,7 +29,7 @@ import torch.nn.functional as F
 
 from ..ops import torch as _ops
 from ..spec import ActivationSpec
-from .ckernels import outside
+from .fixed_kernels import outside
 from .native import working
 
 __all__ = ["REPAIRED", "Repair", "repaired_kernel"]
