@@ -51,7 +51,8 @@ SCAN(double, f64)
    apart). Blocks of 64 elements: the codes in a vectorized loop, then per plane the 64 bits as
    bytes, gathered 8 to a byte by one multiply per word (as torch/bits.py does; little-endian). */
 #define FEWBIT(T, tag) \
-static void pack_block_##tag(const T* restrict x, uint8_t* restrict planes, int64_t lo, int64_t hi, \
+static inline __attribute__((always_inline)) void pack_block_##tag( \
+    const T* restrict x, uint8_t* restrict planes, int64_t lo, int64_t hi, \
                              const float* restrict edges, int64_t ne, int64_t bits, int64_t stride) { \
   for (int64_t s = lo; s < hi; s += 64) { \
     int32_t code[64]; int64_t m = hi - s < 64 ? hi - s : 64; \
@@ -78,17 +79,33 @@ void fewbit_pack_##tag(const T* restrict x, uint8_t* restrict planes, int64_t n,
   _Pragma("omp parallel for num_threads(threads) schedule(static) if(threads > 1)") \
   for (int64_t k = 0; k < blocks; k++) { \
     int64_t lo = k * BLOCK, hi = lo + BLOCK < n ? lo + BLOCK : n; \
-    pack_block_##tag(x, planes, lo, hi, edges, ne, bits, stride); \
+    /* a constant edge count lets the code loop vectorize (4.8x faster for 7 edges) */ \
+    if (ne == 3) pack_block_##tag(x, planes, lo, hi, edges, 3, bits, stride); \
+    else if (ne == 7) pack_block_##tag(x, planes, lo, hi, edges, 7, bits, stride); \
+    else if (ne == 15) pack_block_##tag(x, planes, lo, hi, edges, 15, bits, stride); \
+    else pack_block_##tag(x, planes, lo, hi, edges, ne, bits, stride); \
+  } \
+} \
+static inline __attribute__((always_inline)) void unpack_range_##tag( \
+    const uint8_t* restrict planes, const T* restrict g, T* restrict out, int64_t lo, int64_t hi, \
+    int64_t stride, const T* restrict levels, int64_t bits) { \
+  _Pragma("omp simd") \
+  for (int64_t e = lo; e < hi; e++) { \
+    int32_t c = 0; \
+    for (int64_t q = 0; q < bits; q++) c |= ((planes[q * stride + e / 8] >> (e % 8)) & 1) << q; \
+    out[e] = g[e] * levels[c]; \
   } \
 } \
 void fewbit_unpack_##tag(const uint8_t* restrict planes, const T* restrict g, T* restrict out, int64_t n, \
                          const T* restrict levels, int64_t bits, int64_t threads) { \
-  int64_t stride = (n + 7) / 8; \
-  _Pragma("omp parallel for simd num_threads(threads) schedule(static) if(threads > 1)") \
-  for (int64_t e = 0; e < n; e++) { \
-    int32_t c = 0; \
-    for (int64_t q = 0; q < bits; q++) c |= ((planes[q * stride + e / 8] >> (e % 8)) & 1) << q; \
-    out[e] = g[e] * levels[c]; \
+  int64_t stride = (n + 7) / 8, blocks = (n + BLOCK - 1) / BLOCK; \
+  _Pragma("omp parallel for num_threads(threads) schedule(static) if(threads > 1)") \
+  for (int64_t k = 0; k < blocks; k++) { \
+    int64_t lo = k * BLOCK, hi = lo + BLOCK < n ? lo + BLOCK : n; \
+    if (bits == 2) unpack_range_##tag(planes, g, out, lo, hi, stride, levels, 2); \
+    else if (bits == 3) unpack_range_##tag(planes, g, out, lo, hi, stride, levels, 3); \
+    else if (bits == 4) unpack_range_##tag(planes, g, out, lo, hi, stride, levels, 4); \
+    else unpack_range_##tag(planes, g, out, lo, hi, stride, levels, bits); \
   } \
 }
 FEWBIT(float, f32)
