@@ -37,6 +37,9 @@ def _both(a, b):
 
 NATIVE: dict[str, tuple[Kernel, Callable[[Mapping[str, Any]], bool]]] = {
     "identity": (lambda x, dim: x.view_as(x), _any),
+    # no nn activation, but torch.exp is the function (its backward multiplies by the saved
+    # output, as the spec's f' = f); its exp is faster than glibc's vector expf a fused kernel uses
+    "exponential": (lambda x, dim: torch.exp(x), _any),
     "sigmoid": (lambda x, dim: torch.sigmoid(x), _any),
     "tanh": (lambda x, dim: torch.tanh(x), _any),
     "relu": (lambda x, dim, grad_at_zero: torch.relu(x), lambda p: p["grad_at_zero"] == 0),

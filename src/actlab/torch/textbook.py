@@ -35,7 +35,6 @@ TEXTBOOK: dict[str, Callable[..., Any]] = {
     "bent_identity": lambda x: (torch.sqrt(x * x + 1) - 1) / 2 + x,
     "bilinear": lambda x: (lambda a, b: a * b)(*_halves(x)),
     "elish": lambda x: torch.where(x >= 0, x * torch.sigmoid(x), (torch.exp(x) - 1) * torch.sigmoid(x)),
-    "exponential": lambda x: torch.exp(x),
     "gaussian": lambda x: torch.exp(-x * x),
     "geglu": lambda x, approximate: (lambda a, b: a * F.gelu(b, approximate=approximate))(*_halves(x)),
     "hard_mish": lambda x: 0.5 * x * torch.clamp(x + 2, 0, 2),
