@@ -788,7 +788,7 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument(
         "--quick",
         action="store_true",
-        help="small experiments (all claims: about 90 s on 2 cores; digits by default)",
+        help="small experiments (all claims: about 60 s on one core; digits by default)",
     )
     q.add_argument(
         "--only", default=None, metavar="KEYS", help="comma-separated claim keys or numbers (as in the table)"
