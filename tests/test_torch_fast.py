@@ -621,12 +621,13 @@ def test_lean_tier_openmp_split_equals_one_thread(name):
     assert torch.equal(out[1][1], want)
 
 
-@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=str)
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.bfloat16, torch.float16], ids=str)
 @pytest.mark.parametrize("n", [1000, (1 << 16) + 37])
 def test_region_scan_finds_each_kind_of_element_anywhere(dtype, n):
     """The scan that decides whether a repaired kernel needs its repair: below the bound, +inf and
     NaN count, anything else does not; the last element too (split across threads from 16K)."""
-    base = torch.linspace(-79.0, 1e30, n, dtype=torch.float64).to(dtype)
+    top = 6e4 if dtype == torch.float16 else 1e30  # finite in the dtype
+    base = torch.linspace(-79.0, top, n, dtype=torch.float64).to(dtype)
     assert fixed_kernels.outside(base, -80.0) is False
     for bad in (-80.5, -math.inf, math.inf, math.nan):
         for at_ in (0, n // 2, n - 1):
@@ -634,7 +635,69 @@ def test_region_scan_finds_each_kind_of_element_anywhere(dtype, n):
             x[at_] = bad
             assert fixed_kernels.outside(x, -80.0) is True, (bad, at_)
     assert fixed_kernels.outside(base[::2], -80.0) is None  # not contiguous: the caller asks torch
-    assert fixed_kernels.outside(base.to(torch.bfloat16), -80.0) is None
+    assert fixed_kernels.outside(base.to(torch.int32), -80.0) is None  # not a float: torch decides
+
+
+def _half_converters():
+    """The kernels' float16 load and store (cgen.HALF_HELPERS) over arrays, built as a kernel is."""
+    import ctypes
+
+    from actlab.torch.cgen import HALF_HELPERS
+
+    src = "\n".join(
+        ["#include <stdint.h>", "#include <string.h>", *HALF_HELPERS]
+        + [
+            "void to_f(const uint16_t* h, float* f, int64_t n) {",
+            "  for (int64_t i = 0; i < n; i++) f[i] = f16_to_f(h[i]);",
+            "}",
+            "void to_h(const float* f, uint16_t* h, int64_t n) {",
+            "  for (int64_t i = 0; i < n; i++) h[i] = f_to_f16(f[i]);",
+            "}",
+        ]
+    )
+    lib = ctypes.CDLL(str(ckernels._build(src)))
+    for fn in (lib.to_f, lib.to_h):
+        fn.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64]
+    return lib
+
+
+def test_float16_loads_and_stores_equal_ieee_conversions():
+    """The kernels convert float16 by integer and float arithmetic (vectorized, where _Float16 casts
+    are scalar calls): every half to float, and floats of every kind to half with round-to-nearest-
+    even (normal, subnormal, overflow to inf, ties, NaN), equal numpy's IEEE conversions."""
+    lib = _half_converters()
+    halves = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16)
+    got = np.empty(1 << 16, dtype=np.float32)
+    lib.to_f(halves.ctypes.data, got.ctypes.data, got.size)
+    want = halves.view(np.float16).astype(np.float32)
+    same = (got.view(np.uint32) == want.view(np.uint32)) | (np.isnan(got) & np.isnan(want))
+    assert same.all(), halves[~same][:5]
+    rng = np.random.default_rng(0)
+    bits = np.concatenate(
+        [
+            rng.integers(0, 1 << 32, 1 << 20, dtype=np.uint64).astype(np.uint32),  # any float
+            # every float within a few half ulps of each half: the rounding boundaries and ties
+            (
+                (
+                    halves.view(np.float16).astype(np.float32).view(np.uint32)[:, None]
+                    + np.arange(-4096, 4097, 1024)
+                )
+                .ravel()
+                .astype(np.uint32)
+            ),
+            np.array(
+                [0x477FEFFF, 0x477FF000, 0x47800000, 0x7F800000, 0x7FC00000, 0x33000000, 0x33000001],
+                np.uint32,
+            ),
+        ]
+    )
+    floats = bits.view(np.float32)
+    out = np.empty(floats.size, dtype=np.uint16)
+    lib.to_h(floats.ctypes.data, out.ctypes.data, floats.size)
+    with np.errstate(over="ignore"):
+        want_h = floats.astype(np.float16)
+    ok = (out == want_h.view(np.uint16)) | (np.isnan(want_h) & np.isnan(out.view(np.float16)))
+    assert ok.all(), [hex(b) for b in bits[~ok][:5]]
 
 
 @pytest.mark.parametrize("name", ["gelu", "mish", "squareplus", "lecun_tanh"])

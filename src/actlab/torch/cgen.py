@@ -473,9 +473,9 @@ _STORAGE = (
     ("f32", "float", "float", "{}", "{}"),
     ("f64", "double", "double", "{}", "{}"),
     ("bf16", "uint16_t", "float", "bf16_to_f({})", "f_to_bf16({})"),
-    ("f16", "_Float16", "float", "(float)({})", "(_Float16)({})"),
+    ("f16", "uint16_t", "float", "f16_to_f({})", "f_to_f16({})"),
 )
-_HALF_HELPERS = [
+HALF_HELPERS = [
     # bfloat16 is the top half of a float; rounding to nearest even, NaN kept quiet
     "static inline float bf16_to_f(uint16_t h) {",
     "  uint32_t u = (uint32_t)h << 16; float f; memcpy(&f, &u, 4); return f;",
@@ -485,6 +485,25 @@ _HALF_HELPERS = [
     "  uint32_t nan = (u & 0x7fffffffu) > 0x7f800000u;",
     "  uint32_t r = (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;",
     "  return (uint16_t)(nan ? ((u >> 16) | 0x40u) : r);",
+    "}",
+    # float16 by integer and float arithmetic gcc vectorizes: its _Float16 casts are scalar
+    # calls on CPUs without AVX512-FP16, which made float16 kernels 7-18x torch's. Equal to the
+    # compiler's conversions for every half and every float (tests/test_torch_fast.py).
+    "static inline float f16_to_f(uint16_t h) {",
+    "  uint32_t em = h & 0x7fffu, m = em << 13, u; float f;",
+    "  memcpy(&f, &m, 4); f *= 0x1p112f;  /* rebias the exponent: exact for subnormal halves too */",
+    "  memcpy(&u, &f, 4); u = (em >= 0x7c00u ? (m | 0x7f800000u) : u) | ((uint32_t)(h & 0x8000u) << 16);",
+    "  memcpy(&f, &u, 4); return f;",
+    "}",
+    "static inline uint16_t f_to_f16(float f) {",
+    "  uint32_t u, a, t; float af, ts; memcpy(&u, &f, 4); a = u & 0x7fffffffu;",
+    "  /* below 2^-14 the half is subnormal: adding 0.5 leaves its 2^-24 steps as the low bits,",
+    "     rounded to nearest even by the addition itself */",
+    "  memcpy(&af, &a, 4); ts = af + 0.5f; memcpy(&t, &ts, 4);",
+    "  uint32_t r = a < 0x38800000u ? t - 0x3f000000u : (a + 0xc8000fffu + ((a >> 13) & 1u)) >> 13;",
+    "  r = a >= 0x47800000u ? 0x7c00u : r;  /* 65520 and above round to infinity */",
+    "  r = a > 0x7f800000u ? 0x7e00u : r;",
+    "  return (uint16_t)(r | ((u >> 16) & 0x8000u));",
     "}",
 ]
 
@@ -543,7 +562,7 @@ def kernel_source(
         "  uint64_t ia, ib, m = -(uint64_t)(c != 0), r; double o;",
         "  memcpy(&ia, &a, 8); memcpy(&ib, &b, 8); r = (ia & m) | (ib & ~m); memcpy(&o, &r, 8); return o;",
         "}",
-        *_HALF_HELPERS,
+        *HALF_HELPERS,
     ]
     for f in _SIMD:
         for ctype, suffix in (("float", "f"), ("double", "")):
@@ -562,8 +581,6 @@ def kernel_source(
             ptrs = [f"const {mtype}* restrict {i}_" for i in inputs] + (
                 [f"const {mtype}* restrict g_"] if grad else []
             )
-            if tag == "f16":
-                out.append("#ifdef __FLT16_MAX__")  # compilers without _Float16 build the rest
             out.append(f"void {kind}_{tag}({', '.join(ptrs)}, {mtype}* restrict out_{pargs}, int64_t n) {{")
             out += plines
             if not conds:
@@ -592,8 +609,6 @@ def kernel_source(
             out.append("}")
             names = [p.split()[-1] for p in ptrs] + ["out_"]
             out += _parallel(f"{kind}_{tag}", [*ptrs, f"{mtype}* restrict out_"], names, pargs)
-            if tag == "f16":
-                out.append("#endif")
     return "\n".join(out) + "\n"
 
 
@@ -642,8 +657,6 @@ def param_grad_source(
     for tag, mtype, ctype, load, store in _STORAGE:
         lines, _ = _body(fn, ctype, ("x",), params, runtime=runtime)
         pargs, plines = _runtime_args(runtime, ctype)
-        if tag == "f16":
-            out.append("#ifdef __FLT16_MAX__")
         out += [
             f"void dp_grad_{tag}(const {mtype}* restrict x_, const {mtype}* restrict g_,"
             f" {mtype}* restrict out_{pargs}, double* restrict acc_, int64_t n) {{",
@@ -661,8 +674,6 @@ def param_grad_source(
             *[f"  acc_[{k}] = a{k};" for k in range(len(names))],
             "}",
         ]
-        if tag == "f16":
-            out.append("#endif")
     return "\n".join(out) + "\n"
 
 
@@ -690,8 +701,6 @@ def mask_source(
         test = _run_test("x", runs, ctype)
         sel = "sel_f" if ctype == "float" else "sel_d"
         body, _ = _body(forward, ctype, ("x",), params)
-        if tag == "f16":
-            out.append("#ifdef __FLT16_MAX__")
         # blocks of 512: one loop writes f into the output and the test into 512 bytes on the
         # stack, then 8 bytes at a time are gathered into one by a multiply (see bits.py)
         out += [
@@ -763,6 +772,4 @@ def mask_source(
                 "",
             ),
         ]
-        if tag == "f16":
-            out.append("#endif")
     return "\n".join(out) + "\n"

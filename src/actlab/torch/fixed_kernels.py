@@ -14,6 +14,7 @@ from typing import Any
 
 import torch
 
+from .cgen import HALF_HELPERS
 from .ckernels import _OMP_FROM, _STATE, _build
 
 __all__ = ["fewbit_pack", "fewbit_unpack", "outside"]
@@ -25,13 +26,17 @@ _SOURCE = r"""
 #include <omp.h>
 #endif
 #define BLOCK 65536
+HALF_HELPERS
 
-/* whether any element is below b, +inf or NaN */
-#define SCAN(T, tag) \
+#define SAME(v) (v)
+/* whether any element is below b, +inf or NaN (half types compared as the floats they hold) */
+#define SCAN(T, C, tag, LOAD) \
 int32_t outside_##tag(const T* restrict x, int64_t n, double below) { \
-  const T b = (T)below; int32_t any = 0; \
+  const C b = (C)below; int32_t any = 0; \
   _Pragma("omp simd reduction(|:any)") \
-  for (int64_t i = 0; i < n; i++) { T v = x[i]; any |= (v < b) | (v == (T)__builtin_inf()) | (v != v); } \
+  for (int64_t i = 0; i < n; i++) { \
+    C v = LOAD(x[i]); any |= (v < b) | (v == (C)__builtin_inf()) | (v != v); \
+  } \
   return any; \
 } \
 int32_t par_outside_##tag(const T* restrict x, int64_t n, double below, int64_t threads) { \
@@ -43,8 +48,10 @@ int32_t par_outside_##tag(const T* restrict x, int64_t n, double below, int64_t 
   } \
   return any; \
 }
-SCAN(float, f32)
-SCAN(double, f64)
+SCAN(float, float, f32, SAME)
+SCAN(double, double, f64, SAME)
+SCAN(uint16_t, float, bf16, bf16_to_f)
+SCAN(uint16_t, float, f16, f16_to_f)
 
 /* few-bit codes: code = number of edges below x (NaN: all of them), as torch.bucketize gives for
    x in float32; bit q of element e is bit e % 8 of byte e / 8 of plane q (planes `stride` bytes
@@ -110,7 +117,7 @@ void fewbit_unpack_##tag(const uint8_t* restrict planes, const T* restrict g, T*
 }
 FEWBIT(float, f32)
 FEWBIT(double, f64)
-"""
+""".replace("HALF_HELPERS", "\n".join(HALF_HELPERS))
 
 _LIB: dict[str, Any] = {}
 _P, _I = ctypes.c_void_p, ctypes.c_int64
@@ -123,15 +130,16 @@ def _fns() -> dict[str, Any] | None:
         try:
             lib = ctypes.CDLL(str(_build(_SOURCE)))
             fns = {}
-            for tag in ("f32", "f64"):
+            for tag in ("f32", "f64", "bf16", "f16"):
                 for name, args, res in (
                     (f"outside_{tag}", [_P, _I, ctypes.c_double], ctypes.c_int32),
                     (f"fewbit_pack_{tag}", [_P, _P, _I, _P, _I, _I, _I], None),
                     (f"fewbit_unpack_{tag}", [_P, _P, _P, _I, _P, _I, _I], None),
                 ):
-                    f = getattr(lib, name)
-                    f.argtypes, f.restype = args, res
-                    fns[name] = f
+                    f = getattr(lib, name, None)  # the few-bit kernels: float32 and float64 only
+                    if f is not None:
+                        f.argtypes, f.restype = args, res
+                        fns[name] = f
                 par = getattr(lib, f"par_outside_{tag}", None)  # absent without OpenMP
                 if par is not None:
                     par.argtypes, par.restype = [_P, _I, ctypes.c_double, _I], ctypes.c_int32
@@ -142,7 +150,7 @@ def _fns() -> dict[str, Any] | None:
     return _LIB["fns"]
 
 
-_TAGS = {torch.float32: "f32", torch.float64: "f64"}
+_TAGS = {torch.float32: "f32", torch.float64: "f64", torch.bfloat16: "bf16", torch.float16: "f16"}
 
 
 def _usable(*ts: torch.Tensor) -> dict[str, Any] | None:
@@ -160,7 +168,7 @@ def _threads(n: int) -> int:
 
 
 def outside(x: torch.Tensor, below: float) -> bool | None:
-    """Whether a contiguous CPU float32/float64 ``x`` has an element < ``below``, +inf or NaN; None
+    """Whether a contiguous CPU floating ``x`` has an element < ``below``, +inf or NaN; None
     where the scan does not apply (the caller then asks torch). One read of x at memory speed:
     torch's aminmax, which it replaces, cost about half a silu kernel on one core (308 us against
     655 us for 1M float32 elements on one Xeon core, measured)."""
@@ -178,24 +186,26 @@ def outside(x: torch.Tensor, below: float) -> bool | None:
 def fewbit_pack(x: torch.Tensor, edges: torch.Tensor, bits: int) -> torch.Tensor | None:
     """The ``bits`` bit planes of x's codes against the float32 ``edges`` (as ``torch.bucketize``
     of x in float32), one uint8 tensor of shape (bits, ceil(n / 8)); None where it does not apply."""
-    if _usable(x) is None or edges.dtype != torch.float32 or not edges.is_contiguous():
+    fns = _usable(x)
+    pack = fns and fns.get(f"fewbit_pack_{_TAGS[x.dtype]}")
+    if pack is None or edges.dtype != torch.float32 or not edges.is_contiguous():
         return None
     n = x.numel()
     planes = torch.empty((bits, (n + 7) // 8), dtype=torch.uint8)
-    _LIB["fns"][f"fewbit_pack_{_TAGS[x.dtype]}"](
-        x.data_ptr(), planes.data_ptr(), n, edges.data_ptr(), edges.numel(), bits, _threads(n)
-    )
+    pack(x.data_ptr(), planes.data_ptr(), n, edges.data_ptr(), edges.numel(), bits, _threads(n))
     return planes
 
 
 def fewbit_unpack(planes: torch.Tensor, g: torch.Tensor, levels: torch.Tensor) -> torch.Tensor | None:
     """g times the level of each element's code in ``planes`` (from ``fewbit_pack``); None where it
     does not apply."""
-    if _usable(g, levels) is None or levels.dtype != g.dtype or planes.dtype != torch.uint8:
+    fns = _usable(g, levels)
+    unpack = fns and fns.get(f"fewbit_unpack_{_TAGS[g.dtype]}")
+    if unpack is None or levels.dtype != g.dtype or planes.dtype != torch.uint8:
         return None
     n = g.numel()
     out = torch.empty_like(g)
-    _LIB["fns"][f"fewbit_unpack_{_TAGS[g.dtype]}"](
+    unpack(
         planes.data_ptr(), g.data_ptr(), out.data_ptr(), n, levels.data_ptr(), planes.shape[0], _threads(n)
     )
     return out
