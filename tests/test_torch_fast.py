@@ -653,22 +653,27 @@ def _half_converters():
             "void to_h(const float* f, uint16_t* h, int64_t n) {",
             "  for (int64_t i = 0; i < n; i++) h[i] = f_to_f16(f[i]);",
             "}",
+            "void blocks_to_f(const uint16_t* h, float* f, int64_t n) { f16_block_to_f(h, f, n); }",
+            "void blocks_to_h(const float* f, uint16_t* h, int64_t n) { f_block_to_f16(f, h, n); }",
         ]
     )
     lib = ctypes.CDLL(str(ckernels._build(src)))
-    for fn in (lib.to_f, lib.to_h):
+    for fn in (lib.to_f, lib.to_h, lib.blocks_to_f, lib.blocks_to_h):
         fn.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64]
     return lib
 
 
-def test_float16_loads_and_stores_equal_ieee_conversions():
+@pytest.mark.parametrize("form", ["element", "blocks"])
+def test_float16_loads_and_stores_equal_ieee_conversions(form):
     """The kernels convert float16 by integer and float arithmetic (vectorized, where _Float16 casts
-    are scalar calls): every half to float, and floats of every kind to half with round-to-nearest-
-    even (normal, subnormal, overflow to inf, ties, NaN), equal numpy's IEEE conversions."""
+    are scalar calls) or, in blocks, by the CPU's F16C instructions where it has them: every half
+    to float, and floats of every kind to half with round-to-nearest-even (normal, subnormal,
+    overflow to inf, ties, NaN), equal numpy's IEEE conversions."""
     lib = _half_converters()
+    to_f, to_h = (lib.to_f, lib.to_h) if form == "element" else (lib.blocks_to_f, lib.blocks_to_h)
     halves = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16)
     got = np.empty(1 << 16, dtype=np.float32)
-    lib.to_f(halves.ctypes.data, got.ctypes.data, got.size)
+    to_f(halves.ctypes.data, got.ctypes.data, got.size)
     want = halves.view(np.float16).astype(np.float32)
     same = (got.view(np.uint32) == want.view(np.uint32)) | (np.isnan(got) & np.isnan(want))
     assert same.all(), halves[~same][:5]
@@ -693,7 +698,7 @@ def test_float16_loads_and_stores_equal_ieee_conversions():
     )
     floats = bits.view(np.float32)
     out = np.empty(floats.size, dtype=np.uint16)
-    lib.to_h(floats.ctypes.data, out.ctypes.data, floats.size)
+    to_h(floats.ctypes.data, out.ctypes.data, floats.size)
     with np.errstate(over="ignore"):
         want_h = floats.astype(np.float16)
     ok = (out == want_h.view(np.uint16)) | (np.isnan(want_h) & np.isnan(out.view(np.float16)))

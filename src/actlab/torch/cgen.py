@@ -505,7 +505,65 @@ HALF_HELPERS = [
     "  r = a > 0x7f800000u ? 0x7e00u : r;",
     "  return (uint16_t)(r | ((u >> 16) & 0x8000u));",
     "}",
+    # Blocks of float16 to and from float: the CPU's F16C instructions where it has them (half the
+    # time of the arithmetic above, which is there for the rest, and the ragged ends)
+    "#if defined(__F16C__) || defined(__AVX512F__)",
+    "#include <immintrin.h>",
+    "#endif",
+    "static inline void f16_block_to_f(const uint16_t* restrict h, float* restrict f, int64_t m) {",
+    "  int64_t k = 0;",
+    "#if defined(__AVX512F__)",
+    "  for (; k + 16 <= m; k += 16)",
+    "    _mm512_storeu_ps(f + k, _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i*)(h + k))));",
+    "#elif defined(__F16C__)",
+    "  for (; k + 8 <= m; k += 8)",
+    "    _mm256_storeu_ps(f + k, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i*)(h + k))));",
+    "#endif",
+    "  for (; k < m; k++) f[k] = f16_to_f(h[k]);",
+    "}",
+    "static inline void f_block_to_f16(const float* restrict f, uint16_t* restrict h, int64_t m) {",
+    "  int64_t k = 0;",
+    "#if defined(__AVX512F__)",
+    "  for (; k + 16 <= m; k += 16)",
+    "    _mm256_storeu_si256((__m256i*)(h + k),",
+    "                        _mm512_cvtps_ph(_mm512_loadu_ps(f + k), _MM_FROUND_TO_NEAREST_INT));",
+    "#elif defined(__F16C__)",
+    "  for (; k + 8 <= m; k += 8)",
+    "    _mm_storeu_si128((__m128i*)(h + k),",
+    "                     _mm256_cvtps_ph(_mm256_loadu_ps(f + k), _MM_FROUND_TO_NEAREST_INT));",
+    "#endif",
+    "  for (; k < m; k++) h[k] = f_to_f16(f[k]);",
+    "}",
 ]
+
+
+def _f16_blocks(fn: str, inputs: list[str], pargs: str, accs: int = 0) -> list[str]:
+    """``fn_f16``: ``fn_f32`` over blocks of ``_CHUNK`` elements converted to float on the stack and
+    back, so the float16 result is the float computation rounded once, as in the other half type.
+    ``accs`` sums per-block parameter gradients (``acc_``) over the blocks."""
+    ins = [i for i in inputs if i != "out_"]
+    decl = [f"const uint16_t* restrict {i}" for i in ins] + ["uint16_t* restrict out_"]
+    acc_arg = ", double* restrict acc_" if accs else ""
+    lines = [
+        f"void {fn}_f16({', '.join(decl)}{pargs}{acc_arg}, int64_t n) {{",
+        f"  float {', '.join(f'{i}b[{_CHUNK}]' for i in [*ins, 'out_'])};",
+    ]
+    if accs:
+        lines.append(f"  double part[{accs}], sum[{accs}] = {{0}};")
+    lines += [
+        f"  for (int64_t s = 0; s < n; s += {_CHUNK}) {{",
+        f"    int64_t m = n - s < {_CHUNK} ? n - s : {_CHUNK};",
+        *[f"    f16_block_to_f({i} + s, {i}b, m);" for i in ins],
+        f"    {fn}_f32({', '.join(f'{i}b' for i in [*ins, 'out_'])}{', P_' if pargs else ''}"
+        f"{', part' if accs else ''}, m);",
+        "    f_block_to_f16(out_b, out_ + s, m);",
+    ]
+    if accs:
+        lines.append(f"    for (int k = 0; k < {accs}; k++) sum[k] += part[k];")
+    lines.append("  }")
+    if accs:
+        lines.append(f"  for (int k = 0; k < {accs}; k++) acc_[k] = sum[k];")
+    return lines + ["}"]
 
 
 def _loop(st: tuple, inputs: tuple[str, ...], lines: list[str], grad: bool, lo: str, hi: str) -> list[str]:
@@ -574,13 +632,18 @@ def kernel_source(
     for kind, (fn, inputs) in bodies.items():
         for st in _STORAGE:
             tag, mtype, ctype, load, _ = st
-            full, _ = _body(fn, ctype, inputs, params, runtime=runtime)
-            common, conds = _body(fn, ctype, inputs, params, lazy=True, runtime=runtime)
             pargs, plines = _runtime_args(runtime, ctype)
             grad = kind.endswith("_grad")
             ptrs = [f"const {mtype}* restrict {i}_" for i in inputs] + (
                 [f"const {mtype}* restrict g_"] if grad else []
             )
+            names = [p.split()[-1] for p in ptrs] + ["out_"]
+            if tag == "f16":
+                out += _f16_blocks(kind, names, pargs)
+                out += _parallel(f"{kind}_{tag}", [*ptrs, f"{mtype}* restrict out_"], names, pargs)
+                continue
+            full, _ = _body(fn, ctype, inputs, params, runtime=runtime)
+            common, conds = _body(fn, ctype, inputs, params, lazy=True, runtime=runtime)
             out.append(f"void {kind}_{tag}({', '.join(ptrs)}, {mtype}* restrict out_{pargs}, int64_t n) {{")
             out += plines
             if not conds:
@@ -607,7 +670,6 @@ def kernel_source(
                 out.append("  }")
                 out += _loop(st, inputs, full, grad, "whole", "n")
             out.append("}")
-            names = [p.split()[-1] for p in ptrs] + ["out_"]
             out += _parallel(f"{kind}_{tag}", [*ptrs, f"{mtype}* restrict out_"], names, pargs)
     return "\n".join(out) + "\n"
 
@@ -655,8 +717,11 @@ def param_grad_source(
     accs = [f"a{k}" for k in range(len(names))]
     out = [f"/* {name}: input and parameter gradients {names!r} */"]
     for tag, mtype, ctype, load, store in _STORAGE:
-        lines, _ = _body(fn, ctype, ("x",), params, runtime=runtime)
         pargs, plines = _runtime_args(runtime, ctype)
+        if tag == "f16":
+            out += _f16_blocks("dp_grad", ["x_", "g_", "out_"], pargs, accs=len(names))
+            continue
+        lines, _ = _body(fn, ctype, ("x",), params, runtime=runtime)
         out += [
             f"void dp_grad_{tag}(const {mtype}* restrict x_, const {mtype}* restrict g_,"
             f" {mtype}* restrict out_{pargs}, double* restrict acc_, int64_t n) {{",
