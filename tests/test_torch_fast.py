@@ -797,3 +797,39 @@ def test_light_mask_path_saves_one_bit_and_is_exact(name):
     if lean_only:  # default tier: torch's kernel, which saves what torch saves
         y = getattr(at.functional, name)(x.clone().requires_grad_(True))
         assert type(y.grad_fn).__name__ != "_FusedBitsBackward"
+
+
+@pytest.mark.parametrize("channels", [1, 3])
+def test_learnable_prelu_module_runs_torchs_kernel_with_its_weight(channels, monkeypatch):
+    """A learnable PReLU goes straight to torch's kernel with the module's weight (resolved once;
+    no general path per call): values and both gradients equal F.prelu's; an input of another
+    dtype than the weight, or with the wrong channel count, still takes the general path (casts,
+    clear errors)."""
+    m = at.create("prelu", num_parameters=channels)
+    with torch.no_grad():
+        m.weight.copy_(torch.tensor([0.1, -0.3, 0.7][:channels]))
+    x = torch.randn(4, channels, 5, generator=torch.Generator().manual_seed(3)).requires_grad_(True)
+    from actlab.torch import modules
+
+    def general(*a, **k):
+        raise AssertionError("the general path ran")
+
+    monkeypatch.setattr(modules, "Activation", general)
+    y = m(x)
+    monkeypatch.undo()
+    assert "prelu" in type(y.grad_fn).__name__.lower()  # torch's own backward node
+    w = m.weight.detach().clone().requires_grad_(True)
+    x2 = x.detach().clone().requires_grad_(True)
+    want = torch.nn.functional.prelu(x2, w)
+    g = torch.randn_like(want)
+    torch.testing.assert_close(y, want, rtol=0, atol=0)
+    gx, gw = torch.autograd.grad(y, [x, m.weight], g)
+    wx, ww = torch.autograd.grad(want, [x2, w], g)
+    torch.testing.assert_close(gx, wx, rtol=0, atol=0)
+    torch.testing.assert_close(gw, ww, rtol=1e-6, atol=1e-6)  # a sum: torch's order either way
+    yb = m(x.detach().to(torch.bfloat16))  # weight float32: the general path evaluates and casts
+    assert yb.dtype == torch.bfloat16
+    torch.testing.assert_close(yb.float(), want.detach(), rtol=1e-2, atol=1e-2)
+    if channels > 1:
+        with pytest.raises(actlab.errors.ShapeError, match="reads channels from dim 1"):
+            m(torch.randn(4, channels + 1, 5))

@@ -20,7 +20,8 @@ one forward+backward (sampled), and the memory-bandwidth roofline of this machin
 same run (a large copy), against which the achieved bandwidth is reported.
 
 Timing discipline: fixed thread count, warm-up runs, medians over repeats taken round the
-columns (each repeat times every column once); the CLI sets
+columns (each repeat times every column once; a timed run is as many back-to-back calls as last
+about ``BATCH_MS``, the same count for every column of a row); the CLI sets
 ``THP_MEM_ALLOC_ENABLE=1`` before torch is imported so large outputs do not pay page faults.
 """
 
@@ -94,10 +95,22 @@ class BenchResult:
         return asdict(self)
 
 
-def _time_ms(fn: Callable[[], Any]) -> float:
+BATCH_MS = 5.0
+
+
+def _time_ms(fn: Callable[[], Any], calls: int = 1) -> float:
+    """ms per call of ``calls`` back-to-back calls of ``fn``."""
     t0 = time.perf_counter()
-    fn()
-    return (time.perf_counter() - t0) * 1e3
+    for _ in range(calls):
+        fn()
+    return (time.perf_counter() - t0) * 1e3 / calls
+
+
+def calls_per_run(fn: Callable[[], Any]) -> int:
+    """How many back-to-back calls make one timed run of about ``BATCH_MS``: a single call of a
+    small tensor (tens of microseconds) is timed with the clock's and the thread pool's wake-up
+    in it, which moved 64K-element ratios by 2x between runs; a batch averages them out."""
+    return max(1, int(BATCH_MS / max(_time_ms(fn), 1e-6)))
 
 
 def _median_ms(fn: Callable[[], Any], repeats: int, warmup: int) -> float:
@@ -278,12 +291,14 @@ def bench_one(
             timed[col][1]()
     # Repeats go round the columns, so a slow spell of the machine (this VM stalls for 100 ms
     # at times) is shared by all columns instead of inflating one of them.
+    # one batch size per row (from actlab's step), so every column is timed the same way
+    batch = calls_per_run(timed["actlab"][1])
     fwd: dict[str, list[float]] = {c: [] for c in columns}
     trn: dict[str, list[float]] = {c: [] for c in columns}
     for _ in range(repeats):
         for col in columns:
-            fwd[col].append(_time_ms(timed[col][0]))
-            trn[col].append(_time_ms(timed[col][1]))
+            fwd[col].append(_time_ms(timed[col][0], batch))
+            trn[col].append(_time_ms(timed[col][1], batch))
     for col in columns:
         f, params = calls["actlab" if col == "actlab+compile" else col]
         row.forward_ms[col] = statistics.median(fwd[col])

@@ -25,7 +25,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..errors import ParameterError
-from .bench import _peak_mb, _time_ms
+from .bench import _peak_mb, _time_ms, calls_per_run
 from .modules import create
 
 __all__ = ["E2E_MODELS", "ModelRow", "bench_models", "markdown_models", "to_dicts"]
@@ -139,9 +139,10 @@ def bench_models(
                 for _ in range(warmup):
                     f()
             times: dict[str, list[float]] = {k: [] for k in steps}
+            calls = calls_per_run(steps["actlab"])
             for _ in range(repeats):
                 for k, f in steps.items():
-                    times[k].append(_time_ms(f))
+                    times[k].append(_time_ms(f, calls))
             row = ModelRow(kind, name)
             for k, f in steps.items():
                 row.step_ms[k] = statistics.median(times[k])

@@ -25,7 +25,7 @@ from .function import _FUSED_DTYPES, Plan, _call, _Run, memory_tier, plan_for
 from .native import native_kernel, takes_half, trains_exactly
 from .repair import apply_repaired, repaired_kernel
 
-__all__ = ["fast_path"]
+__all__ = ["fast_path", "learnable_native_path"]
 
 _FLOATS = frozenset((torch.float32, torch.float64, torch.float16, torch.bfloat16))
 
@@ -73,6 +73,42 @@ def fast_path(s: ActivationSpec, params: Mapping[str, Any]) -> Callable[..., tor
         if _traced():
             return None  # a compiler or a trace gets the spec's plain ops (the general path)
         return apply_repaired(s, repair, params, x, needs_grad)
+
+    return run
+
+
+def learnable_native_path(
+    s: ActivationSpec, fixed: Mapping[str, Any], learnable: tuple[str, ...]
+) -> Callable[..., torch.Tensor | None] | None:
+    """``run(x, memory, tensors)`` -> f(x) by torch's kernel with the module's parameter tensors
+    (prelu's weight: torch's kernel takes it and sums its gradient), or None per call where the
+    general path must decide; None for functions whose kernel takes no tensor parameters."""
+    if s.stochastic or s.kind != "elementwise" or not learnable:
+        return None
+    kernel = native_kernel(s.name, {**fixed, **{n: torch.empty(1) for n in learnable}})
+    if kernel is None:
+        return None
+    fixed = dict(fixed)
+    half_ok = takes_half(fixed)
+    name = s.name
+    precision = _api._PRECISION
+
+    def run(x: Any, memory: str | None, tensors: Mapping[str, torch.Tensor]) -> torch.Tensor | None:
+        if not isinstance(x, torch.Tensor) or x.dtype not in _FLOATS or precision["mode"] != "fast":
+            return None
+        if _transformed():
+            return None  # prelu's jvp at the kink differs from the spec: the general path's plain ops
+        for t in tensors.values():
+            if t.dtype != x.dtype or t.device != x.device:
+                return None  # the general path casts (and says what it cannot)
+        if torch.is_grad_enabled():
+            if memory_tier(memory) != "default":
+                return None  # the 1-bit mask or a few-bit code instead of what the kernel saves
+            if not trains_exactly(name, x.dtype):
+                return None
+        if x.dtype == torch.float16 and not half_ok:
+            return None
+        return kernel(x, None, **fixed, **tensors)
 
     return run
 

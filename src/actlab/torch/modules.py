@@ -28,7 +28,7 @@ from ..registry import _show as _short
 from ..registry import all_specs, canonical, resolve_params
 from ..registry import spec as get_spec
 from ..spec import ActivationSpec
-from .fast import fast_path
+from .fast import fast_path, learnable_native_path
 from .function import IMPLS, MEMORY_TIERS, _check_impl, _check_memory, inplace_supported
 
 __all__ = [
@@ -146,6 +146,12 @@ class ActivationModule(nn.Module):
             if (not learn and impl == "auto" and not inplace and not _past_float32(self._fixed))
             else None
         )
+        # learnable tensors torch's kernel takes as they are (prelu's weight), also resolved once
+        self._learn_fast = (
+            learnable_native_path(s, self._fixed, tuple(self._learn_names))
+            if (learn and impl == "auto" and not inplace and not _past_float32(self._fixed))
+            else None
+        )
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         fast = self._fast
@@ -154,7 +160,12 @@ class ActivationModule(nn.Module):
             if y is not None:
                 return y
         s = self.spec
-        if self.num_parameters > 1 and (input.dim() < 2 or input.shape[1] != self.num_parameters):
+        channels_ok = self.num_parameters == 1 or (input.dim() >= 2 and input.shape[1] == self.num_parameters)
+        if self._learn_fast is not None and channels_ok:
+            y = self._learn_fast(input, self.memory, {n: getattr(self, n) for n in self._learn_names})
+            if y is not None:
+                return y
+        if not channels_ok:
             raise ShapeError(
                 f"{type(self).__name__}(num_parameters={self.num_parameters}) reads channels from dim 1 "
                 f"of its input, but got shape {tuple(input.shape)}; expected (N, {self.num_parameters}, ...)"
