@@ -431,7 +431,7 @@ def _cmd_claims(a: argparse.Namespace) -> int:
     keys = keys or None
     axes = ("optimizer", "lr", "lr_rel", "depth", "width", "init", "seeds", "epochs")
     overrides = parse_overrides(**{n: getattr(a, n) for n in axes})
-    workers = a.workers if a.workers is not None else (1 if a.quick else 2)
+    workers = a.workers if a.workers is not None else 2
     if workers < 1:
         raise ActlabError(f"--workers must be a positive integer, got {workers}")
     # one worker: trials run in this process (no pool start-up, which matters for --quick)
@@ -788,7 +788,7 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument(
         "--quick",
         action="store_true",
-        help="small experiments (all claims: about 60 s on one core; digits by default)",
+        help="small experiments (all claims: about 52 s on 2 cores; digits by default)",
     )
     q.add_argument(
         "--only", default=None, metavar="KEYS", help="comma-separated claim keys or numbers (as in the table)"
@@ -832,7 +832,7 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--out", default="actlab-claims", metavar="DIR", help="output directory")
     q.add_argument("--markdown", default=None, metavar="PATH", help="also write the Markdown report here")
     q.add_argument(
-        "--workers", type=int, default=None, help="parallel trials (default: 1 with --quick, else 2)"
+        "--workers", type=int, default=None, help="parallel trials (default 2)"
     )
     q.add_argument("--quiet", action="store_true", help="no progress bar")
     q.set_defaults(fn=_cmd_claims)
