@@ -46,7 +46,17 @@ from typing import Any, Mapping, Sequence
 from ..stats import wilson_ci
 from ..units import track_totals
 from .base import ClaimResult, Stopwatch, data_settings, decision_rule
-from .maps import Cell, MapSpec, describe_region, map_figure, run_map, scoped_verdict, share_cells
+from .maps import (
+    Cell,
+    MapSpec,
+    describe_region,
+    map_figure,
+    map_result,
+    run_map,
+    scoped_verdict,
+    share_cells,
+    trial_seconds,
+)
 
 __all__ = [
     "ADJUSTED", "DEFAULT", "KEY", "KIND", "MIN_UNITS", "QUICK", "SOURCE", "STATEMENT", "cell_counts",
@@ -209,14 +219,13 @@ def run(
     )
     dsets = sorted({c.setup["dataset"] for c in cells})
     descs = "; ".join(data_settings(d, quick, data_dir).describe for d in dsets)
-    trial_seconds = sum(r.wall_seconds for c in cells for rs in c.results.values() for r in rs)
     setting = (
         f"{descs}; MLP, batch {BASE['batch_size']}, ReLU, every hidden unit followed by the unit tracker "
         "(full passes over every training input at initialisation and after every epoch, gradient hooks at "
         "every step); the largest stable rate of each setup measured with ReLU (1-epoch probes on 1e-4..10, "
         "a factor sqrt(10) apart; stable = finite loss below chance)."
         + (" Quick mode: a smaller grid, fewer epochs." if quick else "")
-        + f" The cells' trials took {trial_seconds:.0f} s of training in all."
+        + f" The cells' trials took {trial_seconds(cells):.0f} s of training in all."
     )
     top = max(cells, key=lambda c: c.numbers["n"]) if cells else None
     ci = {}
@@ -224,18 +233,20 @@ def run(
         ci[f"born-dead units adjusted (Wilson over units), {top.setup_label()}, {top.lr_label}"] = wilson_ci(
             top.numbers["k"], top.numbers["n"]
         )
-    return ClaimResult(
+    return map_result(
+        cells=cells,
+        spec=spec,
+        verdict=verdict,
+        region=region,
+        columns=columns,
+        rows=rows,
+        dsets=dsets,
         key=KEY,
         statement=STATEMENT,
         source=SOURCE,
         setting=setting,
-        verdict=verdict,
         rule=decision_rule(__name__),
         numbers={
-            "cells": len(cells),
-            "cells_held": sum(c.verdict == "held" for c in cells),
-            "cells_not_held": sum(c.verdict == "not held" for c in cells),
-            "trial_seconds": round(trial_seconds, 1),
             "born_dead": n_all,
             "born_dead_adjusted": k_all,
             "born_dead_revived": total("born_dead_revived"),
@@ -252,10 +263,5 @@ def run(
         details=details,
         figures=[("Map: share of born-dead ReLU units adjusted by the end, with each cell's verdict", fig)],
         quick=quick,
-        dataset=", ".join(dsets),
-        seeds=list(range(spec.seeds)),
         seconds=sw.seconds,
-        scope=("held in " + region) if verdict in ("held", "held in part") else region,
-        grid=spec.describe(),
-        table={"columns": columns, "rows": rows},
     )

@@ -49,7 +49,17 @@ import numpy as np
 
 from ..stats import wilson_ci
 from .base import ClaimResult, Stopwatch, data_settings, decision_rule, fmt, fmt_ci, mean_ci
-from .maps import Cell, MapSpec, describe_region, map_figure, run_map, scoped_verdict, share_cells
+from .maps import (
+    Cell,
+    MapSpec,
+    describe_region,
+    map_figure,
+    map_result,
+    run_map,
+    scoped_verdict,
+    share_cells,
+    trial_seconds,
+)
 
 __all__ = ["DEAD", "DEFAULT", "KEY", "KIND", "QUICK", "SOURCE", "STATEMENT", "decide", "decide_cells", "run"]
 
@@ -156,10 +166,6 @@ def _measure(c: Cell) -> dict[str, Any]:
         "acc_leaky": acc(leaky),
         "diverged": f"{sum(r.diverged for r in relu)}/{sum(r.diverged for r in leaky)}",
     }
-
-
-def _trial_seconds(cells: Sequence[Cell]) -> float:
-    return sum(r.wall_seconds for c in cells for rs in c.results.values() for r in rs)
 
 
 def _p(p: float) -> str:
@@ -288,25 +294,23 @@ def run(
         "in every cell of the grid below; the largest stable rate of each setup measured with ReLU (probe: "
         "1 epoch per rate on 1e-4..10, a factor sqrt(10) apart; stable = finite loss below chance)."
         + (" Quick mode: a smaller grid, fewer epochs." if quick else "")
-        + f" The cells' trials took {_trial_seconds(cells):.0f} s"
+        + f" The cells' trials took {trial_seconds(cells):.0f} s"
         " of training in all (one thread each; a rerun reads them back from the store)."
     )
-    return ClaimResult(
+    return map_result(
+        cells=cells,
+        spec=spec,
+        verdict=verdict,
+        region=region,
+        columns=columns,
+        rows=rows,
+        dsets=dsets,
         key=KEY,
         statement=STATEMENT,
         source=SOURCE,
         setting=setting,
-        verdict=verdict,
         rule=decision_rule(__name__),
         numbers={
-            "cells": len(cells),
-            # the map's trials' own training time (some may have been read back from the store)
-            "trial_seconds": round(
-                sum(r.wall_seconds for c in cells for rs in c.results.values() for r in rs), 1
-            ),
-            "cells_held": sum(c.verdict == "held" for c in cells),
-            "cells_not_held": sum(c.verdict == "not held" for c in cells),
-            "cells_in_scope": sum(c.in_scope for c in cells),
             "max_leaky_negative_share": leaky_max,
             "max_leaky_dead_share": leaky_dead_max,
             "born_dead_share_at_top": top.numbers["relu_fates"]["born_dead"][0],
@@ -339,11 +343,6 @@ def run(
             ("Map: share of leaky ReLU units whose input was negative on every sample", fig2),
         ],
         quick=quick,
-        dataset=", ".join(dsets),
-        seeds=list(range(spec.seeds)),
         seconds=sw.seconds,
-        scope=("held in " + region) if verdict in ("held", "held in part") else region,
-        grid=spec.describe(),
-        table={"columns": columns, "rows": rows},
         amendments=AMENDMENTS,
     )

@@ -37,7 +37,7 @@ from ..stats import holm, newcombe_ci, two_proportion_p, wilson_ci
 from ..units import track_totals
 from .base import ClaimResult, Stopwatch, data_settings, decision_rule
 from .born_dead import BASE, DEFAULT, QUICK
-from .maps import describe_region, map_figure, run_map, scoped_verdict
+from .maps import describe_region, map_figure, map_result, run_map, scoped_verdict, trial_seconds
 
 __all__ = [
     "DEFAULT", "KEY", "KIND", "MARGIN", "MIN_UNITS", "QUICK", "SOURCE", "STATEMENT", "cell_counts", "decide",
@@ -203,7 +203,6 @@ def run(
     )
     dsets = sorted({c.setup["dataset"] for c in cells})
     descs = "; ".join(data_settings(d, quick, data_dir).describe for d in dsets)
-    trial_seconds = sum(r.wall_seconds for c in cells for rs in c.results.values() for r in rs)
     setting = (
         f"{descs}; MLP, batch {BASE['batch_size']}, leaky ReLU (slope 0.01) and ReLU with the same seeds and "
         "rate in every cell of the grid below, every hidden unit followed by the unit tracker (full passes "
@@ -211,25 +210,27 @@ def run(
         "setup measured with ReLU (1-epoch probes on 1e-4..10, a factor sqrt(10) apart; stable = finite loss "
         "below chance)."
         + (" Quick mode: a smaller grid, fewer epochs." if quick else "")
-        + f" The cells' trials took {trial_seconds:.0f} s of training in all."
+        + f" The cells' trials took {trial_seconds(cells):.0f} s of training in all."
     )
     ci = {}
     if top is not None:
         ci[f"recovered share, leaky - ReLU (Newcombe over units), {top.setup_label()}, {top.lr_label}"] = (
             top.numbers["diff"]
         )
-    return ClaimResult(
+    return map_result(
+        cells=cells,
+        spec=spec,
+        verdict=verdict,
+        region=region,
+        columns=columns,
+        rows=rows,
+        dsets=dsets,
         key=KEY,
         statement=STATEMENT,
         source=SOURCE,
         setting=setting,
-        verdict=verdict,
         rule=decision_rule(__name__),
         numbers={
-            "cells": len(cells),
-            "cells_held": sum(c.verdict == "held" for c in cells),
-            "cells_not_held": sum(c.verdict == "not held" for c in cells),
-            "trial_seconds": round(trial_seconds, 1),
             "leaky_stuck": total("n_leaky"),
             "leaky_recovered": total("k_leaky"),
             "relu_stuck": total("n_relu"),
@@ -242,10 +243,5 @@ def run(
             ("Map: recovered share of stuck units, leaky ReLU minus ReLU, with each cell's verdict", fig)
         ],
         quick=quick,
-        dataset=", ".join(dsets),
-        seeds=list(range(spec.seeds)),
         seconds=sw.seconds,
-        scope=("held in " + region) if verdict in ("held", "held in part") else region,
-        grid=spec.describe(),
-        table={"columns": columns, "rows": rows},
     )

@@ -47,6 +47,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ...errors import ParameterError
 from ..train import TrialConfig, TrialResult
+from .base import ClaimResult
 
 __all__ = [
     "AXES",
@@ -60,11 +61,13 @@ __all__ = [
     "MapSpec",
     "describe_region",
     "map_figure",
+    "map_result",
     "parse_overrides",
     "probe_config",
     "run_map",
     "scoped_verdict",
     "stable_lr_from",
+    "trial_seconds",
     "trial_maker",
 ]
 
@@ -529,3 +532,43 @@ def map_figure(
     ax.set_title(title, fontsize=9)
     fig.colorbar(im, ax=ax, label=label)
     return fig
+
+
+def trial_seconds(cells: Sequence[Cell]) -> float:
+    """The map's trials' own training time (some may have been read back from a store)."""
+    return sum(r.wall_seconds for c in cells for rs in c.results.values() for r in rs)
+
+
+def map_result(
+    *,
+    cells: Sequence[Cell],
+    spec: MapSpec,
+    verdict: str,
+    region: str,
+    numbers: Mapping[str, Any],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    dsets: Sequence[str],
+    **fields: Any,
+) -> ClaimResult:
+    """A map claim's result: what every map reports (its cells' verdicts and training time, the
+    scope, the grid, the table of cells) beside the claim's own ``numbers`` and ``fields`` (key,
+    statement, setting, ci, figures, ...: the rest of :class:`ClaimResult`)."""
+    nums = {
+        "cells": len(cells),
+        "cells_held": sum(c.verdict == "held" for c in cells),
+        "cells_not_held": sum(c.verdict == "not held" for c in cells),
+        "cells_in_scope": sum(c.in_scope for c in cells),
+        "trial_seconds": round(trial_seconds(cells), 1),
+        **numbers,
+    }
+    return ClaimResult(
+        verdict=verdict,
+        numbers=nums,
+        dataset=", ".join(dsets),
+        seeds=list(range(spec.seeds)),
+        scope=("held in " + region) if verdict in ("held", "held in part") else region,
+        grid=spec.describe(),
+        table={"columns": list(columns), "rows": list(rows)},
+        **fields,
+    )

@@ -45,10 +45,12 @@ from .maps import (
     _run,
     describe_region,
     map_figure,
+    map_result,
     probe_config,
     scoped_verdict,
     stable_lr_from,
     trial_maker,
+    trial_seconds,
 )
 
 __all__ = [
@@ -391,44 +393,39 @@ def finish(
     )  # fmt: skip
     dsets = sorted({str(c.setup["dataset"]) for c in cells})
     descs = "; ".join(data_settings(d, quick, data_dir).describe for d in dsets)
-    trial_seconds = sum(r.wall_seconds for c in cells for rs in c.results.values() for r in rs)
     setting = (
         f"{descs}; {setting_prefix} Each activation at the cell's multiple of its own largest stable rate "
         "(measured per setup with that activation: 1-epoch probes on 1e-4..10, a factor sqrt(10) apart; "
         "stable = finite loss below chance), the same seeds (init and batch order) for every activation."
         + (" Quick mode: a smaller grid, fewer epochs." if quick else "")
-        + f" The cells' trials took {trial_seconds:.0f} s of training in all."
+        + f" The cells' trials took {trial_seconds(cells):.0f} s of training in all."
     )
     nums = {
-        "cells": len(cells),
-        "cells_held": sum(c.verdict == "held" for c in cells),
-        "cells_not_held": sum(c.verdict == "not held" for c in cells),
-        "cells_in_scope": sum(c.in_scope for c in cells),
-        "trial_seconds": round(trial_seconds, 1),
         "margin": pm.margin,
         "stable_lr": {
             f"{c.setup_label()} / {a}": v for c in cells for a, v in c.numbers["stable_lr"].items()
         },
         **dict(numbers or {}),
     }
-    return ClaimResult(
+    return map_result(
+        cells=cells,
+        spec=spec,
+        verdict=verdict,
+        region=region,
+        numbers=nums,
+        columns=columns,
+        rows=rows,
+        dsets=dsets,
         key=pm.key,
         statement=pm.statement,
         source=pm.source,
         setting=setting,
-        verdict=verdict,
         rule=rule,
-        numbers=nums,
         ci=ci,
         details=details,
         figures=[("Map: mean paired difference per cell, with each cell's verdict", fig), *figures],
         quick=quick,
-        dataset=", ".join(dsets),
-        seeds=list(range(spec.seeds)),
         seconds=seconds,
-        scope=("held in " + region) if verdict in ("held", "held in part") else region,
-        grid=spec.describe(),
-        table={"columns": columns, "rows": rows},
     )
 
 
