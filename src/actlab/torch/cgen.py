@@ -742,6 +742,44 @@ def param_grad_source(
     return "\n".join(out) + "\n"
 
 
+def _f16_mask_blocks() -> list[str]:
+    """``bits_fwd_f16`` and ``bits_bwd_f16`` (and their ``par_`` forms): the float32 mask kernels
+    over blocks of 512 elements (64 mask bytes) converted on the stack, as ``_f16_blocks``."""
+    conv = "f16_block_to_f({src} + s, {dst}, m);"
+    lines = [
+        "void bits_fwd_f16(const uint16_t* restrict x_, uint16_t* restrict out_, uint8_t* restrict bits_,"
+        " int64_t n) {",
+        "  float xb[512], ob[512];",
+        "  for (int64_t s = 0; s < n; s += 512) {",
+        "    int64_t m = n - s < 512 ? n - s : 512;",
+        "    " + conv.format(src="x_", dst="xb"),
+        "    bits_fwd_f32(xb, ob, bits_ + s / 8, m);",
+        "    f_block_to_f16(ob, out_ + s, m);",
+        "  }",
+        "}",
+        "void bits_bwd_f16(const uint8_t* restrict bits_, const uint16_t* restrict g_,"
+        " uint16_t* restrict out_, int64_t n) {",
+        "  float gb[512], ob[512];",
+        "  for (int64_t s = 0; s < n; s += 512) {",
+        "    int64_t m = n - s < 512 ? n - s : 512;",
+        "    " + conv.format(src="g_", dst="gb"),
+        "    bits_bwd_f32(bits_ + s / 8, gb, ob, m);",
+        "    f_block_to_f16(ob, out_ + s, m);",
+        "  }",
+        "}",
+    ]
+    h = "uint16_t"
+    lines += _parallel(
+        "bits_fwd_f16", [f"const {h}* restrict x_", f"{h}* restrict out_", "uint8_t* restrict bits_"],
+        ["x_", "out_", "bits_"], "",
+    )  # fmt: skip
+    lines += _parallel(
+        "bits_bwd_f16", ["const uint8_t* restrict bits_", f"const {h}* restrict g_", f"{h}* restrict out_"],
+        ["bits_", "g_", "out_"], "",
+    )  # fmt: skip
+    return lines
+
+
 def _run_test(v: str, runs: tuple, ctype: str) -> str:
     """C for "x is in one of ``runs``" (the mask plan's intervals of x where f' is ``high``)."""
     parts = []
@@ -765,6 +803,9 @@ def mask_source(
     for tag, mtype, ctype, load, store in _STORAGE:
         test = _run_test("x", runs, ctype)
         sel = "sel_f" if ctype == "float" else "sel_d"
+        if tag == "f16":
+            out += _f16_mask_blocks()
+            continue
         body, _ = _body(forward, ctype, ("x",), params)
         # blocks of 512: one loop writes f into the output and the test into 512 bytes on the
         # stack, then 8 bytes at a time are gathered into one by a multiply (see bits.py)
