@@ -833,3 +833,37 @@ def test_learnable_prelu_module_runs_torchs_kernel_with_its_weight(channels, mon
     if channels > 1:
         with pytest.raises(actlab.errors.ShapeError, match="reads channels from dim 1"):
             m(torch.randn(4, channels + 1, 5))
+
+
+def test_rrelu_outside_training_runs_torchs_leaky_relu_without_the_general_path(monkeypatch):
+    """In eval mode (and the functional's default training=False) rrelu is leaky_relu with the mean
+    slope: resolved once to torch's kernel, values and gradient equal F.leaky_relu's; training mode
+    and a generator still take the general path (random slopes)."""
+    from actlab.torch import functional, modules
+
+    s = actlab.spec("rrelu")
+    d = s.defaults()
+    slope = (d["lower"] + d["upper"]) / 2
+    m = at.create("rrelu").eval()
+    x = torch.randn(64, 33, generator=torch.Generator().manual_seed(4)).requires_grad_(True)
+
+    def general(*a, **k):
+        raise AssertionError("the general path ran")
+
+    monkeypatch.setattr(modules, "Activation", general)
+    monkeypatch.setattr(functional, "Activation", general)
+    y, yf = m(x), at.functional.rrelu(x)
+    monkeypatch.undo()
+    x2 = x.detach().clone().requires_grad_(True)
+    want = torch.nn.functional.leaky_relu(x2, slope)
+    g = torch.randn_like(want)
+    for got in (y, yf):
+        torch.testing.assert_close(got, want, rtol=0, atol=0)
+        (gx,) = torch.autograd.grad(got, [x], g)
+        (wx,) = torch.autograd.grad(want, [x2], g, retain_graph=True)
+        torch.testing.assert_close(gx, wx, rtol=0, atol=0)
+    neg = x.detach() < 0
+    yt = m.train()(x.detach())  # training: a random slope per element in [lower, upper]
+    ratio = yt[neg] / x.detach()[neg]
+    assert ratio.min() >= d["lower"] - 1e-6 and ratio.max() <= d["upper"] + 1e-6
+    assert ratio.std() > 0.01  # not the one mean slope

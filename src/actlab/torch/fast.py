@@ -25,7 +25,7 @@ from .function import _FUSED_DTYPES, Plan, _call, _Run, memory_tier, plan_for
 from .native import native_kernel, takes_half, trains_exactly
 from .repair import apply_repaired, repaired_kernel
 
-__all__ = ["fast_path", "learnable_native_path"]
+__all__ = ["eval_path", "fast_path", "learnable_native_path"]
 
 _FLOATS = frozenset((torch.float32, torch.float64, torch.float16, torch.bfloat16))
 
@@ -73,6 +73,38 @@ def fast_path(s: ActivationSpec, params: Mapping[str, Any]) -> Callable[..., tor
         if _traced():
             return None  # a compiler or a trace gets the spec's plain ops (the general path)
         return apply_repaired(s, repair, params, x, needs_grad)
+
+    return run
+
+
+def eval_path(s: ActivationSpec, params: Mapping[str, Any]) -> Callable[..., torch.Tensor | None] | None:
+    """``run(x, memory)`` -> f(x) in eval mode for a randomized function whose eval form is a torch
+    kernel (rrelu: leaky_relu with the mean slope), resolved once; None per call where the general
+    path must decide (a memory tier other than the default while recording, a transform, ...).
+    The caller uses it only outside training and without a generator."""
+    if not s.stochastic or s.kind != "elementwise":
+        return None
+    params = dict(params)
+    if any(isinstance(v, torch.Tensor) for v in params.values()):
+        return None
+    kernel = native_kernel(s.name, params)
+    if kernel is None:
+        return None
+    half_ok = takes_half(params)
+    name = s.name
+    precision = _api._PRECISION
+
+    def run(x: Any, memory: str | None = None) -> torch.Tensor | None:
+        if not isinstance(x, torch.Tensor) or x.dtype not in _FLOATS or precision["mode"] != "fast":
+            return None
+        if _transformed():
+            return None
+        if torch.is_grad_enabled() and x.requires_grad:
+            if memory_tier(memory) != "default" or not trains_exactly(name, x.dtype):
+                return None  # the lean tier's mask, or the Function where the kernel's f' is not exact
+        if x.dtype == torch.float16 and not half_ok:
+            return None
+        return kernel(x, None, **params)
 
     return run
 

@@ -16,7 +16,7 @@ from ..api import Activation
 from ..docs import docstring
 from ..registry import all_specs, bind_params, python_names, resolve_params
 from ..spec import ActivationSpec
-from .fast import fast_path
+from .fast import eval_path, fast_path
 from .function import _check_memory
 
 __all__: list[str] = []
@@ -24,6 +24,7 @@ __all__: list[str] = []
 
 def _make(s: ActivationSpec) -> Callable[..., Any]:
     fast = fast_path(s, resolve_params(s, {}))  # the defaults, resolved once
+    eval_fast = eval_path(s, resolve_params(s, {}))  # rrelu outside training
 
     def fn(
         input: Any,
@@ -38,6 +39,18 @@ def _make(s: ActivationSpec) -> Callable[..., Any]:
     ) -> Any:
         if fast is not None and not args and not params and not inplace and impl == "auto":
             y = fast(input, _check_memory(memory), dim)
+            if y is not None:
+                return y
+        if (
+            eval_fast is not None
+            and not training
+            and generator is None
+            and not args
+            and not params
+            and not inplace
+            and impl == "auto"
+        ):
+            y = eval_fast(input, _check_memory(memory))
             if y is not None:
                 return y
         act = Activation(s, bind_params(s, args, params))

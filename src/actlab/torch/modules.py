@@ -28,7 +28,7 @@ from ..registry import _show as _short
 from ..registry import all_specs, canonical, resolve_params
 from ..registry import spec as get_spec
 from ..spec import ActivationSpec
-from .fast import fast_path, learnable_native_path
+from .fast import eval_path, fast_path, learnable_native_path
 from .function import IMPLS, MEMORY_TIERS, _check_impl, _check_memory, inplace_supported
 
 __all__ = [
@@ -146,6 +146,12 @@ class ActivationModule(nn.Module):
             if (not learn and impl == "auto" and not inplace and not _past_float32(self._fixed))
             else None
         )
+        # a randomized function's eval form (rrelu: leaky_relu with the mean slope), resolved once
+        self._eval_fast = (
+            eval_path(s, self._fixed)
+            if (not learn and impl == "auto" and not inplace and not _past_float32(self._fixed))
+            else None
+        )
         # learnable tensors torch's kernel takes as they are (prelu's weight), also resolved once
         self._learn_fast = (
             learnable_native_path(s, self._fixed, tuple(self._learn_names))
@@ -157,6 +163,10 @@ class ActivationModule(nn.Module):
         fast = self._fast
         if fast is not None:
             y = fast(input, self.memory, self.dim)
+            if y is not None:
+                return y
+        if self._eval_fast is not None and not self.training:
+            y = self._eval_fast(input, self.memory)
             if y is not None:
                 return y
         s = self.spec
