@@ -57,10 +57,31 @@ def test_sign_verdict_and_combine():
 
 # ----------------------------------------------------------------------------- each claim's rule
 def test_relu_speed_rule():
-    decide = claim_module("relu_speed").decide
-    assert decide(ci(5.0, 3.0, 7.0)) == "held"
-    assert decide(ci(1.0, 0.9, 1.1)) == "not held"
-    assert decide(ci(2.5, 1.5, 3.5)) == "inconclusive"
+    m = claim_module("relu_speed")
+    # epochs to the target: the first epoch at or below it with a finite loss, else budget + 1
+    assert m.epochs_to([0.5, 0.3, 0.2], [1.0, 0.8, 0.6], 0.3, 3) == 2
+    assert m.epochs_to([0.5, 0.3], [1.0, math.nan], 0.3, 3) == 4  # the loss went non-finite there
+    assert m.epochs_to([0.5, 0.4], [1.0, 0.9], 0.3, 2) == 3
+    # per cell: R = mean tanh epochs / mean ReLU epochs, paired over seeds, against 2x
+    ci_, v = m.cell_verdict([10, 10, 11, 10, 10], [2, 2, 3, 2, 2], 1)
+    assert v == "held" and ci_[0] == pytest.approx(51 / 11)
+    assert m.cell_verdict([10, 10, 11, 10, 10], [12, 12, 13, 14, 13], 1)[1] == "not held"
+    assert m.cell_verdict([10, 4, 11, 3, 10], [3, 5, 2, 4, 3], 1)[1] == "inconclusive"
+    assert m.cell_verdict([], [], 4)[1] == "inconclusive"  # no target in that cell
+    # the interval widens with the number of cells (Bonferroni level 1 - 0.05/m)
+    t, r = [8, 3, 6, 4, 9], [2, 3, 2, 4, 2]
+    one, many = m.cell_verdict(t, r, 1)[0], m.cell_verdict(t, r, 40)[0]
+    assert many[1] <= one[1] and many[2] >= one[2] and (many[1], many[2]) != (one[1], one[2])
+    # scope: AlexNet's conditions only
+    assert m.in_scope({"optimizer": "sgd+momentum", "init": "normal0.01"})
+    assert not m.in_scope({"optimizer": "sgd", "init": "normal0.01"})
+    assert not m.in_scope({"optimizer": "sgd+momentum", "init": "default"})
+    fast, slow = ([10, 10, 11, 10, 10], [2, 2, 3, 2, 2]), ([10, 10, 11, 10, 10], [12, 12, 13, 14, 13])
+    assert m.decide([fast, slow], [True, False]) == "held"
+    assert m.decide([slow, fast], [True, False]) == "held in part"
+    assert m.decide([slow, slow], [True, False]) == "refuted"
+    assert m.decide([slow], [False]) == "not reproduced in the tested range"
+    assert m.decide([([], [])], [True]) == "inconclusive"
 
 
 def test_sigmoid_gradient_rule():
@@ -71,11 +92,36 @@ def test_sigmoid_gradient_rule():
 
 
 def test_elu_mean_rule():
-    decide = claim_module("elu_mean").decide
-    assert decide(ci(-0.2, -0.3, -0.1), ci(-0.1, -0.2, -0.05)) == "held"
-    assert decide(ci(0.2, 0.1, 0.3), ci(-0.1, -0.2, -0.05)) == "not held"  # ELU's mean further from 0
-    assert decide(ci(-0.2, -0.3, -0.1), ci(0.1, 0.05, 0.2)) == "not held"  # ELU's loss falls slower
-    assert decide(ci(-0.2, -0.3, -0.1), ci(0.0, -0.1, 0.1)) == "inconclusive"
+    m = claim_module("elu_mean")
+    decide = m.decide
+    closer = [0.25, 0.3, 0.28, 0.26, 0.31]  # |mean| of ReLU - that of ELU: ELU nearer 0
+    faster = [0.1, 0.12, 0.09, 0.11, 0.1]  # loss area of ReLU - that of ELU: ELU's loss lower
+    slower = [-0.1, -0.12, -0.09, -0.11, -0.1]
+    noisy = [0.05, -0.04, 0.02, -0.03, 0.0]
+    assert decide([[closer, faster]]) == "held"  # both parts, in the one (in-scope) cell
+    assert decide([[closer, slower]]) == "refuted"  # ELU's loss falls slower: the cell is not held
+    assert decide([[closer, noisy]]) == "inconclusive"
+    assert decide([[closer, faster], [closer, slower]], in_scope=[False, True]) == "held in part"
+    # the two parts are judged on their own metrics: the mean activation's and the loss area's
+    assert [f.__name__ for f in m.PAIRED.metrics] == ["abs_mean", "loss_area"]
+
+    class R:  # a trial result, as far as the metrics read it
+        def __init__(self, means, losses, diverged=False):
+            self.layer_stats = [{"unit_mean_median": v} for v in means]
+            self.train_loss, self.diverged = losses, diverged
+
+    assert m.abs_mean(R([0.5, -0.1], [1.0])) == pytest.approx(0.3)
+    assert m.loss_area(R([0.5], [1.0, 0.5])) == pytest.approx(0.75)
+    assert math.isnan(m.abs_mean(R([0.5], [1.0], diverged=True)))
+    assert math.isnan(m.loss_area(R([0.5], [1.0], diverged=True)))
+    # scope: the source's plain SGD at lr 0.01 with 8 layers
+    from actlab.lab.claims.maps import Cell
+
+    setup = {"optimizer": "sgd", "depth": 8, "width": 128, "init": "he", "dataset": "x"}
+    assert m.in_scope(Cell(setup, 0.01, 1.0, 0.01, False))
+    assert not m.in_scope(Cell(setup, 0.01, 1.0, 0.01, True))  # a relative rate, even at 0.01
+    assert not m.in_scope(Cell({**setup, "depth": 4}, 0.01, 1.0, 0.01, False))
+    assert not m.in_scope(Cell({**setup, "optimizer": "adam"}, 0.01, 1.0, 0.01, False))
 
 
 def test_selu_rule():
@@ -201,8 +247,8 @@ def test_map_spec_overrides_and_cli_parsing():
 
 
 def test_overrides_only_for_map_claims():
-    with pytest.raises(actlab.ParameterError, match="apply to map claims only.*not to relu_speed"):
-        run_claims(["relu_speed", "dying_relu"], overrides={"optimizer": ["adam"]})
+    with pytest.raises(actlab.ParameterError, match="apply to map claims only.*not to sigmoid_gradient"):
+        run_claims(["sigmoid_gradient", "dying_relu"], overrides={"optimizer": ["adam"]})
     with pytest.raises(actlab.ParameterError, match="unknown optimizer"):
         run_claims(["dying_relu"], overrides={"optimizer": ["adagrad"]})
 

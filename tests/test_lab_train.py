@@ -62,6 +62,8 @@ def test_build_is_seeded_and_leaves_global_rng_alone():
         ("actlab", "relu", lambda fi, fo: math.sqrt(2) / math.sqrt(fi)),
         # E[selu(z)^2] = 1 by construction of SELU's constants: LeCun's init
         ("actlab", "selu", lambda fi, fo: 1 / math.sqrt(fi)),
+        # AlexNet's fixed std, whatever the fan-in
+        ("normal0.01", "relu", lambda fi, fo: 0.01),
     ],
 )
 def test_init_scales(init, act, expected_std):

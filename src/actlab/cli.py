@@ -741,8 +741,8 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument(
         "--init",
         default="default",
-        choices=("default", "he", "xavier", "lecun", "actlab"),
-        help="weight init ('actlab': scaled by each activation's init gain)",
+        choices=("default", "he", "xavier", "lecun", "actlab", "normal0.01"),
+        help="weight init ('actlab': scaled by each activation's init gain; 'normal0.01': std 0.01, AlexNet)",
     )
     q.add_argument("--width", type=int, default=128, help="units per hidden layer")
     q.add_argument("--depth", type=int, default=2, help="hidden layers of the MLP")
@@ -809,7 +809,10 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--depth", default=None, metavar="DEPTHS", help="map claims: hidden layers, e.g. 3,6")
     q.add_argument("--width", default=None, metavar="WIDTHS", help="map claims: units per hidden layer")
     q.add_argument(
-        "--init", default=None, metavar="INITS", help="map claims: default, he, xavier, lecun, actlab"
+        "--init",
+        default=None,
+        metavar="INITS",
+        help="map claims: default, he, xavier, lecun, actlab, normal0.01",
     )
     q.add_argument("--seeds", default=None, metavar="N", help="map claims: seeds per cell")
     q.add_argument("--epochs", default=None, metavar="N", help="map claims: epochs per trial")
@@ -831,9 +834,7 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--data-dir", default=None, help="directory with the IDX files of fashion-mnist/mnist")
     q.add_argument("--out", default="actlab-claims", metavar="DIR", help="output directory")
     q.add_argument("--markdown", default=None, metavar="PATH", help="also write the Markdown report here")
-    q.add_argument(
-        "--workers", type=int, default=None, help="parallel trials (default 2)"
-    )
+    q.add_argument("--workers", type=int, default=None, help="parallel trials (default 2)")
     q.add_argument("--quiet", action="store_true", help="no progress bar")
     q.set_defaults(fn=_cmd_claims)
     return p

@@ -16,6 +16,8 @@ xavier     sqrt(2 / (fan_in + fan_out))   Glorot & Bengio 2010: keeps variance f
 lecun      sqrt(1 / fan_in)               LeCun 1998; the init SELU's fixed point assumes
 actlab     g / sqrt(fan_in),              per activation, from the spec: the gain that keeps
            g = 1/sqrt(E[f(z)^2]), z~N(0,1) E[x^2] of the next pre-activation at 1
+normal0.01 0.01, whatever the fan-in         AlexNet's (Krizhevsky et al. 2012, sec. 5): a fixed
+                                          small std, as the ReLU-vs-tanh claim's source used
 ========== ============================== ===================================================
 """
 
@@ -42,7 +44,7 @@ __all__ = [
     "make_activation",
 ]
 
-INITS = ("default", "he", "xavier", "lecun", "actlab")
+INITS = ("default", "he", "xavier", "lecun", "actlab", "normal0.01")
 MODELS = ("mlp", "cnn")
 
 ActivationLike = (
@@ -178,6 +180,8 @@ def init_weights(model: nn.Module, init: str, activation: ActivationLike = None)
                 std = math.sqrt(2.0 / (fan_in + fan_out))
             elif init == "lecun":
                 std = math.sqrt(1.0 / fan_in)
+            elif init == "normal0.01":
+                std = 0.01
             else:
                 std = gain / math.sqrt(fan_in)
             m.weight.normal_(0.0, std)

@@ -205,15 +205,18 @@ def mean_ci(values: Sequence[float], *, seed: int = 0) -> tuple[float, float, fl
     return (float(est), float(lo), float(hi))
 
 
-def ratio_ci(a: Sequence[float], b: Sequence[float], *, seed: int = 0) -> tuple[float, float, float]:
-    """(mean(a) / mean(b), low, high): paired bootstrap 95% interval over seeds (a[i], b[i] share seed i)."""
+def ratio_ci(
+    a: Sequence[float], b: Sequence[float], *, seed: int = 0, level: float = 0.95
+) -> tuple[float, float, float]:
+    """(mean(a) / mean(b), low, high): paired bootstrap interval over seeds (a[i], b[i] share seed
+    i), 95% unless ``level`` says otherwise."""
     from ..stats import bootstrap_ratio_ci
 
     aa = np.asarray([float(v) for v in a], dtype=np.float64)
     bb = np.asarray([float(v) for v in b], dtype=np.float64)
     if aa.size == 0 or bb.size == 0:
         return (math.nan, math.nan, math.nan)
-    est, lo, hi = bootstrap_ratio_ci(aa, bb, seed=seed, paired=True)
+    est, lo, hi = bootstrap_ratio_ci(aa, bb, seed=seed, paired=True, level=level)
     return (float(est), float(lo), float(hi))
 
 

@@ -225,6 +225,10 @@ class PairedMap:
     figures: Callable[[MapSpec, list[Cell]], list[tuple[str, Any]]] | None = None
     # activation labels that stand for other trial fields (maps.trial_maker), e.g. a shifted sigmoid
     variants: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # a metric per comparison where they differ (a claim with two parts, e.g. ELU's mean activation
+    # and its loss); empty: ``metric`` for every comparison. Names label the comparisons.
+    metrics: tuple[Callable[[TrialResult], float], ...] = ()
+    comparison_names: tuple[str, ...] = ()
 
     def decide(self, diffs_per_cell: Sequence[Any], in_scope: Sequence[bool] | None = None) -> str:
         """The map verdict from per-cell per-seed differences (signed so the claim says > 0): per
@@ -266,12 +270,14 @@ class PairedMap:
             figures=self.figures(spec, cells) if self.figures is not None else (),
         )
 
-    def diffs(self, c: Cell, better: str, other: str) -> list[float]:
-        """Per-seed differences of one comparison in cell ``c``, signed so the claim says > 0."""
+    def diffs(self, c: Cell, better: str, other: str, j: int = 0) -> list[float]:
+        """Per-seed differences of comparison ``j`` (``better`` vs ``other``) in cell ``c``, signed so
+        the claim says > 0."""
         if better not in c.results or other not in c.results:
             return []
-        a = [self.metric(r) for r in c.results[better]]
-        b = [self.metric(r) for r in c.results[other]]
+        metric = self.metrics[j] if self.metrics else self.metric
+        a = [metric(r) for r in c.results[better]]
+        b = [metric(r) for r in c.results[other]]
         sign = 1.0 if self.higher_is_better else -1.0
         return [sign * (x - y) for x, y in zip(a, b)]
 
@@ -310,7 +316,7 @@ def finish(
     figures: Sequence[tuple[str, Any]] = (),
 ) -> ClaimResult:
     """Decide every cell and the map, and build the claim's result (table, figure, intervals)."""
-    comps = [[pm.diffs(c, a, b) for a, b in pm.comparisons] for c in cells]
+    comps = [[pm.diffs(c, a, b, j) for j, (a, b) in enumerate(pm.comparisons)] for c in cells]
     decisions = decide_cells(comps, pm.margin)
     for c, d, ds in zip(cells, decisions, comps):
         c.verdict = d["verdict"]
@@ -322,7 +328,7 @@ def finish(
         c.numbers["diverged"] = {a: sum(r.diverged for r in rs) for a, rs in c.results.items()}
     verdict = scoped_verdict(pm.kind, [(c.verdict, c.in_scope) for c in cells])
 
-    comp_names = [f"{a} vs {b}" for a, b in pm.comparisons]
+    comp_names = list(pm.comparison_names) or [f"{a} vs {b}" for a, b in pm.comparisons]
     columns = ["optimizer", "depth", "width", "init", "dataset", "rate", "in scope"]
     columns += [f"lr {a}" for a in pm.activations] + [f"{pm.metric_name} {a}" for a in pm.activations]
     for n in comp_names:
@@ -368,7 +374,8 @@ def finish(
     if top is not None:
         where = f"{top.setup_label()}, {top.lr_label}"
         for n, x in zip(comp_names, top.numbers["diff_ci"]):
-            ci[f"d {n} ({pm.metric_name}, claimed > 0), {where}"] = x
+            what = "claimed > 0" if pm.metrics else f"{pm.metric_name}, claimed > 0"  # names say the metric
+            ci[f"d {n} ({what}), {where}"] = x
     missing = sorted(
         {f"{a} in {c.setup_label()}" for c in cells for a in pm.activations if a not in c.results}
     )
@@ -397,6 +404,12 @@ def finish(
         f"{descs}; {setting_prefix} Each activation at the cell's multiple of its own largest stable rate "
         "(measured per setup with that activation: 1-epoch probes on 1e-4..10, a factor sqrt(10) apart; "
         "stable = finite loss below chance), the same seeds (init and batch order) for every activation."
+        + (
+            f" Cells at an absolute rate ({', '.join(f'{v:g}' for v in spec.lr)}) train every activation at "
+            "that rate."
+            if spec.lr
+            else ""
+        )
         + (" Quick mode: a smaller grid, fewer epochs." if quick else "")
         + f" The cells' trials took {trial_seconds(cells):.0f} s of training in all."
     )
