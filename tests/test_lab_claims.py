@@ -73,8 +73,9 @@ def test_relu_speed_rule():
     one, many = m.cell_verdict(t, r, 1)[0], m.cell_verdict(t, r, 40)[0]
     assert many[1] <= one[1] and many[2] >= one[2] and (many[1], many[2]) != (one[1], one[2])
     # scope: AlexNet's conditions only
-    assert m.in_scope({"optimizer": "sgd+momentum", "init": "normal0.01"})
-    assert not m.in_scope({"optimizer": "sgd", "init": "normal0.01"})
+    assert m.in_scope({"optimizer": "sgd+momentum", "init": "alexnet"})
+    assert not m.in_scope({"optimizer": "sgd", "init": "alexnet"})
+    assert not m.in_scope({"optimizer": "sgd+momentum", "init": "normal0.01"})  # the weights alone
     assert not m.in_scope({"optimizer": "sgd+momentum", "init": "default"})
     fast, slow = ([10, 10, 11, 10, 10], [2, 2, 3, 2, 2]), ([10, 10, 11, 10, 10], [12, 12, 13, 14, 13])
     assert m.decide([fast, slow], [True, False]) == "held"

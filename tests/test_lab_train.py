@@ -64,6 +64,7 @@ def test_build_is_seeded_and_leaves_global_rng_alone():
         ("actlab", "selu", lambda fi, fo: 1 / math.sqrt(fi)),
         # AlexNet's fixed std, whatever the fan-in
         ("normal0.01", "relu", lambda fi, fo: 0.01),
+        ("alexnet", "relu", lambda fi, fo: 0.01),
     ],
 )
 def test_init_scales(init, act, expected_std):
@@ -71,7 +72,23 @@ def test_init_scales(init, act, expected_std):
     w = m.fc1.weight
     fo, fi = w.shape
     assert abs(float(w.detach().std()) / expected_std(fi, fo) - 1) < 0.02
-    assert float(m.fc1.bias.detach().abs().max()) == 0.0
+    assert float(m.fc1.bias.detach().abs().max()) == 0.0  # the first layer's biases: 0 in every init
+
+
+def test_the_command_line_offers_every_init():
+    from actlab import cli
+
+    assert cli._INITS == M.INITS
+
+
+def test_alexnet_init_sets_biases_of_one_after_the_first_layer():
+    m = M.build_model("mlp", "relu", in_shape=(20,), n_classes=3, width=16, depth=3, init="alexnet")
+    assert float(m.fc1.bias.abs().max()) == 0.0
+    assert torch.equal(m.fc2.bias, torch.ones(16)) and torch.equal(m.fc3.bias, torch.ones(16))
+    assert float(m.out.bias.abs().max()) == 0.0  # the classifier's: 0
+    c = M.build_model("cnn", "relu", in_shape=(1, 8, 8), n_classes=3, width=16, init="alexnet")
+    assert float(c.conv1.bias.abs().max()) == 0.0 and torch.equal(c.conv2.bias, torch.ones(4))
+    assert abs(float(c.conv3.weight.std()) / 0.01 - 1) < 0.15 and float(c.out.bias.abs().max()) == 0.0
 
 
 def test_init_errors():

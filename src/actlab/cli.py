@@ -588,6 +588,11 @@ class _DefaultsFormatter(argparse.HelpFormatter):
         return f"{text} (default: {d})"
 
 
+# actlab.lab.models.INITS (a test keeps them equal), spelt out here so that parsing the command line
+# does not import torch
+_INITS = ("default", "he", "xavier", "lecun", "actlab", "normal0.01", "alexnet")
+
+
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -741,8 +746,8 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument(
         "--init",
         default="default",
-        choices=("default", "he", "xavier", "lecun", "actlab", "normal0.01"),
-        help="weight init ('actlab': scaled by each activation's init gain; 'normal0.01': std 0.01, AlexNet)",
+        choices=_INITS,
+        help="weight init ('actlab': each activation's gain; 'normal0.01': std 0.01; 'alexnet': +biases 1)",
     )
     q.add_argument("--width", type=int, default=128, help="units per hidden layer")
     q.add_argument("--depth", type=int, default=2, help="hidden layers of the MLP")
@@ -812,7 +817,7 @@ def _parser() -> argparse.ArgumentParser:
         "--init",
         default=None,
         metavar="INITS",
-        help="map claims: default, he, xavier, lecun, actlab, normal0.01",
+        help=f"map claims: {', '.join(_INITS)}",
     )
     q.add_argument("--seeds", default=None, metavar="N", help="map claims: seeds per cell")
     q.add_argument("--epochs", default=None, metavar="N", help="map claims: epochs per trial")

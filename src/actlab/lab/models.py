@@ -16,8 +16,10 @@ xavier     sqrt(2 / (fan_in + fan_out))   Glorot & Bengio 2010: keeps variance f
 lecun      sqrt(1 / fan_in)               LeCun 1998; the init SELU's fixed point assumes
 actlab     g / sqrt(fan_in),              per activation, from the spec: the gain that keeps
            g = 1/sqrt(E[f(z)^2]), z~N(0,1) E[x^2] of the next pre-activation at 1
-normal0.01 0.01, whatever the fan-in         AlexNet's (Krizhevsky et al. 2012, sec. 5): a fixed
-                                          small std, as the ReLU-vs-tanh claim's source used
+normal0.01 0.01, whatever the fan-in         AlexNet's weights (Krizhevsky et al. 2012, sec. 5):
+                                          a fixed small std
+alexnet    0.01; biases 1 in the hidden   AlexNet's whole rule (sec. 5): biases of 1 "provide
+           layers after the first          the ReLUs with positive inputs" early in training
 ========== ============================== ===================================================
 """
 
@@ -44,7 +46,7 @@ __all__ = [
     "make_activation",
 ]
 
-INITS = ("default", "he", "xavier", "lecun", "actlab", "normal0.01")
+INITS = ("default", "he", "xavier", "lecun", "actlab", "normal0.01", "alexnet")
 MODELS = ("mlp", "cnn")
 
 ActivationLike = (
@@ -168,10 +170,9 @@ def init_weights(model: nn.Module, init: str, activation: ActivationLike = None)
                 m.reset_parameters()
         return
     gain = init_gain_for(activation) if init == "actlab" else 1.0
+    layers = [m for m in model.modules() if isinstance(m, (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d))]
     with torch.no_grad():
-        for m in model.modules():
-            if not isinstance(m, (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d)):
-                continue
+        for i, m in enumerate(layers):
             fan_in = m.weight[0].numel()
             fan_out = m.weight.shape[0] * (m.weight[0, 0].numel() if m.weight.dim() > 2 else 1)
             if init == "he":
@@ -180,13 +181,15 @@ def init_weights(model: nn.Module, init: str, activation: ActivationLike = None)
                 std = math.sqrt(2.0 / (fan_in + fan_out))
             elif init == "lecun":
                 std = math.sqrt(1.0 / fan_in)
-            elif init == "normal0.01":
+            elif init in ("normal0.01", "alexnet"):
                 std = 0.01
             else:
                 std = gain / math.sqrt(fan_in)
             m.weight.normal_(0.0, std)
             if m.bias is not None:
-                m.bias.zero_()
+                # AlexNet: biases 1 where a hidden layer's input comes from another hidden layer
+                hidden_after_first = 0 < i < len(layers) - 1
+                m.bias.fill_(1.0 if init == "alexnet" and hidden_after_first else 0.0)
 
 
 class ShiftedActivation(nn.Module):
