@@ -717,7 +717,10 @@ def _parser() -> argparse.ArgumentParser:
         help="comma-separated names, parameters as name:key=value (default: 10 common ones)",
     )
     q.add_argument(
-        "--dataset", default="digits", help="digits (default), fashion-mnist, mnist, spirals, teacher"
+        "--dataset",
+        default="digits",
+        help="digits (default), fashion-mnist, mnist, spirals, teacher, or your own .npz file (x_train, "
+        "y_train, x_test, y_test)",
     )
     q.add_argument("--model", default="mlp", choices=("mlp", "cnn"), help="network to train")
     q.add_argument(

@@ -317,10 +317,12 @@ def compare(
         n_test=n_test,
         target_error=target_error,
     )
-    from .data import DATASETS
+    from .data import DATASETS, is_file_dataset
 
-    if isinstance(dataset, str) and dataset not in DATASETS:
-        raise ParameterError(f"unknown dataset {dataset!r}; valid: {', '.join(sorted(DATASETS))}")
+    if isinstance(dataset, str) and dataset not in DATASETS and not is_file_dataset(dataset):
+        raise ParameterError(
+            f"unknown dataset {dataset!r}; valid: {', '.join(sorted(DATASETS))}, or a path to an .npz file"
+        )
     # open the store first: an unusable one is reported before data is read or anything trains
     st = ResultStore(store) if store is not None else None
     try:

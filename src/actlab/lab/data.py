@@ -12,6 +12,12 @@
   canonical ``.gz`` files on machines with a network and verifies them the same way.
 - ``spirals`` (two interleaved spirals, 2 classes) and ``teacher`` (labels from a fixed random
   tanh network, 4 classes): cheap synthetic sets for tests.
+- **your own data**: a path to an ``.npz`` file holding ``x_train``, ``y_train``, ``x_test`` and
+  ``y_test`` (``np.savez("mine.npz", x_train=..., ...)``): inputs ``(N, D)`` (tabular),
+  ``(N, H, W)`` or ``(N, C, H, W)`` (images), finite numbers; labels integers ``0 .. K-1``. It is
+  standardised like the built-in sets (one scalar mean and standard deviation of the training
+  inputs). A path is a name like any other, so ``compare``, the sweeps and every runner's
+  workers load it; a trial's key holds the file's SHA-256, so a changed file is a new trial.
 
 Images are returned as float32 ``(N, 1, H, W)`` (or ``(N, H*W)`` with ``flat=True``), scaled to
 [0, 1] and then standardised with one scalar mean and standard deviation of the training set,
@@ -43,6 +49,8 @@ __all__ = [
     "IDX_FILES",
     "dataset_search_dirs",
     "download_dataset",
+    "file_digest",
+    "is_file_dataset",
     "find_idx_dir",
     "load_dataset",
     "read_idx",
@@ -50,6 +58,7 @@ __all__ = [
 ]
 
 DATASETS = ("digits", "fashion-mnist", "mnist", "spirals", "teacher")
+NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
 
 
 class DatasetNotFoundError(ActlabError, FileNotFoundError):
@@ -363,10 +372,104 @@ def download_dataset(
     return out
 
 
+# --------------------------------------------------------------------------- your own data (.npz)
+def is_file_dataset(name: object) -> bool:
+    """Whether ``name`` names a dataset file (a path ending in ``.npz``) rather than a built-in set."""
+    return isinstance(name, (str, os.PathLike)) and str(name).lower().endswith(".npz")
+
+
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def file_digest(path: str | os.PathLike) -> str:
+    """SHA-256 of a file (hex), remembered per (path, size, modification time)."""
+    p = Path(path).expanduser()
+    st = p.stat()
+    k = (str(p.resolve()), st.st_size, st.st_mtime_ns)
+    if k not in _DIGESTS:
+        h = hashlib.sha256()
+        with open(p, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        _DIGESTS[k] = h.hexdigest()
+    return _DIGESTS[k]
+
+
+_NPZ_HOW = (
+    "a dataset file is an .npz holding x_train, y_train, x_test, y_test, e.g. "
+    'np.savez("mine.npz", x_train=x, y_train=y, x_test=xt, y_test=yt)'
+)
+
+
+def _npz(path: str | os.PathLike, *, flat: bool, n_train, n_test, seed: int) -> Dataset:
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise DatasetNotFoundError(f"dataset file {str(path)!r} does not exist; {_NPZ_HOW}")
+    import zipfile
+
+    try:
+        with np.load(p, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
+        raise ParameterError(f"{str(path)!r} is not a readable .npz file ({e}); {_NPZ_HOW}") from None
+    missing = [k for k in NPZ_KEYS if k not in arrays]
+    if missing:
+        raise ParameterError(
+            f"{str(path)!r} lacks {', '.join(missing)} (it holds {', '.join(sorted(arrays)) or 'nothing'}); "
+            f"{_NPZ_HOW}"
+        )
+    xtr, ytr, xte, yte = (arrays[k] for k in NPZ_KEYS)
+    for k, x in (("x_train", xtr), ("x_test", xte)):
+        if x.dtype.kind not in "fiub" or x.ndim not in (2, 3, 4) or len(x) == 0:
+            raise ParameterError(
+                f"{str(path)!r}: {k} must be a non-empty numeric array of shape (N, D), (N, H, W) or "
+                f"(N, C, H, W), got dtype {x.dtype} and shape {x.shape}"
+            )
+        if not np.all(np.isfinite(x)):
+            raise ParameterError(
+                f"{str(path)!r}: {k} holds NaN or infinite values; clean or drop those samples"
+            )
+    if xtr.shape[1:] != xte.shape[1:]:
+        raise ParameterError(
+            f"{str(path)!r}: x_train's samples have shape {xtr.shape[1:]} and x_test's {xte.shape[1:]}; "
+            "they must be the same"
+        )
+    for k, y, x in (("y_train", ytr, xtr), ("y_test", yte, xte)):
+        if y.dtype.kind not in "iu" or y.ndim != 1 or len(y) != len(x) or (len(y) and int(y.min()) < 0):
+            raise ParameterError(
+                f"{str(path)!r}: {k} must be integer class labels 0 .. K-1, one per sample ({len(x)}), got "
+                f"dtype {y.dtype}, shape {y.shape}" + (f", min {int(y.min())}" if y.size else "")
+            )
+    n_classes = int(max(ytr.max(), yte.max())) + 1
+    if len(np.unique(ytr)) < 2:
+        raise ParameterError(f"{str(path)!r}: y_train holds one class only; a classifier needs two or more")
+    rng = np.random.default_rng(seed)
+    xtr, ytr = _subsample(xtr, ytr, _check_count("n_train", n_train, len(ytr)), rng)
+    xte, yte = _subsample(xte, yte, _check_count("n_test", n_test, len(yte)), rng)
+    xtr, xte = _standardise(xtr, xte, 1.0)
+    if xtr.ndim == 3:  # (N, H, W): one channel
+        xtr, xte = xtr[:, None], xte[:, None]
+    if flat:
+        xtr, xte = xtr.reshape(len(xtr), -1), xte.reshape(len(xte), -1)
+    name = str(p.resolve())
+    return Dataset(
+        name,
+        np.ascontiguousarray(xtr),
+        ytr.astype(np.int64),
+        np.ascontiguousarray(xte),
+        yte.astype(np.int64),
+        n_classes,
+        f"{name} (sha256 {file_digest(p)[:12]})",
+    )
+
+
 # --------------------------------------------------------------------------- loaders
 def _check_name(name: str) -> str:
     if not isinstance(name, str):
-        raise ParameterError(f"a dataset name is a string, one of {', '.join(DATASETS)}; got {name!r}")
+        raise ParameterError(
+            f"a dataset name is a string, one of {', '.join(DATASETS)} or a path to an .npz file; "
+            f"got {name!r}"
+        )
     key = name.strip().lower().replace("_", "-")
     if key in ("fashion", "fashionmnist"):
         key = "fashion-mnist"
@@ -375,7 +478,10 @@ def _check_name(name: str) -> str:
 
         close = difflib.get_close_matches(key, DATASETS, n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise ParameterError(f"unknown dataset {name!r}{hint}; valid: {', '.join(DATASETS)}")
+        raise ParameterError(
+            f"unknown dataset {name!r}{hint}; valid: {', '.join(DATASETS)}, or a path to an .npz file with "
+            "x_train, y_train, x_test, y_test"
+        )
     return key
 
 
@@ -506,7 +612,8 @@ def load_dataset(
     flat: bool = False,
     download: bool = False,
 ) -> Dataset:
-    """Load a dataset by name: ``digits``, ``fashion-mnist``, ``mnist``, ``spirals``, ``teacher``.
+    """Load a dataset by name: ``digits``, ``fashion-mnist``, ``mnist``, ``spirals``, ``teacher``, or
+    a path to an ``.npz`` file of your own (see the module docstring).
 
     Args:
         name: dataset name (``fashion_mnist`` and ``fashion`` are accepted for ``fashion-mnist``).
@@ -524,6 +631,10 @@ def load_dataset(
         ParameterError: unknown name or bad counts. DatasetNotFoundError: files not found (the
         message says how to get them). ChecksumError: a file that is not the published one.
     """
+    if is_file_dataset(name):
+        if data_dir is not None:
+            raise ParameterError(f"data_dir applies to {sorted(_RAW_MD5)} only; {str(name)!r} is a file")
+        return _npz(name, flat=flat, n_train=n_train, n_test=n_test, seed=seed)
     key = _check_name(name)
     if data_dir is not None and key not in _RAW_MD5:
         raise ParameterError(f"data_dir applies to {sorted(_RAW_MD5)} only; {key!r} needs no files")

@@ -59,13 +59,14 @@ import json
 import math
 import time
 from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import torch
 import torch.nn.functional as F
 
 from ..errors import ParameterError
-from .data import Dataset, load_dataset
+from .data import Dataset, file_digest, is_file_dataset, load_dataset
 from .models import INITS, MODELS, build_model
 from .monitors import ActivationMonitor
 
@@ -191,10 +192,15 @@ class TrialConfig:
         for k, v in _KEY_DEFAULTS.items():
             if d[k] == v and type(d[k]) is type(v):
                 del d[k]
+        name = self.dataset
+        if is_file_dataset(name):
+            # a dataset file: its content, not only its path, makes the trial (an edited file is new)
+            d["dataset_sha256"] = file_digest(name)
+            name = Path(name).name
         blob = json.dumps(d, sort_keys=True, default=str)
         h = hashlib.sha256(blob.encode()).hexdigest()[:16]
         tier = "" if self.memory == "default" else f"/{self.memory}"
-        return f"{self.activation}/{self.dataset}/{self.model}/seed{self.seed}/lr{self.lr:g}{tier}/{h}"
+        return f"{self.activation}/{name}/{self.model}/seed{self.seed}/lr{self.lr:g}{tier}/{h}"
 
 
 @dataclass
