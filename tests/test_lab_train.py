@@ -476,3 +476,40 @@ def test_monitor_settings_configurable_and_old_results_read_back():
     back = _result_from_json(json.dumps(d))
     assert math.isnan(back.monitor_curve[0]["layers"][0]["mean"])
     assert back.unit_fates == lo.unit_fates
+
+
+def test_resnet_has_batch_norm_residual_blocks_and_a_hidden_dense_layer():
+    from torch import nn
+
+    from actlab.lab.monitors import activation_modules
+
+    m = M.build_model("resnet", "relu", in_shape=(1, 8, 8), n_classes=10, width=64, depth=2, seed=0)
+    assert sum(isinstance(x, nn.BatchNorm2d) for x in m.modules()) == 1 + 2 * 2
+    assert isinstance(m.fc, nn.Linear) and m.fc.out_features == 64 and m.out.in_features == 64
+    # the stem's, two per block and the dense layer's: every one found by the monitors
+    assert [n for n, _ in activation_modules(m)] == [
+        "act1", "block1.act1", "block1.act2", "block2.act1", "block2.act2", "act_fc",
+    ]  # fmt: skip
+    m.eval()
+    x = torch.randn(5, 1, 8, 8)
+    assert m(x).shape == (5, 10)
+    # the shortcut is the identity: with the block's second BN scaled to 0, a block is act(x)
+    blk = m.block1
+    with torch.no_grad():
+        blk.bn2.weight.zero_()
+        blk.bn2.bias.zero_()
+    h = torch.randn(3, 8, 4, 4)
+    assert torch.equal(blk(h), torch.relu(h))
+    with pytest.raises(ParameterError, match="ResNet takes images"):
+        M.build_model("resnet", "relu", in_shape=(64,), n_classes=10)
+
+
+def test_resnet_trains_through_train_trial():
+    r = train_trial(
+        TrialConfig(
+            activation="relu", model="resnet", width=32, depth=1, epochs=3, lr=0.05, momentum=0.9, seed=0
+        )
+    )
+    # it learns: the loss falls well below chance's ln 10 = 2.30, test accuracy well above 0.1
+    assert not r.diverged and r.train_loss[-1] < 0.7 * r.train_loss[0] and r.final_test_accuracy > 0.25
+    assert r.layer_stats and len(r.layer_stats) == 4  # stem, the block's two, the dense layer

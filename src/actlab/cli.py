@@ -722,7 +722,12 @@ def _parser() -> argparse.ArgumentParser:
         help="digits (default), fashion-mnist, mnist, spirals, teacher, or your own .npz file (x_train, "
         "y_train, x_test, y_test)",
     )
-    q.add_argument("--model", default="mlp", choices=("mlp", "cnn"), help="network to train")
+    q.add_argument(
+        "--model",
+        default="mlp",
+        choices=("mlp", "cnn", "resnet"),
+        help="network to train (resnet: batch-norm, --depth residual blocks, a hidden --width layer)",
+    )
     q.add_argument(
         "--seeds", type=int, default=5, help="number of seeds (default 5: fewer make the 95%% CIs too narrow)"
     )

@@ -1,4 +1,5 @@
-"""Models for the lab: an MLP and a small 4-weight-layer CNN, with any activation and init.
+"""Models for the lab: an MLP, a small 4-weight-layer CNN and a small ResNet, with any activation
+and init.
 
 Activations are separate modules (``act1``, ``act2``, ...) so monitors can hook them and
 ``actlab.torch.replace_activations``-style surgery can find them.
@@ -38,6 +39,7 @@ from ..errors import ParameterError
 __all__ = [
     "INITS",
     "MODELS",
+    "ResidualBlock",
     "ShiftedActivation",
     "activation_label",
     "build_model",
@@ -47,7 +49,7 @@ __all__ = [
 ]
 
 INITS = ("default", "he", "xavier", "lecun", "actlab", "normal0.01", "alexnet")
-MODELS = ("mlp", "cnn")
+MODELS = ("mlp", "cnn", "resnet")
 
 ActivationLike = (
     Any  # str | tuple[str, dict] | {"name":..., "params":...} | nn.Module class/instance | factory
@@ -192,6 +194,24 @@ def init_weights(model: nn.Module, init: str, activation: ActivationLike = None)
                 m.bias.fill_(1.0 if init == "alexnet" and hidden_after_first else 0.0)
 
 
+class ResidualBlock(nn.Module):
+    """x -> act(BN(conv(act(BN(conv(x))))) + x): the basic block of He et al. 2016 (same channels
+    and resolution in and out, so the shortcut is the identity). ``make_act()`` builds each of its
+    two activation modules (``act1``, ``act2``: monitors find them as any other layer's)."""
+
+    def __init__(self, channels: int, make_act: Any):
+        super().__init__()
+        self.conv1 = nn.Conv2d(channels, channels, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(channels)
+        self.act1 = make_act()
+        self.conv2 = nn.Conv2d(channels, channels, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(channels)
+        self.act2 = make_act()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.act2(self.bn2(self.conv2(self.act1(self.bn1(self.conv1(x))))) + x)
+
+
 class ShiftedActivation(nn.Module):
     """``f(x) - shift``: an activation moved down by a constant. Same shape and derivative as
     ``f``; ``sigmoid - 1/2`` is zero-centred where sigmoid is not. A network of such units
@@ -239,6 +259,10 @@ def build_model(
             scaled down: conv5x5(width/4) -> act -> maxpool2 -> conv5x5(width/4) -> act ->
             maxpool2 -> conv3x3(width/2) -> act -> Linear(n_classes); ``depth`` is ignored
             (it is always 3 conv + 1 linear). Pools are skipped when the map is already 1 pixel.
+            ``"resnet"``: a small ResNet (He et al. 2016) with batch-norm and a hidden fully-
+            connected layer: conv3x3(C) -> BN -> act -> maxpool2, then ``depth`` residual blocks
+            (conv3x3 -> BN -> act -> conv3x3 -> BN, plus the block's input, -> act), global
+            average pooling, Linear(width) -> act -> Linear(n_classes); C = max(4, width // 8).
         activation: see :func:`make_activation`; each layer gets its own module.
         in_shape: shape of one input, e.g. ``(64,)`` or ``(1, 8, 8)`` (the CNN needs (C, H, W)).
         init: one of :data:`INITS`.
@@ -278,6 +302,26 @@ def build_model(
                 layers.append((f"act{i}", hidden()))
                 d = width
             layers.append(("out", nn.Linear(d, n_classes)))
+        elif kind == "resnet":
+            if len(in_shape) != 3:
+                raise ParameterError(
+                    f"the ResNet takes images of shape (C, H, W), got in_shape={in_shape}; "
+                    "load the dataset with flat=False"
+                )
+            c, h, w = in_shape
+            ch = max(4, width // 8)
+            layers.append(("conv1", nn.Conv2d(c, ch, 3, padding=1, bias=False)))
+            layers.append(("bn1", nn.BatchNorm2d(ch)))
+            layers.append(("act1", hidden()))
+            if min(h, w) >= 2:
+                layers.append(("pool1", nn.MaxPool2d(2)))
+            for i in range(1, depth + 1):
+                layers.append((f"block{i}", ResidualBlock(ch, hidden)))
+            layers.append(("gap", nn.AdaptiveAvgPool2d(1)))
+            layers.append(("flatten", nn.Flatten()))
+            layers.append(("fc", nn.Linear(ch, width)))
+            layers.append(("act_fc", hidden()))
+            layers.append(("out", nn.Linear(width, n_classes)))
         else:
             if len(in_shape) != 3:
                 raise ParameterError(
