@@ -292,3 +292,17 @@ def test_findings_name_what_is_beyond_noise_with_the_test_used():
     assert "b (5.0 points lower, about 20 of 400 test images" in text
     assert "Not distinguishable from a with these seeds: c." in text
     assert "not reached by b" in text and "c 20.0%" in text
+
+
+def test_compare_target_checks_reach_the_trials_and_the_report(tmp_path):
+    from actlab.lab.compare import compare, write_compare_report
+
+    res = compare(["tanh"], seeds=3, epochs=3, lr=0.05, target_error=0.3, target_checks=2, workers=1)
+    assert res.settings["target_checks"] == 2
+    per_trial = [r.epochs_to_target for r in res.results]
+    assert per_trial and all(e is not None and (2 * e) % 1 == 0 for e in per_trial)
+    assert any(e != int(e) for e in per_trial) or all(e <= 1 for e in per_trial)
+    write_compare_report(res, tmp_path)
+    assert (
+        "the first of 2 full passes over the training set per epoch" in (tmp_path / "report.html").read_text()
+    )

@@ -513,3 +513,40 @@ def test_resnet_trains_through_train_trial():
     # it learns: the loss falls well below chance's ln 10 = 2.30, test accuracy well above 0.1
     assert not r.diverged and r.train_loss[-1] < 0.7 * r.train_loss[0] and r.final_test_accuracy > 0.25
     assert r.layer_stats and len(r.layer_stats) == 4  # stem, the block's two, the dense layer
+
+
+def test_full_pass_checks_give_epochs_to_target_at_sub_epoch_resolution():
+    from actlab.lab.data import load_dataset
+    from actlab.lab.train import _evaluate
+
+    base = dict(activation="tanh", dataset="digits", epochs=4, lr=0.05, momentum=0.9, seed=1, monitor=False)
+    target = 0.15
+    d = load_dataset("digits")
+    xtr, ytr = torch.from_numpy(d.x_train), torch.from_numpy(d.y_train)
+    seen: list[float] = []  # an independent full pass after every epoch, through the public callback
+    r0 = train_trial(
+        TrialConfig(**base, target_error=target),
+        on_epoch=lambda epoch, model: seen.append(1.0 - _evaluate(model, xtr, ytr)),
+    )
+    first = next(e for e, err in enumerate(seen) if e > 0 and err <= target)
+    # one check per epoch: the full pass at each epoch's end
+    r1 = train_trial(TrialConfig(**base, target_error=target, target_checks=1))
+    assert r1.epochs_to_target == first
+    # four per epoch: a quarter-epoch step, in (first - 1, first]
+    r4 = train_trial(TrialConfig(**base, target_error=target, target_checks=4))
+    assert first - 1 < r4.epochs_to_target <= first and (4 * r4.epochs_to_target) % 1 == 0
+    assert r4.seconds_to_target > 0
+    # the checks change nothing in the training itself
+    assert r4.train_loss == r0.train_loss == r1.train_loss
+    # the running error (the default) counts whole epochs
+    assert r0.epochs_to_target == int(r0.epochs_to_target)
+    with pytest.raises(ParameterError, match="give target_error too"):
+        TrialConfig(activation="relu", target_checks=2)
+    with pytest.raises(ParameterError, match="target_checks must be an integer >= 0"):
+        TrialConfig(activation="relu", target_error=0.1, target_checks=-1)
+    # the default keeps every stored trial's key; checks make another trial
+    plain = TrialConfig(activation="relu", target_error=0.1)
+    assert plain.key() != TrialConfig(activation="relu", target_error=0.1, target_checks=2).key()
+    assert "target_checks" not in json.dumps(
+        {k: v for k, v in plain.to_dict().items() if k != "target_checks"}
+    )

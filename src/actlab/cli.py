@@ -348,6 +348,7 @@ def _cmd_compare(a: argparse.Namespace) -> int:
                 n_train=a.n_train,
                 n_test=a.n_test,
                 target_error=a.target_error,
+                target_checks=a.target_checks,
                 data_dir=a.data_dir,
                 runner=a.runner,
                 workers=a.workers,
@@ -770,6 +771,14 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--n-train", type=int, default=None, help="use a random subset of the training set")
     q.add_argument("--n-test", type=int, default=None, help="use a random subset of the test set")
     q.add_argument("--target-error", type=float, default=None, help="training error for epochs-to-target")
+    q.add_argument(
+        "--target-checks",
+        type=int,
+        default=0,
+        metavar="K",
+        help="measure the target on K full passes over the training set per epoch (epochs to target in "
+        "steps of 1/K; default 0: each epoch's running mini-batch error)",
+    )
     q.add_argument("--data-dir", default=None, help="directory with the IDX files of fashion-mnist/mnist")
     q.add_argument(
         "--download", action="store_true", help="download fashion-mnist/mnist if missing (network)"

@@ -248,6 +248,7 @@ def compare(
     n_train: int | None = None,
     n_test: int | None = None,
     target_error: float | None = None,
+    target_checks: int = 0,
     data_dir: str | None = None,
     runner: str | Runner = "local",
     workers: int | None = None,
@@ -272,6 +273,9 @@ def compare(
             labelled ``name [tier]``; with one tier labels are the plain names). Part of every
             trial's key, so different tiers are different trials in the store.
         target_error: training error for epochs/seconds-to-target (default per dataset).
+        target_checks: 0: the running error of each epoch's mini-batches decides when the target
+            is reached (whole epochs); k >= 1: a full pass over the training set k times per epoch
+            (epochs to target in steps of 1/k; see :class:`~actlab.lab.train.TrialConfig`).
         runner, workers, address: see :func:`actlab.lab.runners.make_runner`; ``local`` uses
             min(2, cores) workers by default here.
         store: SQLite file for finished trials; re-running with the same store resumes.
@@ -316,6 +320,7 @@ def compare(
         n_train=n_train,
         n_test=n_test,
         target_error=target_error,
+        target_checks=target_checks,
     )
     from .data import DATASETS, is_file_dataset
 
@@ -349,6 +354,7 @@ def compare(
         n_train=n_train,
         n_test=n_test,
         target_error=tgt,
+        target_checks=target_checks,
         data_dir=str(data_dir) if data_dir is not None else None,
     )
 
@@ -426,6 +432,7 @@ def compare(
         n_train=len(data.y_train),
         n_test=len(data.y_test),
         target_error=tgt,
+        target_checks=target_checks,
         level=level,
         n_boot=n_boot,
         runner=(run_obj.describe() if run_obj is not None else str(runner)),
@@ -1145,8 +1152,14 @@ def write_compare_report(result: CompareResult, out_dir: str | Path) -> dict[str
         f"(expanded percentile; Hesterberg 2015). "
         f"{esc(_sentence(coverage_note(n_seeds, st['level'])))} Training "
         "loss and error are running averages over each epoch's mini-batches; test accuracy is measured "
-        "after each epoch. Epochs to target: first epoch whose training error is at most "
-        f"{esc(st['target_error'])}; its interval is over the seeds that reached it. Seconds depend on "
+        "after each epoch. Epochs to target: "
+        + (
+            f"the first of {st['target_checks']} full passes over the training set per epoch where the "
+            "training error is at most "
+            if st.get("target_checks")
+            else "first epoch whose training error is at most "
+        )
+        + f"{esc(st['target_error'])}; its interval is over the seeds that reached it. Seconds depend on "
         "this machine's load and on each activation's implementation; epochs are the comparable measure. "
         "These are results of "
         "one small model on one dataset; they say how these activations behave here, not in general.</p>"

@@ -17,11 +17,17 @@ so their gradients are approximate). ``saved_bytes_per_element`` is measured on 
 training step: the bytes the activation modules saved for backward, over their input elements.
 
 ``epochs_to_target`` is the first epoch (1-based) whose training error is <= ``target_error``,
-``seconds_to_target`` the training time up to and including it. A non-finite loss stops the
-trial (``diverged=True``); its curves are then shorter than ``epochs``. At the end, one pass
-over (up to 10,000) training samples with an :class:`~actlab.lab.monitors.ActivationMonitor`
-gives the dead and saturated fractions of the trained network, and the share of units whose
-input was negative on every sample (NaN for a diverged one).
+``seconds_to_target`` the training time up to and including it. The training error is the
+running error over the epoch's mini-batches, unless ``target_checks`` = k >= 1: then it is the
+error of the network as it stands (eval mode, a full pass over the training set) measured k
+times per epoch, after every n/k samples, and ``epochs_to_target`` is the first check at or below
+the target in epochs (e.g. 2.25 with k = 4): sub-epoch resolution, and no credit for errors the
+network made earlier in the epoch. The checks' passes are not counted in ``seconds_to_target``,
+and they change neither the weights nor any RNG stream. A non-finite loss stops the trial
+(``diverged=True``); its curves are then shorter than ``epochs``. At the end, one pass over (up
+to 10,000) training samples with an :class:`~actlab.lab.monitors.ActivationMonitor` gives the
+dead and saturated fractions of the trained network, and the share of units whose input was
+negative on every sample (NaN for a diverged one).
 
 The monitor also runs on a fixed subset (the first :data:`EPOCH_MONITOR_SAMPLES` = 1,000
 training samples, one forward pass in eval mode, which changes neither the weights nor any RNG
@@ -91,7 +97,9 @@ _MONITOR_SAMPLES = 10_000
 EPOCH_MONITOR_SAMPLES = 1_000
 _MONITOR_DEFAULTS = {"monitor_threshold": 0.01, "monitor_share": 0.99}
 # fields left out of a trial's key at these values (trials stored before they existed keep their keys)
-_KEY_DEFAULTS = {**_MONITOR_DEFAULTS, "monitor": True, "activation_shift": 0.0, "track_units": False}
+_KEY_DEFAULTS = {
+    **_MONITOR_DEFAULTS, "monitor": True, "activation_shift": 0.0, "track_units": False, "target_checks": 0,
+}  # fmt: skip
 
 
 @dataclass
@@ -122,6 +130,7 @@ class TrialConfig:
     monitor: bool = True
     activation_shift: float = 0.0
     track_units: bool = False
+    target_checks: int = 0  # 0: the running error per epoch; k: full-pass error k times per epoch
 
     def __post_init__(self) -> None:
         if not isinstance(self.activation, str):
@@ -138,6 +147,14 @@ class TrialConfig:
             v = getattr(self, n)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise ParameterError(f"{n} must be a positive integer, got {v!r}")
+        tc = self.target_checks
+        if isinstance(tc, bool) or not isinstance(tc, int) or tc < 0:
+            raise ParameterError(
+                f"target_checks must be an integer >= 0 (0: the running error per epoch; k: the full-pass "
+                f"training error k times per epoch), got {tc!r}"
+            )
+        if tc and self.target_error is None:
+            raise ParameterError("target_checks measures the time to target_error: give target_error too")
         if self.target_error is not None and not (0.0 <= self.target_error <= 1.0):
             raise ParameterError(
                 f"target_error is a training error rate in [0, 1], got {self.target_error!r}"
@@ -212,7 +229,7 @@ class TrialResult:
     train_error: list[float]
     test_accuracy: list[float]
     epoch_seconds: list[float]
-    epochs_to_target: int | None
+    epochs_to_target: float | None  # an int with the running error; a multiple of 1/k with k checks
     seconds_to_target: float | None
     final_test_accuracy: float
     dead_fraction: float
@@ -562,12 +579,17 @@ def _train(
         masks.append(mask)
     for cb in callbacks:
         cb(0, model)
+    # full-pass checks of the training error (target_checks): after these sample counts in an epoch
+    checks = sorted({min(n, -(-n * j // cfg.target_checks)) for j in range(1, cfg.target_checks + 1)})
+    hit: tuple[float, float] | None = None  # (epochs, training seconds) at the first check on target
     for epoch in range(1, cfg.epochs + 1):
         model.train()
         t0 = time.perf_counter()
         perm = torch.randperm(n, generator=gen)
         loss_sum = 0.0
         wrong = 0
+        pending = list(checks) if cfg.target_checks and hit is None else []
+        paused = 0.0
         for i in range(0, n, cfg.batch_size):
             idx = perm[i : i + cfg.batch_size]
             xb, yb = xtr[idx], ytr[idx]
@@ -582,7 +604,19 @@ def _train(
             opt.step()
             loss_sum += loss.item() * len(idx)
             wrong += int((out.argmax(1) != yb).sum())
-        secs.append(time.perf_counter() - t0)
+            done = i + len(idx)
+            while pending and done >= pending[0]:
+                t_check = time.perf_counter()
+                trained = float(sum(secs)) + (t_check - t0 - paused)  # training time so far, no checks
+                err = 1.0 - _evaluate(model, xtr, ytr)
+                model.train()
+                paused += time.perf_counter() - t_check
+                if math.isfinite(loss.item()) and err <= cfg.target_error:
+                    hit = (round(epoch - 1 + pending[0] / n, 6), trained)
+                    pending = []
+                else:
+                    pending.pop(0)
+        secs.append(time.perf_counter() - t0 - paused)
         losses.append(loss_sum / n)
         errors.append(wrong / n)
         if not math.isfinite(losses[-1]):
@@ -599,9 +633,11 @@ def _train(
     if tracker is not None:
         tracker.close()
 
-    ett = None
+    ett: float | None = None
     stt = None
-    if cfg.target_error is not None:
+    if hit is not None:
+        ett, stt = hit
+    elif cfg.target_error is not None and not cfg.target_checks:
         for k, e in enumerate(errors):
             if math.isfinite(losses[k]) and e <= cfg.target_error:
                 ett, stt = k + 1, float(sum(secs[: k + 1]))
