@@ -314,6 +314,32 @@ def test_output_activation_holm_correction_changes_the_verdict():
     assert "rule amended" in mod.AMENDMENTS
 
 
+def test_output_activation_map_rule():
+    mod = claim_module("output_activation")
+    tie = [0.002, -0.001, 0.0, 0.001, -0.002]
+    worse = [-0.05, -0.04, -0.06, -0.05, -0.045]
+    unsure = [-0.03, 0.01, -0.02, 0.0, -0.01]
+    good = {"binary": {"a": tie}, "multi": {"a": tie}}
+    bad = {"binary": {"a": tie}, "multi": {"a": worse}}
+    fuzzy = {"binary": {"a": tie}, "multi": {"a": unsure}}
+    assert mod.decide_map([good, good]) == "held"  # every cell: universal, all in scope
+    assert mod.decide_map([good, bad]) == "held in part"
+    assert mod.decide_map([bad, fuzzy]) == "refuted"
+    assert mod.decide_map([fuzzy, fuzzy]) == "inconclusive"
+    # Holm runs over every comparison of every cell: an edge case that is "not held" in one cell
+    # alone is not once ten cells share the correction
+    edge = [-0.03, -0.015, -0.02, -0.025, -0.012]
+    lone = {"multi": {"a": edge}}
+    alone = mod.decide_cells([lone])
+    assert alone[0][0]["multi"] == "not held"
+    many = mod.decide_cells([lone] + [{"multi": {"a": tie}}] * 9)
+    assert many[0][0]["multi"] == "inconclusive"
+    assert many[1][0]["multi"]["a"][1] > 0.05 > alone[1][0]["multi"]["a"][1]  # the Holm-adjusted p
+    assert mod.DEFAULT.optimizer == ("adam", "sgd+momentum") and 1e-3 in mod.DEFAULT.lr
+    with pytest.raises(actlab.ParameterError, match="absolute learning rates"):
+        mod.run(quick=True, overrides={"lr_rel": (1.0,)})
+
+
 def test_every_claim_has_a_written_rule_and_metadata():
     for key in CLAIMS:
         mod = claim_module(key)
