@@ -387,6 +387,17 @@ def test_claim_result_validates_verdict_and_serialises_nan():
     assert d["numbers"] == {"a": None, "b": [1.0, None]} and d["ci"] == {"c": [1.0, None, 2.0]}
 
 
+def test_markdown_states_the_claims_own_training_time():
+    a = ClaimResult(key="a", statement="s", source="x", setting="y", verdict="held", rule="r", seconds=5.0)
+    b = ClaimResult(
+        key="b", statement="s", source="x", setting="y", verdict="held", rule="r", seconds=2.0,
+        numbers={"trial_seconds": 100.0},
+    )  # fmt: skip
+    text = claims_markdown([a, b], settings={"wall_seconds": 3.0}, env={"command": "actlab claims"})
+    # a map's stored trials' time (100 s, read back in a 2 s rerun), a plain claim's run (5 s)
+    assert "- wall time: 3 s" in text and "own training time: 105 s in all" in text
+
+
 def test_markdown_escapes_table_cells():
     r = ClaimResult(key="k", statement="a | b", source="x", setting="y", verdict="held", rule="r")
     text = claims_markdown([r], settings={"wall_seconds": 1.0}, env={"command": "actlab claims"})

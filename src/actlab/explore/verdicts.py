@@ -83,7 +83,9 @@ def _by_key(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def _table(lines: list[str], start: int) -> tuple[dict[str, Any], int]:
     def cells(line: str) -> list[str]:
-        return [c.strip() for c in line.strip().strip("|").split("|")]
+        # a cell's own pipes are escaped ("\\|", as the report writes them)
+        inner = line.strip()[1:-1] if line.strip().endswith("|") else line.strip()[1:]
+        return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", inner)]
 
     cols = cells(lines[start])
     rows = []

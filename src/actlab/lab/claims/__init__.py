@@ -440,6 +440,15 @@ def write_claims_report(
     }
 
 
+def _training_seconds(results: Sequence[ClaimResult]) -> float:
+    """The claims' own training time: a map's trials' (stored with them), else the claim's run."""
+    total = 0.0
+    for r in results:
+        v = r.numbers.get("trial_seconds", r.seconds)
+        total += float(v) if isinstance(v, (int, float)) and math.isfinite(v) else 0.0
+    return total
+
+
 def _md(text: str) -> str:
     # table cells: a pipe would end the cell
     return str(text).replace("|", "\\|")
@@ -459,6 +468,8 @@ def claims_markdown(results: Sequence[ClaimResult], *, settings: dict[str, Any],
         f"- command: `{cmd}`",
         f"- wall time: {settings.get('wall_seconds', float('nan')):.0f} s"
         f" ({env.get('cpu_count')} cores, {settings.get('runner', '')}, one torch thread per trial)",
+        f"- the claims' own training time: {_training_seconds(results):.0f} s in all (map trials are kept in "
+        "the sweep store, so a rerun reads them back and its wall time can be far shorter)",
         f"- training data: {settings.get('dataset')}"
         + (" (quick mode: smaller experiments)" if settings.get("quick") else ""),
         f"- python {env.get('python')}, torch {pk.get('torch', '?')}, numpy {pk.get('numpy', '?')}, "

@@ -495,7 +495,7 @@ def run(
     details = (
         f"Held: {region}. Not held: {describe_region(cells, 'not held')}. Per task over the map: "
         + ", ".join(
-            f"{t} {v} ({numbers[f'{t} cells held']} of {len(cells)} cells held)"
+            f"{t} ({numbers[f'{t} cells held']} of {len(cells)} cells held; verdict {v})"
             for t, v in task_over_map.items()
         )
         + ". Per cell and task: "
