@@ -85,7 +85,15 @@ def test_the_tier_is_part_of_the_trial_key():
     # the default tier leaves the key as it was before the field existed: old stores resume
     d = TrialConfig(**base).to_dict()
     # fields added later, at their defaults
-    for k in ("memory", "monitor_threshold", "monitor_share", "monitor", "activation_shift", "track_units"):
+    for k in (
+        "memory",
+        "monitor_threshold",
+        "monitor_share",
+        "monitor",
+        "activation_shift",
+        "track_units",
+        "target_checks",
+    ):
         del d[k]
     h = hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:16]
     assert keys["default"].endswith("/" + h)
