@@ -555,3 +555,17 @@ def test_cli_overrides_reach_the_map(tmp_path, capsys):
     assert (tmp_path / "claims.sqlite").exists()
     assert main(["claims", "dying_relu", "--quick", "--depth", "x", "--out", str(tmp_path), "--quiet"]) == 2
     assert "--depth takes comma-separated numbers" in capsys.readouterr().err
+
+
+def test_map_seeds_draw_their_own_data_subsets_shared_by_the_activations():
+    from actlab.lab.claims.maps import trial_maker
+
+    setup = {"dataset": "digits", "optimizer": "sgd", "depth": 2, "width": 8, "init": "default"}
+    config = trial_maker([setup], {"model": "mlp"}, True, None)
+    a0, b0, a1 = (
+        config(setup, "relu", 0.1, 0, 2),
+        config(setup, "tanh", 0.1, 0, 2),
+        config(setup, "relu", 0.1, 1, 2),
+    )
+    assert a0.data_seed == b0.data_seed == 0 and a1.data_seed == 1  # paired within a seed, new across
+    assert "new draw per seed" in data_settings("fashion-mnist", False).describe

@@ -59,7 +59,7 @@ def max_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=8)  # a map's seeds draw their own subsets: 5 seeds and the probe seed
 def _data(dataset: str, data_dir: str | None, n_train: int | None, n_test: int | None, data_seed: int):
     from .data import load_dataset
 

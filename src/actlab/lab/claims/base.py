@@ -272,8 +272,8 @@ class DataSettings:
         if self.n_train is None:
             return f"{self.name} (all of it: the fixed train/test split)"
         return (
-            f"{self.name}, random subset of {self.n_train:,} training / {self.n_test:,} test images "
-            "(data seed 0)"
+            f"{self.name}, random subsets of {self.n_train:,} training / {self.n_test:,} test images, a "
+            "new draw per seed (seed i: its data subset, init and batch order)"
         )
 
 

@@ -396,15 +396,24 @@ def run(
             xr, yr, xrt, yrt = _diabetes(0)
             reg_fit, reg_val = _holdout(xr, yr)
             lo, hi = float(reg_fit[1].min()), float(reg_fit[1].max())
-            datasets: dict[str, Any] = {}
+            datasets: dict[tuple[str, int], Any] = {}
+
+            def images(dname: str, seed: int) -> Any:
+                # seed i draws its own data subset, as the lab's map trials do (digits: one fixed split)
+                if (dname, seed) not in datasets:
+                    ds_ = data_settings(dname, quick, data_dir)
+                    datasets[(dname, seed)] = load_dataset(
+                        ds_.name,
+                        flat=True,
+                        n_train=ds_.n_train,
+                        n_test=ds_.n_test,
+                        data_dir=data_dir,
+                        seed=seed,
+                    )
+                return datasets[(dname, seed)]
+
             for cell in cells:
                 dname = cell.setup["dataset"]
-                if dname not in datasets:
-                    ds_ = data_settings(dname, quick, data_dir)
-                    datasets[dname] = load_dataset(
-                        ds_.name, flat=True, n_train=ds_.n_train, n_test=ds_.n_test, data_dir=data_dir
-                    )
-                data = datasets[dname]
                 scores: dict[str, dict[str, list[float]]] = {
                     t: {c.label: [] for c in cs} for t, cs in _TASKS.items()
                 }
@@ -423,6 +432,7 @@ def run(
                                 val, epochs, score = reg_val, epochs_reg, _r2(back)
                                 test = (xrt, yrt)
                             else:
+                                data = images(dname, s)
                                 y, yt = data.y_train, data.y_test
                                 if task == "binary":
                                     y, yt = y % 2, yt % 2

@@ -13,8 +13,8 @@ plain SGD, typically: it does not move in one epoch at any rate) has no stable r
 sense; it gets the largest stable rate of the other activations of the claim in that setup (so
 that cell compares them at a shared rate), or, when none has one, its probed rate with the
 lowest finite loss; the table marks such a rate "(none below chance)". Seed ``i``
-of one activation and seed ``i`` of another share the data order and the init seed, so the
-per-seed differences are paired.
+of one activation and seed ``i`` of another share the data subset, the data order and the init
+seed (seeds differ in all three), so the per-seed differences are paired.
 
 The test for one comparison (:func:`paired_pvalues`): ``d`` = the per-seed difference, signed
 so that the claim says ``d > 0``; a one-sided paired t-test of H0 "mean d <= 0" (small p: the
