@@ -569,3 +569,20 @@ def test_map_seeds_draw_their_own_data_subsets_shared_by_the_activations():
     )
     assert a0.data_seed == b0.data_seed == 0 and a1.data_seed == 1  # paired within a seed, new across
     assert "new draw per seed" in data_settings("fashion-mnist", False).describe
+
+
+def test_claims_run_on_dask_when_asked_and_give_the_local_results(tmp_path, capsys):
+    pytest.importorskip("dask.distributed")
+    args = ["claims", "dying_relu", "--quick", "--seeds", "2", "--epochs", "1", "--width", "16", "--quiet"]
+    assert main(args + ["--workers", "1", "--out", str(tmp_path / "local")]) == 0
+    assert main(args + ["--runner", "dask", "--workers", "2", "--out", str(tmp_path / "dask")]) == 0
+    local = json.loads((tmp_path / "local" / "results.json").read_text())["claims"][0]
+    dask = json.loads((tmp_path / "dask" / "results.json").read_text())["claims"][0]
+    assert dask["table"] == local["table"] and dask["verdict"] == local["verdict"]
+    assert (
+        "--runner dask"
+        in json.loads((tmp_path / "dask" / "results.json").read_text())["environment"]["command"]
+    )
+    capsys.readouterr()
+    assert main(["claims", "--quick", "--address", "tcp://127.0.0.1:1", "--out", str(tmp_path / "x")]) == 2
+    assert "give --runner dask or --runner ray" in capsys.readouterr().err
