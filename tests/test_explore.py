@@ -296,6 +296,18 @@ def test_guide_page_shows_map_cells_and_advice(site):
     start = g.index('id="claim-dying_relu"')
     end = g.find('id="claim-', start + 1)
     assert held > 0 and g[start : end if end > 0 else len(g)].count('<td class="v-held">held</td>') == held
+    # a map judged per task (output_activation): its task column and coloured per-task verdicts
+    start = g.index('id="claim-output_activation"')
+    sec = g[start : g.find('id="claim-', start + 1)]
+    tasks = [
+        ln
+        for ln in md.splitlines()
+        if re.match(r"\| (adam|sgd\+momentum) \| [0-9.e-]+ \| (binary|multi-class|regression) \|", ln)
+    ]
+    assert "<th>task</th>" in sec and "<th>task verdict</th>" in sec and len(tasks) >= 3
+    assert sec.count('<td class="v-held">held</td>') == sum(
+        ln.rstrip(" |").endswith("| held") for ln in tasks
+    )
 
 
 def _fixture_network(n_layers=100, frames=3, size=8):

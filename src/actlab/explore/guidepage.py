@@ -14,7 +14,17 @@ from .verdicts import Verdicts
 __all__ = ["guide_page"]
 
 # the columns of a map claim's table worth a glance; the rest stay in the full report
-_MAP_COLUMNS = ("optimizer", "depth", "lr / stable", "in scope", "ReLU dead [Wilson 95%, units]", "cell")
+_MAP_COLUMNS = (
+    "optimizer", "depth", "init", "rate", "lr", "lr / stable", "in scope", "task",
+    "ReLU dead [Wilson 95%, units]", "cell", "task verdict",
+)  # fmt: skip
+
+
+def _verdict_column(cols: list[str]) -> int | None:
+    for name in ("cell", "task verdict"):
+        if name in cols:
+            return cols.index(name)
+    return None
 
 
 def _cell_class(v: str) -> str:
@@ -23,8 +33,10 @@ def _cell_class(v: str) -> str:
 
 def map_table(table: dict[str, Any]) -> str:
     cols = table["columns"]
-    keep = [i for i, c in enumerate(cols) if c in _MAP_COLUMNS] or list(range(len(cols)))
-    verdict_col = cols.index("cell") if "cell" in cols else None
+    keep = [i for i, c in enumerate(cols) if c in _MAP_COLUMNS or c.startswith("R = ")] or list(
+        range(len(cols))
+    )
+    verdict_col = _verdict_column(cols)
     head = "".join(f"<th>{escape(cols[i])}</th>" for i in keep)
     rows = []
     for r in table["rows"]:
