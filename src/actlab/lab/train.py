@@ -85,6 +85,7 @@ __all__ = [
     "TrialResult",
     "choose_lr",
     "choose_lr_from",
+    "first_epoch_at",
     "lr_probe_configs",
     "train_trial",
     "unit_fates",
@@ -530,6 +531,14 @@ def train_trial(
     return (result, model) if return_model else result
 
 
+def first_epoch_at(errors: Sequence[float], losses: Sequence[float], target: float) -> int | None:
+    """The first epoch (1-based) whose training error is <= ``target`` with a finite loss, or None."""
+    for k, (e, loss) in enumerate(zip(errors, losses)):
+        if math.isfinite(loss) and e <= target:
+            return k + 1
+    return None
+
+
 def _train(
     cfg: TrialConfig, data: Dataset, t_start: float, on_epoch: Callable[[int, torch.nn.Module], None] | None
 ) -> tuple[TrialResult, torch.nn.Module]:
@@ -638,10 +647,9 @@ def _train(
     if hit is not None:
         ett, stt = hit
     elif cfg.target_error is not None and not cfg.target_checks:
-        for k, e in enumerate(errors):
-            if math.isfinite(losses[k]) and e <= cfg.target_error:
-                ett, stt = k + 1, float(sum(secs[: k + 1]))
-                break
+        k = first_epoch_at(errors, losses, cfg.target_error)
+        if k is not None:
+            ett, stt = k, float(sum(secs[:k]))
 
     model.eval()
     layer_stats: list[dict] = []

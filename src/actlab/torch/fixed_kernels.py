@@ -185,10 +185,9 @@ def outside(x: torch.Tensor, below: float) -> bool | None:
         return None
     serial, par = scans
     n = x.numel()
-    if par is not None and n >= _SCAN_PAR_FROM:
-        threads = _threads(n, _SCAN_PAR_FROM)
-        if threads > 1:
-            return bool(par(x.data_ptr(), n, below, threads))
+    threads = _threads(n, _SCAN_PAR_FROM) if par is not None else 1
+    if threads > 1:
+        return bool(par(x.data_ptr(), n, below, threads))
     return bool(serial(x.data_ptr(), n, below))
 
 

@@ -69,7 +69,7 @@ from ...errors import ParameterError
 from ..stats import holm
 from .base import ClaimResult, Stopwatch, combine_all, data_settings, decision_rule, fmt, fmt_ci, mean_ci
 from .maps import Cell, MapSpec, describe_region, map_figure, map_result, scoped_verdict
-from .paired import spec_for
+from .paired import _mean, _p, spec_for
 
 __all__ = [
     "ALPHA",
@@ -476,7 +476,7 @@ def run(
         where = f"{cell.setup['optimizer']} lr {cell.lr:g}"
         for task, choices in _TASKS.items():
             metric = "test R^2" if task == "regression" else "test accuracy"
-            means = {c.label: _nanmean(cell.numbers["scores"][task][c.label]) for c in choices}
+            means = {c.label: _mean(cell.numbers["scores"][task][c.label]) for c in choices}
             alts = []
             for c in choices[1:]:
                 ci = mean_ci(diffs[task][c.label])
@@ -486,7 +486,14 @@ def run(
                     cis[f"{where}, {task}: {choices[0].label} minus {c.label}"] = ci
             guide = f"{choices[0].label} {fmt(means[choices[0].label])}"
             rows.append(
-                [cell.setup["optimizer"], f"{cell.lr:g}", task, guide, "; ".join(alts), tv_of(cell, task)]
+                [
+                    cell.setup["optimizer"],
+                    f"{cell.lr:g}",
+                    task,
+                    guide,
+                    "; ".join(alts),
+                    cell.numbers["tasks"][task],
+                ]
             )
             numbers[f"{where}: {task}: {choices[0].label}"] = means[choices[0].label]
             numbers[f"{where}: {task}: stopping epoch (guide)"] = float(
@@ -549,15 +556,3 @@ def run(
         seconds=sw.seconds,
         amendments=AMENDMENTS,
     )
-
-
-def tv_of(cell: Cell, task: str) -> str:
-    return cell.numbers["tasks"][task]
-
-
-def _nanmean(v: Sequence[float]) -> float:
-    return float(np.nanmean(v)) if v and not all(math.isnan(x) for x in v) else math.nan
-
-
-def _p(p: float) -> str:
-    return "n/a" if math.isnan(p) else f"{p:.2g}"

@@ -41,10 +41,10 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping, Sequence
 
+from ..train import first_epoch_at
 from .base import Stopwatch, data_settings, decision_rule, fmt, fmt_ci, plot_curves, ratio_ci
 from .maps import (
     PROBE_SEED,
-    Cell,
     MapSpec,
     _run,
     describe_region,
@@ -54,7 +54,7 @@ from .maps import (
     trial_maker,
     trial_seconds,
 )
-from .paired import run_own_rate_map, spec_for
+from .paired import _lr_text, run_own_rate_map, spec_for
 
 __all__ = [
     "ACTIVATIONS",
@@ -113,12 +113,10 @@ def in_scope(setup: Mapping[str, Any]) -> bool:
 
 
 def epochs_to(errors: Sequence[float], losses: Sequence[float], target: float, budget: int) -> int:
-    """The first epoch (1-based) whose training error is <= ``target`` with a finite loss, or
-    ``budget + 1`` when none is (a miss or a divergence)."""
-    for k, (e, loss) in enumerate(zip(errors, losses)):
-        if math.isfinite(loss) and e <= target:
-            return k + 1
-    return budget + 1
+    """The trial's rule (:func:`~actlab.lab.train.first_epoch_at`) on a stored curve, or
+    ``budget + 1`` when no epoch reached ``target`` (a miss or a divergence)."""
+    k = first_epoch_at(errors, losses, target)
+    return budget + 1 if k is None else k
 
 
 def cell_verdict(
@@ -213,7 +211,7 @@ def run(
         rows.append(
             [
                 c.setup["optimizer"], c.setup["init"], c.lr_label, "yes" if c.in_scope else "no",
-                _lr(c, "relu"), _lr(c, "tanh"), fmt(c.numbers["target"]),
+                _lr_text(c, "relu"), _lr_text(c, "tanh"), fmt(c.numbers["target"]),
                 str(eps["relu"]) if eps["relu"] else "n/a", str(eps["tanh"]) if eps["tanh"] else "n/a",
                 "n/a" if math.isnan(ci[0]) else fmt_ci(ci), c.verdict,
                 "n/a" if math.isnan(ci[1]) else ("yes" if ci[1] <= 6.0 <= ci[2] else "no"),
@@ -300,12 +298,4 @@ def run(
         quick=quick,
         seconds=sw.seconds,
         amendments=AMENDMENTS,
-    )
-
-
-def _lr(c: Cell, a: str) -> str:
-    if a not in c.numbers["lr"]:
-        return "not run"
-    return f"{c.numbers['lr'][a]:.4g}" + (
-        "" if c.numbers["below_chance"].get(a, True) else " (none below chance)"
     )
