@@ -611,7 +611,8 @@ def _train(
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            loss_sum += loss.item() * len(idx)
+            loss_value = loss.item()
+            loss_sum += loss_value * len(idx)
             wrong += int((out.argmax(1) != yb).sum())
             done = i + len(idx)
             while pending and done >= pending[0]:
@@ -620,7 +621,7 @@ def _train(
                 err = 1.0 - _evaluate(model, xtr, ytr)
                 model.train()
                 paused += time.perf_counter() - t_check
-                if math.isfinite(loss.item()) and err <= cfg.target_error:
+                if math.isfinite(loss_value) and err <= cfg.target_error:
                     hit = (round(epoch - 1 + pending[0] / n, 6), trained)
                     pending = []
                 else:
