@@ -260,6 +260,62 @@ def test_fused_learnable_kernels_equal_the_eager_gradients(name, n):
         torch.set_num_threads(threads)
 
 
+@pytest.mark.parametrize("n", [1001, 3 * (1 << 17) + 5])
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
+def test_apl_hinges_run_fused_and_equal_the_formula(n, dtype, monkeypatch):
+    """APL's per-hinge slopes and locations (shape (S, 1)) are the fused kernels' run-time values:
+    f, df/dx, df/da_s and df/db_s equal plain autograd of the paper's formula in float64."""
+    calls = []
+    real = ckernels.ParamKernels.backward
+    monkeypatch.setattr(ckernels.ParamKernels, "backward", lambda *a: calls.append(1) or real(*a))
+    a0 = torch.tensor([-0.3, 0.5, 0.25], dtype=torch.float64)
+    b0 = torch.tensor([-1.0, 0.5, 2.0], dtype=torch.float64)
+    gen = torch.Generator().manual_seed(3)
+    x0 = torch.randn(n, generator=gen, dtype=torch.float64) * 3
+    x0[:3] = torch.tensor([-1.0, 0.5, 2.0])  # on the hinges' knots (f' takes the left slope)
+    g = torch.randn(n, generator=gen, dtype=torch.float64)
+    m = at.create("apl", hinges=3).to(dtype)
+    with torch.no_grad():
+        m.a.copy_(a0.reshape(3, 1))
+        m.b.copy_(b0.reshape(3, 1))
+    x = x0.to(dtype).requires_grad_()
+    y = m(x)
+    y.backward(g.to(dtype))
+    assert calls, "the fused kernels did not run"
+    # the reference: the formula with the values the module holds, in float64
+    xr = x0.to(dtype).double().requires_grad_()
+    ar, br = (
+        m.a.detach().double().reshape(3).requires_grad_(),
+        m.b.detach().double().reshape(3).requires_grad_(),
+    )
+    # max(0, b_s - x) written so that autograd counts x = b_s as live (the spec's convention:
+    # f' takes the left slope at a knot), where torch.relu(b_s - x) would count it dead
+    zero = torch.zeros((), dtype=torch.float64)
+    yr = torch.relu(xr) + sum(ar[s] * torch.where(xr <= br[s], br[s] - xr, zero) for s in range(3))
+    yr.backward(g)
+    tol = 1e-12 if dtype == torch.float64 else 2e-6
+    torch.testing.assert_close(y.double(), yr.detach(), rtol=tol, atol=tol)
+    torch.testing.assert_close(x.grad.double(), xr.grad, rtol=tol, atol=tol)
+    for got, want in ((m.a.grad, ar.grad), (m.b.grad, br.grad)):
+        assert got.shape == (3, 1)
+        scale = float(g.abs().sum() * (x0.abs().max() + 3))
+        assert (got.double().reshape(3) - want).abs().max() <= tol * scale, (got, want)
+
+
+def test_apl_fused_double_backward_is_the_closed_form():
+    """Through the fused path, a gradient of a gradient (create_graph) is the closed form's:
+    d/da_s of sum(df/dx) = -sum [x <= b_s], by the general Function's differentiable backward."""
+    m = at.create("apl", hinges=2).double()
+    with torch.no_grad():
+        m.a.copy_(torch.tensor([[0.5], [-0.25]], dtype=torch.float64))
+        m.b.copy_(torch.tensor([[0.0], [1.0]], dtype=torch.float64))
+    x = torch.linspace(-3, 3, 601, dtype=torch.float64).requires_grad_()
+    (gx,) = torch.autograd.grad(m(x).sum(), x, create_graph=True)
+    (ga,) = torch.autograd.grad(gx.sum(), m.a)
+    want = -torch.tensor([[(x <= 0.0).sum()], [(x <= 1.0).sum()]], dtype=torch.float64)
+    torch.testing.assert_close(ga, want, rtol=0, atol=1e-9)
+
+
 def test_fused_learnable_parameter_gradient_is_the_closed_form_sum():
     # snake: df/da = sin(u)(2u cos u - sin u)/a^2 with u = a x, summed over the elements
     x = torch.linspace(-5, 5, 4097, dtype=torch.float64)

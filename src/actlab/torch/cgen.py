@@ -165,10 +165,20 @@ class V:
     def __abs__(self):
         return COPS.abs(self)
 
+    def __getitem__(self, idx):
+        # t[None]: one entry of a stack along a new leading axis (a per-hinge derivative)
+        if idx is None:
+            return _Stacked((self,))
+        raise Unsupported(f"indexing a traced value with {idx!r}")
+
     def __bool__(self):
         raise Unsupported("a Python branch on array values")
 
     __hash__ = None  # type: ignore[assignment]
+
+
+class _Stacked(tuple):
+    """Values stacked along a leading axis (``ops.concat([t[None], ...], 0)``): one output each."""
 
 
 class _COps:
@@ -308,6 +318,11 @@ class _COps:
             raise Unsupported("split_half of a value that is not a gated unit's input")
         return x.a, x.b
 
+    def concat(self, parts, axis):
+        if axis != 0 or not all(isinstance(q, _Stacked) for q in parts):
+            raise Unsupported("ops.concat of values that are not stacked along a new leading axis")
+        return _Stacked(v for q in parts for v in q)
+
     def full_like(self, x, v):
         t = _t()
         return t.emit(t.lit(float(v)))
@@ -331,14 +346,36 @@ def _body(
     inputs: tuple[str, ...],
     params: Mapping[str, Any],
     lazy: bool = False,
-    runtime: tuple[str, ...] = (),
+    runtime: Runtime = (),
 ) -> tuple[list[str], list[str]]:
     """The statements computing ``out`` (``out0``, ``out1``, ... where ``fn`` returns a tuple) and
     (lazy traces) the names of the rare branches' conditions. ``runtime`` parameters are C
     variables ``p_<name>`` (the kernel's arguments), the others numbers folded into the code."""
     t = _Trace(ctype, lazy)
-    p = {**params, **{n: V(t, f"p_{n}") for n in runtime}}
+    p = {**params, **_runtime_values(t, runtime)}
     return _emit(t, lambda: fn(*[V(t, name) for name in inputs], COPS, **p))
+
+
+# A runtime parameter is ``name`` (one value, the C variable p_<name>) or ``(name, S)``: S values
+# along a leading axis (APL's hinge slopes), which the closed form indexes as ``a[s]`` (p_a_0, ...).
+Runtime = tuple  # of str | tuple[str, int]
+
+
+def _slots(runtime: Runtime) -> list[str]:
+    """The C variable of each runtime value, in the order of the kernel's ``P_`` argument."""
+    out: list[str] = []
+    for r in runtime:
+        out += [f"p_{r[0]}_{i}" for i in range(r[1])] if isinstance(r, tuple) else [f"p_{r}"]
+    return out
+
+
+def _runtime_values(t: _Trace, runtime: Runtime) -> dict[str, Any]:
+    return {
+        (r[0] if isinstance(r, tuple) else r): (
+            [V(t, f"p_{r[0]}_{i}") for i in range(r[1])] if isinstance(r, tuple) else V(t, f"p_{r}")
+        )
+        for r in runtime
+    }
 
 
 def _emit(t: _Trace, call: Callable[[], Any], numbered: bool = False) -> tuple[list[str], list[str]]:
@@ -359,13 +396,17 @@ def _emit(t: _Trace, call: Callable[[], Any], numbered: bool = False) -> tuple[l
     return t.lines, [c.name for c in t.conds]
 
 
-def _runtime_args(runtime: tuple[str, ...], ctype: str) -> tuple[str, list[str]]:
+def _runtime_args(runtime: Runtime, ctype: str) -> tuple[str, list[str]]:
     """The kernel argument holding runtime parameters (doubles) and the lines reading them."""
     if not runtime:
         return "", []
     return ", const double* restrict P_", [
-        f"  const {ctype} p_{n} = ({ctype})P_[{k}];" for k, n in enumerate(runtime)
+        f"  const {ctype} {v} = ({ctype})P_[{k}];" for k, v in enumerate(_slots(runtime))
     ]
+
+
+def _name(r: str | tuple[str, int]) -> str:
+    return r[0] if isinstance(r, tuple) else r
 
 
 def _as_value(t: _Trace, out: Any) -> V:
@@ -585,7 +626,7 @@ def kernel_source(
     name: str,
     bodies: Mapping[str, tuple[Callable, tuple[str, ...]]],
     params: Mapping[str, Any],
-    runtime: tuple[str, ...] = (),
+    runtime: Runtime = (),
 ) -> str:
     """A C file with ``<kind>_f32`` and ``<kind>_f64`` for every body ``kind -> (fn, inputs)``.
 
@@ -703,7 +744,7 @@ def param_grad_source(
     derivative: Callable,
     param_derivatives: Mapping[str, Callable],
     params: Mapping[str, Any],
-    runtime: tuple[str, ...],
+    runtime: Runtime,
 ) -> str:
     """C for ``dp_grad_<tag>(x_, g_, out_, P_, acc_, n)``: the input gradient g f'(x) into ``out_``
     and, in one pass over x and g, the sums of g df/dp over the n elements into ``acc_[k]`` for
@@ -712,14 +753,18 @@ def param_grad_source(
     names = list(param_derivatives)
 
     def fn(x, ops, **p):
-        return (derivative(x, ops, **p), *(param_derivatives[k](x, ops, **p) for k in names))
+        outs = [derivative(x, ops, **p)]
+        for k in names:  # a leading-axis parameter's derivative is a stack: one sum per value
+            d = param_derivatives[k](x, ops, **p)
+            outs += list(d) if isinstance(d, _Stacked) else [d]
+        return tuple(outs)
 
-    accs = [f"a{k}" for k in range(len(names))]
+    accs = [f"a{k}" for k in range(len(_slots(tuple(r for r in runtime if _name(r) in names))))]
     out = [f"/* {name}: input and parameter gradients {names!r} */"]
     for tag, mtype, ctype, load, store in _STORAGE:
         pargs, plines = _runtime_args(runtime, ctype)
         if tag == "f16":
-            out += _f16_blocks("dp_grad", ["x_", "g_", "out_"], pargs, accs=len(names))
+            out += _f16_blocks("dp_grad", ["x_", "g_", "out_"], pargs, accs=len(accs))
             continue
         lines, _ = _body(fn, ctype, ("x",), params, runtime=runtime)
         out += [
@@ -731,12 +776,12 @@ def param_grad_source(
             "  for (int64_t i = 0; i < n; i++) {",
             f"    {ctype} x = {load.format('x_[i]')};",
             f"    {ctype} g = {load.format('g_[i]')};",
-            f"    {ctype} {', '.join(f'out{k}' for k in range(len(names) + 1))};",
+            f"    {ctype} {', '.join(f'out{k}' for k in range(len(accs) + 1))};",
             *["    " + ln for ln in lines],
             f"    out_[i] = {store.format('out0 * g')};",
-            *[f"    a{k} += (double)(out{k + 1} * g);" for k in range(len(names))],
+            *[f"    a{k} += (double)(out{k + 1} * g);" for k in range(len(accs))],
             "  }",
-            *[f"  acc_[{k}] = a{k};" for k in range(len(names))],
+            *[f"  acc_[{k}] = a{k};" for k in range(len(accs))],
             "}",
         ]
     return "\n".join(out) + "\n"

@@ -543,6 +543,12 @@ class ParamKernels(NamedTuple):
 
     ks: _Kernels
     runtime: tuple[str, ...]
+    # values per parameter: 1, or S for a parameter with a leading axis of S (APL's hinges)
+    widths: tuple[int, ...]
+
+    @property
+    def slots(self) -> int:
+        return sum(self.widths)
 
     def forward(self, x: torch.Tensor, values: torch.Tensor) -> torch.Tensor:
         out = torch.empty_like(x)
@@ -562,7 +568,7 @@ class ParamKernels(NamedTuple):
             self.ks.call("dx_grad", x.dtype, x.numel(), args)
             return out, None
         chunks = max(1, torch.get_num_threads())
-        acc = torch.zeros(chunks, len(self.runtime), dtype=torch.float64)
+        acc = torch.zeros(chunks, self.slots, dtype=torch.float64)
         args.append((acc, PerChunk(acc.stride(0) * acc.element_size())))
         self.ks.call("dp_grad", x.dtype, x.numel(), args, max_chunks=chunks)
         return out, acc.sum(0)
@@ -574,19 +580,25 @@ class ParamKernels(NamedTuple):
 def param_kernels_for(
     s: ActivationSpec, fixed: Mapping[str, Any], runtime: tuple[str, ...]
 ) -> ParamKernels | None:
-    """Fused kernels of an elementwise ``s`` with the scalar tensor parameters ``runtime`` passed at
-    run time (the others fixed), or None. They enter the default path after meeting the accuracy
-    budget at the parameters' defaults and test values."""
+    """Fused kernels of an elementwise ``s`` with the tensor parameters ``runtime`` passed at run
+    time (the others fixed), or None: each one value, or S values where the parameter has a leading
+    axis (APL's hinges: S = the fixed ``hinges``). They enter the default path after meeting the
+    accuracy budget at the parameters' defaults and test values."""
     if not ckernels_enabled() or s.kind != "elementwise" or s.stochastic or s.derivative is None:
         return None
     if not runtime or any(n not in s.param_derivatives for n in runtime):
         return None
     pd = {n: s.param_derivatives[n] for n in runtime}
+    try:
+        widths = tuple(int(fixed[s.param(n).leading]) if s.param(n).leading else 1 for n in runtime)
+    except (KeyError, TypeError, ValueError):
+        return None
+    cruntime = tuple((n, w) if s.param(n).leading else n for n, w in zip(runtime, widths))
 
     def source() -> str:
         bodies = {"fwd": (s.forward, ("x",)), "dx_grad": (s.derivative, ("x",))}
-        return kernel_source(s.name, bodies, fixed, runtime) + param_grad_source(
-            s.name, s.derivative, pd, fixed, runtime
+        return kernel_source(s.name, bodies, fixed, cruntime) + param_grad_source(
+            s.name, s.derivative, pd, fixed, cruntime
         )
 
     def load() -> ParamKernels | None:
@@ -594,16 +606,16 @@ def param_kernels_for(
             s.name,
             source,
             _PARAM_ARGS,
-            lambda k: _check_runtime(s, fixed, ParamKernels(k, runtime)),
-            lambda k, x, out, g: _bench_runtime(ParamKernels(k, runtime), x, g),
+            lambda k: _check_runtime(s, fixed, ParamKernels(k, runtime, widths)),
+            lambda k, x, out, g: _bench_runtime(ParamKernels(k, runtime, widths), x, g),
         )
-        return None if ks is None else ParamKernels(ks, runtime)
+        return None if ks is None else ParamKernels(ks, runtime, widths)
 
     return _cached(("runtime", s, fixed, runtime), load)
 
 
 def _bench_runtime(pk: ParamKernels, x: torch.Tensor, g: torch.Tensor) -> None:
-    values = torch.ones(len(pk.runtime), dtype=torch.float64)
+    values = torch.ones(pk.slots, dtype=torch.float64)
     pk.forward(x, values)
     pk.backward(x, g, values, True)
 
@@ -616,7 +628,9 @@ def _check_runtime(s: ActivationSpec, fixed: Mapping[str, Any], pk: ParamKernels
             settings.append({**s.defaults(), n: v})
     for p in settings:
         p.update(fixed)
-        values = torch.tensor([float(p[n]) for n in pk.runtime], dtype=torch.float64)
+        values = torch.tensor(
+            [float(p[n]) for n, w in zip(pk.runtime, pk.widths) for _ in range(w)], dtype=torch.float64
+        )
         if s.constraint is not None and s.constraint(p):
             continue  # a combination the spec refuses
         why = _check(

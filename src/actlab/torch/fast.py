@@ -12,20 +12,27 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
 import torch
 
 from .. import api as _api
 from ..ops.torch import _traced, _transformed
 from ..spec import ActivationSpec
-from .ckernels import ckernels_enabled, gated_kernels_for, kernels_for, mask_kernels_for, run_gated
+from .ckernels import (
+    ckernels_enabled,
+    gated_kernels_for,
+    kernels_for,
+    mask_kernels_for,
+    param_kernels_for,
+    run_gated,
+)
 from .fewbit import FEWBIT_TIERS
-from .function import _FUSED_DTYPES, Plan, _call, _Run, memory_tier, plan_for
+from .function import _FUSED_DTYPES, _HALF, Plan, _call, _Run, memory_tier, plan_for
 from .native import native_kernel, takes_half, trains_exactly
 from .repair import apply_repaired, repaired_kernel
 
-__all__ = ["eval_path", "fast_path", "learnable_native_path"]
+__all__ = ["eval_path", "fast_path", "learnable_fused_path", "learnable_native_path"]
 
 _FLOATS = frozenset((torch.float32, torch.float64, torch.float16, torch.bfloat16))
 
@@ -141,6 +148,89 @@ def learnable_native_path(
         if x.dtype == torch.float16 and not half_ok:
             return None
         return kernel(x, None, **fixed, **tensors)
+
+    return run
+
+
+class _FusedParams(torch.autograd.Function):
+    """f with learnable scalar (or per-hinge) parameters by the fused kernels: forward passes the
+    parameters' values to the kernel, backward's one pass gives the input gradient and the
+    parameters' (summed in double). Saves the input (the parameters are a few numbers)."""
+
+    @staticmethod
+    def forward(ctx, x, k, *tensors):
+        values = torch.cat([t.reshape(-1) for t in tensors]).to(torch.float64)
+        ctx.k, ctx.values = k, values  # the values forward used, whatever an optimizer does next
+        ctx.save_for_backward(x, *tensors)
+        return k.pk.forward(x, values)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, *tensors = ctx.saved_tensors
+        k = ctx.k
+        if torch.is_grad_enabled() or g.dtype != x.dtype:
+            # double backward (differentiable closed form) or a gradient of another dtype: the
+            # general Function's backward, on the parameters shaped as the general path passes them
+            shaped = [t.reshape(-1) if lead else t.reshape(()) for t, lead in zip(tensors, k.run.leading)]
+            grads = list(_call(k.run, 1, g, x, *shaped))
+            grads += [None] * (1 + len(tensors) - len(grads))
+            rest = [None if d is None else d.reshape(t.shape).to(t.dtype) for d, t in zip(grads[1:], tensors)]
+            return (grads[0].to(g.dtype), None, *rest)
+        wanted = ctx.needs_input_grad[2:]
+        gx, sums = k.pk.backward(x, g.contiguous(), ctx.values, any(wanted))
+        out: list = []
+        start = 0
+        for t, want, w in zip(tensors, wanted, k.pk.widths):
+            out.append(sums[start : start + w].reshape(t.shape).to(t.dtype) if want else None)
+            start += w
+        return (gx if ctx.needs_input_grad[0] else None, None, *out)
+
+
+class _ParamKernel(NamedTuple):
+    pk: Any
+    run: _Run
+
+
+def learnable_fused_path(
+    s: ActivationSpec, fixed: Mapping[str, Any], learnable: tuple[str, ...]
+) -> Callable[..., torch.Tensor | None] | None:
+    """``run(x, memory, tensors)`` -> f(x) by the fused kernels with the module's learnable tensors
+    as run-time values (srelu's four, APL's hinges), resolved once: a module of one shared value
+    per parameter (per hinge), tensors of the input's dtype, CPU, outside compilers and
+    transforms; None per call otherwise (the general path decides). None for functions whose
+    kernels cannot take the parameters at run time."""
+    if s.stochastic or s.kind != "elementwise" or not learnable or s.derivative is None:
+        return None
+    if any(n not in s.param_derivatives for n in learnable):
+        return None
+    fixed = dict(fixed)
+    # the plan for tensor-valued parameters (the general path's: their values are not known here)
+    plan = plan_for(s, {**fixed, **{n: torch.zeros(1) for n in learnable}})
+    if plan.strategy not in ("input", "none"):
+        return None
+    leading = tuple(bool(s.param(n).leading) for n in learnable)
+    run_ = _Run(s, plan, tuple(fixed.items()), tuple(learnable), leading, None, None, False)
+    state: dict[str, Any] = {}
+
+    def run(x: Any, memory: str | None, tensors: Mapping[str, torch.Tensor]) -> torch.Tensor | None:
+        if not _for_kernels(x, _FUSED_DTYPES + _HALF):
+            return None
+        if "k" not in state:
+            pk = param_kernels_for(s, fixed, learnable)
+            state["k"] = None if pk is None else _ParamKernel(pk, run_)
+        k = state["k"]
+        if k is None or not k.pk.takes(x.dtype):
+            return None
+        ts = tuple(tensors[n] for n in learnable)
+        for t, w in zip(ts, k.pk.widths):
+            if t.numel() != w or t.dtype != x.dtype or not t.is_cpu:
+                return None  # per-channel values, or a cast the general path makes (and explains)
+        x = x.contiguous()
+        if torch.is_grad_enabled() and (x.requires_grad or any(t.requires_grad for t in ts)):
+            if memory_tier(memory) != "default":
+                return None
+            return _FusedParams.apply(x, k, *ts)
+        return k.pk.forward(x, torch.cat([t.reshape(-1) for t in ts]).to(torch.float64))
 
     return run
 

@@ -323,19 +323,22 @@ def _fused(run: "_Run", which: int, args: tuple) -> Any:
 
 
 def _fused_params(run: "_Run", which: int, args: tuple) -> Any:
-    """Learnable scalar parameters: their values are the kernels' arguments, and the backward's one
-    pass gives the input gradient and each parameter's (summed in double). Per-channel and hinge
-    parameters keep the eager path."""
+    """Learnable scalar parameters (and hinge parameters with one value per hinge, shape (S,)):
+    their values are the kernels' arguments, and the backward's one pass gives the input gradient
+    and each parameter's (summed in double). Per-channel parameters keep the eager path."""
     tensors = args[2:] if which == 1 else args[1:]
-    if run.spec.kind != "elementwise" or run.plan.strategy not in ("input", "none") or any(run.leading):
+    if run.spec.kind != "elementwise" or run.plan.strategy not in ("input", "none"):
         return None
-    if any(t.numel() != 1 or t.device.type != "cpu" for t in tensors):
+    if any(
+        t.device.type != "cpu" or (t.dim() > 1 if lead else t.numel() != 1)
+        for t, lead in zip(tensors, run.leading)
+    ):
         return None
     pk = param_kernels_for(run.spec, dict(run.fixed), run.tensor_names)
     first = args[1] if which == 1 else args[0]
-    if pk is None or not pk.takes(first.dtype):
+    if pk is None or not pk.takes(first.dtype) or any(t.numel() != w for t, w in zip(tensors, pk.widths)):
         return None
-    values = torch.cat([t.detach().reshape(1) for t in tensors]).to(torch.float64)
+    values = torch.cat([t.detach().reshape(-1) for t in tensors]).to(torch.float64)
     if which != 1:
         y = pk.forward(first.contiguous(), values)
         return y if which == 2 else (y, None)
@@ -345,8 +348,12 @@ def _fused_params(run: "_Run", which: int, args: tuple) -> Any:
     wanted = [t.requires_grad for t in tensors]
     gx, sums = pk.backward(first.contiguous(), g.contiguous(), values, any(wanted))
     grads = [gx]
-    for k, (t, want) in enumerate(zip(tensors, wanted)):
-        grads.append(sums[k].to(t.dtype).reshape(t.shape) if want and sums is not None else None)
+    start = 0
+    for t, want, w in zip(tensors, wanted, pk.widths):
+        grads.append(
+            sums[start : start + w].to(t.dtype).reshape(t.shape) if want and sums is not None else None
+        )
+        start += w
     return tuple(grads)
 
 

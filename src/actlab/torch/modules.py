@@ -28,7 +28,7 @@ from ..registry import _show as _short
 from ..registry import all_specs, canonical, resolve_params
 from ..registry import spec as get_spec
 from ..spec import ActivationSpec
-from .fast import eval_path, fast_path, learnable_native_path
+from .fast import eval_path, fast_path, learnable_fused_path, learnable_native_path
 from .function import IMPLS, MEMORY_TIERS, _check_impl, _check_memory, inplace_supported
 
 __all__ = [
@@ -153,8 +153,12 @@ class ActivationModule(nn.Module):
             else None
         )
         # learnable tensors torch's kernel takes as they are (prelu's weight), also resolved once
+        # (or the fused kernels with the learnable values as arguments: srelu, apl)
         self._learn_fast = (
-            learnable_native_path(s, self._fixed, tuple(self._learn_names))
+            (
+                learnable_native_path(s, self._fixed, tuple(self._learn_names))
+                or learnable_fused_path(s, self._fixed, tuple(self._learn_names))
+            )
             if (learn and impl == "auto" and not inplace and not _past_float32(self._fixed))
             else None
         )
