@@ -923,3 +923,71 @@ def test_rrelu_outside_training_runs_torchs_leaky_relu_without_the_general_path(
     ratio = yt[neg] / x.detach()[neg]
     assert ratio.min() >= d["lower"] - 1e-6 and ratio.max() <= d["upper"] + 1e-6
     assert ratio.std() > 0.01  # not the one mean slope
+
+
+def _sparsemax_general(x: torch.Tensor, dim: int, g: torch.Tensor):
+    """sparsemax and its input gradient by the general path (the spec's sort-based closed form)."""
+    ckernels.use_ckernels(False)
+    try:
+        xx = x.detach().clone().requires_grad_()
+        y = at.functional.sparsemax(xx, dim=dim)
+        y.backward(g)
+    finally:
+        ckernels.use_ckernels(True)
+    return y.detach(), xx.grad
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
+@pytest.mark.parametrize("dim", [-1, 0])
+def test_sparsemax_hand_written_kernels_equal_the_sort_based_form(dtype, dim, monkeypatch):
+    """sparsemax's default path (Michelot's iteration in C, rows along the last dimension) gives the
+    sort-based closed form's values and gradients: ties, a one-hot row, huge logits, and a row
+    holding +inf (the spec's limit, by the general path) included."""
+    from actlab.torch import fast
+
+    calls = []
+    real = fast._FromOutput.forward
+    monkeypatch.setattr(fast._FromOutput, "forward", staticmethod(lambda *a: calls.append(1) or real(*a)))
+    gen = torch.Generator().manual_seed(5)
+    x = torch.randn(40, 300, generator=gen, dtype=torch.float64) * 3
+    x[0] = 0.5  # all tied: uniform 1/300
+    x[1, :3] = torch.tensor([0.25, 0.25, -0.5])
+    x[2] = -5.0
+    x[2, 7] = 10.0  # one-hot
+    x[3] *= 1e4  # huge logits
+    x[4, 11] = math.inf
+    if dim == 0:
+        x = x.t().contiguous()
+    x = x.to(dtype)
+    g = torch.randn(x.shape, generator=gen, dtype=dtype)
+    xx = x.clone().requires_grad_()
+    y = at.functional.sparsemax(xx, dim=dim)
+    y.backward(g)
+    assert calls, "the hand-written kernel did not run"
+    want_y, want_g = _sparsemax_general(x, dim, g)
+    tol = 1e-14 if dtype == torch.float64 else 3e-7
+    torch.testing.assert_close(y.detach(), want_y, rtol=tol, atol=tol)
+    torch.testing.assert_close(xx.grad, want_g, rtol=tol, atol=tol * 10)
+    sums = y.detach().double().sum(dim)
+    torch.testing.assert_close(sums, torch.ones_like(sums), rtol=0, atol=1e-6)
+
+
+def test_sparsemax_hand_written_double_backward_is_the_general_one():
+    gen = torch.Generator().manual_seed(9)
+    x = torch.randn(8, 50, generator=gen, dtype=torch.float64)
+    w = torch.randn(8, 50, generator=gen, dtype=torch.float64)
+    got = []
+    for on in (True, False):
+        ckernels.use_ckernels(on)
+        try:
+            # the gradient J^T w is linear in w: differentiating it w.r.t. w runs backward with
+            # a graph recorded (the differentiable closed form), where the kernels cannot go
+            xx, ww = x.clone().requires_grad_(), w.clone().requires_grad_()
+            y = at.functional.sparsemax(xx, dim=-1)
+            (gx,) = torch.autograd.grad((y * ww).sum(), xx, create_graph=True)
+            (gw,) = torch.autograd.grad((gx * x).sum(), ww)
+            got.append((gx.detach(), gw))
+        finally:
+            ckernels.use_ckernels(True)
+    torch.testing.assert_close(got[0][0], got[1][0], rtol=1e-14, atol=1e-14)
+    torch.testing.assert_close(got[0][1], got[1][1], rtol=1e-14, atol=1e-14)

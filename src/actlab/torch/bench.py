@@ -40,7 +40,8 @@ from torch.autograd.graph import saved_tensors_hooks
 from ..registry import all_specs
 from ..registry import spec as get_spec
 from ..spec import ActivationSpec
-from .ckernels import gated_kernels_for, kernels_for, use_ckernels
+from .ckernels import gated_kernels_for, kernels_for, param_kernels_for, use_ckernels
+from .fixed_kernels import HAND_WRITTEN
 from .function import plan_for, use_compiled
 from .modules import create
 from .native import TORCH_KERNELS, native_kernel
@@ -230,10 +231,18 @@ def _path(s: ActivationSpec) -> str:
         return "torch kernel + repair"
     strategy = "input" if s.learnable else plan_for(s, d).strategy
     fixed = {k: v for k, v in d.items() if not s.param(k).learnable}
-    fused = not s.learnable and strategy in ("input", "output")
-    fused = (
-        fused and (kernels_for(s, fixed) if s.kind != "gated" else gated_kernels_for(s, fixed)) is not None
-    )
+    if s.name in HAND_WRITTEN:
+        return f"hand-written C ({strategy})"
+    if s.learnable:
+        # a module's shared learnable values go to the fused kernels as run-time arguments
+        learn = tuple(p.name for p in s.params if p.learnable)
+        fused = (
+            all(n in s.param_derivatives for n in learn) and param_kernels_for(s, fixed, learn) is not None
+        )
+    else:
+        fused = strategy in ("input", "output") and (
+            (kernels_for(s, fixed) if s.kind != "gated" else gated_kernels_for(s, fixed)) is not None
+        )
     return f"{'fused C' if fused else 'Function'} ({strategy})"
 
 

@@ -28,6 +28,7 @@ from .ckernels import (
     run_gated,
 )
 from .fewbit import FEWBIT_TIERS
+from .fixed_kernels import HAND_WRITTEN
 from .function import _FUSED_DTYPES, _HALF, Plan, _call, _Run, memory_tier, plan_for
 from .native import native_kernel, takes_half, trains_exactly
 from .repair import apply_repaired, repaired_kernel
@@ -413,7 +414,10 @@ def _along_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torc
             return kernel(x, axis, **params)
 
         return native
-    if not gated or plan_for(s, params).strategy != "input":
+    if not gated:
+        hand = HAND_WRITTEN.get(name)
+        return _vector_path(s, hand) if hand is not None and not params else None
+    if plan_for(s, params).strategy != "input":
         return None
     runs: dict[int, _Run] = {}
     state: dict[str, Any] = {}
@@ -438,6 +442,58 @@ def _along_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torc
         return _gated_forward(ks, x, axis)
 
     return fused
+
+
+class _FromOutput(torch.autograd.Function):
+    """A vector function by hand-written kernels along the last dimension (sparsemax): forward
+    and the gradient from the saved output, as the general Function (plan ``output``) does."""
+
+    @staticmethod
+    def forward(ctx, x, hand, run):
+        y = hand[0](x)
+        if y is None:  # a row with a NaN or an infinity: the spec's limits, by the general body
+            y = _call(run, 0, x)[0]
+        ctx.hand, ctx.run = hand, run
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        gx = None
+        if not torch.is_grad_enabled() and g.dtype == y.dtype:
+            gx = ctx.hand[1](y, g.contiguous())
+        if gx is None:  # double backward (differentiable ops), or another dtype
+            gx = _call(ctx.run, 1, g, y)[0].to(g.dtype)
+        return gx, None, None
+
+
+def _vector_path(s: ActivationSpec, hand: tuple) -> Callable[..., torch.Tensor | None]:
+    """``_FromOutput`` on the function's hand-written kernels: float32/float64 CPU tensors outside
+    transforms and compilers, the default memory tier; the axis is moved last (a copy where it is
+    not last already) and back (a view)."""
+    runs: dict[int, _Run] = {}
+
+    def vector(x: Any, memory: str | None = None, dim: Any = -1) -> torch.Tensor | None:
+        if not _for_kernels(x, _FUSED_DTYPES) or memory_tier(memory) != "default":
+            return None
+        axis = _dim(x, dim, False)
+        if axis is None:
+            return None
+        last = axis == x.dim() - 1
+        xl = (x if last else x.movedim(axis, -1)).contiguous()
+        if x.requires_grad and torch.is_grad_enabled():
+            run_ = runs.get(0)
+            if run_ is None:
+                run_ = runs[0] = _Run(s, Plan("output"), (), (), (), -1, None, False)
+            y = _FromOutput.apply(xl, hand, run_)
+        else:
+            y = hand[0](xl)
+            if y is None:
+                return None
+        return y if last else y.movedim(-1, axis)
+
+    return vector
 
 
 def _halves(x: torch.Tensor, axis: int) -> tuple[int, int]:

@@ -17,7 +17,14 @@ import torch
 from .cgen import HALF_HELPERS
 from .ckernels import _OMP_FROM, _STATE, _build
 
-__all__ = ["fewbit_pack", "fewbit_unpack", "outside"]
+__all__ = [
+    "HAND_WRITTEN",
+    "fewbit_pack",
+    "fewbit_unpack",
+    "outside",
+    "sparsemax_backward",
+    "sparsemax_forward",
+]
 
 _SOURCE = r"""
 #include <stdint.h>
@@ -117,6 +124,60 @@ void fewbit_unpack_##tag(const uint8_t* restrict planes, const T* restrict g, T*
 }
 FEWBIT(float, f32)
 FEWBIT(double, f64)
+
+/* sparsemax along rows of d contiguous elements: tau by Michelot's iteration (tau = (sum of the
+   support - 1) / its size, the support {z > tau} re-taken until it stops changing; tau rises
+   monotonically and the last support is the exact one), sums in double. A row holding a NaN or
+   an infinity is left to the caller (the return value counts them; its output is not written). */
+#define SPARSEMAX(T, tag) \
+int64_t sparsemax_fwd_##tag(const T* restrict x, T* restrict y, int64_t rows, int64_t d, int64_t threads) { \
+  int64_t bad = 0; \
+  _Pragma("omp parallel for reduction(+:bad) num_threads(threads) schedule(static) if(threads > 1)") \
+  for (int64_t r = 0; r < rows; r++) { \
+    const T* restrict xr = x + r * d; T* restrict yr = y + r * d; \
+    T m = xr[0]; int32_t odd = 0; \
+    _Pragma("omp simd reduction(max:m) reduction(|:odd)") \
+    for (int64_t i = 0; i < d; i++) { \
+      m = xr[i] > m ? xr[i] : m; odd |= (xr[i] != xr[i]) | (xr[i] - xr[i] != 0); \
+    } \
+    if (odd) { bad++; continue; } \
+    double s = 0; \
+    _Pragma("omp simd reduction(+:s)") \
+    for (int64_t i = 0; i < d; i++) s += (double)(T)(xr[i] - m); \
+    int64_t k = d; double tau = (s - 1.0) / (double)d; \
+    for (;;) { \
+      double s2 = 0; int64_t k2 = 0; \
+      _Pragma("omp simd reduction(+:s2, k2)") \
+      for (int64_t i = 0; i < d; i++) { \
+        double z = (double)(T)(xr[i] - m); int64_t in = z > tau; s2 += in ? z : 0.0; k2 += in; \
+      } \
+      tau = (s2 - 1.0) / (double)k2; \
+      if (k2 == k) break; \
+      k = k2; \
+    } \
+    _Pragma("omp simd") \
+    for (int64_t i = 0; i < d; i++) { \
+      double v = (double)(T)(xr[i] - m) - tau; yr[i] = (T)(v > 0 ? v : 0.0); \
+    } \
+  } \
+  return bad; \
+} \
+/* the gradient from the output p: s (g - sum(s g) / sum(s)), s = [p > 0] */ \
+void sparsemax_bwd_##tag(const T* restrict p, const T* restrict g, T* restrict out, int64_t rows, int64_t d, \
+                         int64_t threads) { \
+  _Pragma("omp parallel for num_threads(threads) schedule(static) if(threads > 1)") \
+  for (int64_t r = 0; r < rows; r++) { \
+    const T* restrict pr = p + r * d; const T* restrict gr = g + r * d; T* restrict o = out + r * d; \
+    double sg = 0, n = 0; \
+    _Pragma("omp simd reduction(+:sg, n)") \
+    for (int64_t i = 0; i < d; i++) { int64_t in = pr[i] > 0; sg += in ? (double)gr[i] : 0.0; n += in; } \
+    const T v = (T)(sg / n); \
+    _Pragma("omp simd") \
+    for (int64_t i = 0; i < d; i++) o[i] = pr[i] > 0 ? gr[i] - v : (T)0; \
+  } \
+}
+SPARSEMAX(float, f32)
+SPARSEMAX(double, f64)
 """.replace("HALF_HELPERS", "\n".join(HALF_HELPERS))
 
 _LIB: dict[str, Any] = {}
@@ -135,6 +196,8 @@ def _fns() -> dict[str, Any] | None:
                     (f"outside_{tag}", [_P, _I, ctypes.c_double], ctypes.c_int32),
                     (f"fewbit_pack_{tag}", [_P, _P, _I, _P, _I, _I, _I], None),
                     (f"fewbit_unpack_{tag}", [_P, _P, _P, _I, _P, _I, _I], None),
+                    (f"sparsemax_fwd_{tag}", [_P, _P, _I, _I, _I], ctypes.c_int64),
+                    (f"sparsemax_bwd_{tag}", [_P, _P, _P, _I, _I, _I], None),
                 ):
                     f = getattr(lib, name, None)  # the few-bit kernels: float32 and float64 only
                     if f is not None:
@@ -232,3 +295,39 @@ def fewbit_unpack(planes: torch.Tensor, g: torch.Tensor, levels: torch.Tensor) -
         planes.data_ptr(), g.data_ptr(), out.data_ptr(), n, levels.data_ptr(), planes.shape[0], _threads(n)
     )
     return out
+
+
+def _rows(x: torch.Tensor) -> tuple[int, int]:
+    d = x.shape[-1] if x.dim() else 1
+    return (x.numel() // d if d else 0), d
+
+
+def sparsemax_forward(x: torch.Tensor) -> torch.Tensor | None:
+    """sparsemax along the last dimension of a contiguous float32/float64 CPU ``x``; None where the
+    kernel does not apply, or where a row holds a NaN or an infinity (the spec's limits for those
+    are the general path's)."""
+    fns = _usable(x)
+    f = fns and fns.get(f"sparsemax_fwd_{_TAGS[x.dtype]}")
+    rows, d = _rows(x)
+    if f is None or d == 0 or rows == 0:
+        return None
+    y = torch.empty_like(x)
+    bad = f(x.data_ptr(), y.data_ptr(), rows, d, _threads(x.numel()))
+    return None if bad else y
+
+
+def sparsemax_backward(p: torch.Tensor, g: torch.Tensor) -> torch.Tensor | None:
+    """The input gradient from sparsemax's output ``p`` (last dimension) and the upstream ``g``."""
+    fns = _usable(p, g)
+    f = fns and fns.get(f"sparsemax_bwd_{_TAGS[p.dtype]}")
+    rows, d = _rows(p)
+    if f is None or g.dtype != p.dtype or g.shape != p.shape or d == 0 or rows == 0:
+        return None
+    out = torch.empty_like(p)
+    f(p.data_ptr(), g.data_ptr(), out.data_ptr(), rows, d, _threads(p.numel()))
+    return out
+
+
+# vector functions with hand-written kernels along the last dimension: (forward, backward from the
+# output), each returning None where it does not apply
+HAND_WRITTEN = {"sparsemax": (sparsemax_forward, sparsemax_backward)}
