@@ -222,6 +222,9 @@ def test_serve_prints_a_url_serves_the_site_and_stops_on_ctrl_c(site):
         [sys.executable, "-c", "from actlab.explore import serve; import sys; serve(sys.argv[1])", str(site)],
         stdout=subprocess.PIPE,
         text=True,
+        # a child inherits an ignored SIGINT (as a test runner's worker may have it), and Python
+        # then installs no KeyboardInterrupt for it: Ctrl-C as a user's terminal delivers it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         url = proc.stdout.readline().strip()
@@ -229,9 +232,7 @@ def test_serve_prints_a_url_serves_the_site_and_stops_on_ctrl_c(site):
         with urllib.request.urlopen(url, timeout=10) as r:
             assert b'class="gallery"' in r.read()
         proc.send_signal(signal.SIGINT)
-        # a guard against a hang, not a deadline: on a loaded 2-core machine the child's shutdown
-        # (joining its request threads) once took more than 10 s
-        assert proc.wait(timeout=300) == 0
+        assert proc.wait(timeout=60) == 0  # a guard against a hang, not a deadline
     finally:
         if proc.poll() is None:
             proc.kill()
