@@ -550,6 +550,22 @@ class ParamKernels(NamedTuple):
     def slots(self) -> int:
         return sum(self.widths)
 
+    @staticmethod
+    def values(tensors: Any) -> torch.Tensor:
+        """The parameters' values as the kernels' ``P_`` argument (doubles, in order)."""
+        return torch.cat([t.detach().reshape(-1) for t in tensors]).to(torch.float64)
+
+    def param_grads(self, sums: torch.Tensor | None, tensors: Any, wanted: Any) -> list:
+        """``backward``'s sums cut into one gradient per parameter tensor (None where not wanted)."""
+        out: list = []
+        start = 0
+        for t, want, w in zip(tensors, wanted, self.widths):
+            out.append(
+                sums[start : start + w].to(t.dtype).reshape(t.shape) if want and sums is not None else None
+            )
+            start += w
+        return out
+
     def forward(self, x: torch.Tensor, values: torch.Tensor) -> torch.Tensor:
         out = torch.empty_like(x)
         self.ks.call(

@@ -160,7 +160,7 @@ class _FusedParams(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x, k, *tensors):
-        values = torch.cat([t.reshape(-1) for t in tensors]).to(torch.float64)
+        values = k.pk.values(tensors)
         ctx.k, ctx.values = k, values  # the values forward used, whatever an optimizer does next
         ctx.save_for_backward(x, *tensors)
         return k.pk.forward(x, values)
@@ -179,12 +179,7 @@ class _FusedParams(torch.autograd.Function):
             return (grads[0].to(g.dtype), None, *rest)
         wanted = ctx.needs_input_grad[2:]
         gx, sums = k.pk.backward(x, g.contiguous(), ctx.values, any(wanted))
-        out: list = []
-        start = 0
-        for t, want, w in zip(tensors, wanted, k.pk.widths):
-            out.append(sums[start : start + w].reshape(t.shape).to(t.dtype) if want else None)
-            start += w
-        return (gx if ctx.needs_input_grad[0] else None, None, *out)
+        return (gx if ctx.needs_input_grad[0] else None, None, *k.pk.param_grads(sums, tensors, wanted))
 
 
 class _ParamKernel(NamedTuple):
@@ -231,7 +226,7 @@ def learnable_fused_path(
             if memory_tier(memory) != "default":
                 return None
             return _FusedParams.apply(x, k, *ts)
-        return k.pk.forward(x, torch.cat([t.reshape(-1) for t in ts]).to(torch.float64))
+        return k.pk.forward(x, k.pk.values(ts))
 
     return run
 

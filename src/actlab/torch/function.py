@@ -338,7 +338,7 @@ def _fused_params(run: "_Run", which: int, args: tuple) -> Any:
     first = args[1] if which == 1 else args[0]
     if pk is None or not pk.takes(first.dtype) or any(t.numel() != w for t, w in zip(tensors, pk.widths)):
         return None
-    values = torch.cat([t.detach().reshape(-1) for t in tensors]).to(torch.float64)
+    values = pk.values(tensors)
     if which != 1:
         y = pk.forward(first.contiguous(), values)
         return y if which == 2 else (y, None)
@@ -347,14 +347,7 @@ def _fused_params(run: "_Run", which: int, args: tuple) -> Any:
         return None
     wanted = [t.requires_grad for t in tensors]
     gx, sums = pk.backward(first.contiguous(), g.contiguous(), values, any(wanted))
-    grads = [gx]
-    start = 0
-    for t, want, w in zip(tensors, wanted, pk.widths):
-        grads.append(
-            sums[start : start + w].to(t.dtype).reshape(t.shape) if want and sums is not None else None
-        )
-        start += w
-    return tuple(grads)
+    return (gx, *pk.param_grads(sums, tensors, wanted))
 
 
 def _fused_bits(run: "_Run", which: int, args: tuple) -> Any:
