@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# The catalog fills the registry as it is imported; every submodule import runs this file first,
+# so lookups never see an empty registry.
+from . import catalog  # noqa: F401  (isort: first)
 from .api import Activation, get, precision, set_precision
 from .errors import (
     ActlabError,
@@ -12,7 +15,8 @@ from .errors import (
     SpecError,
     UnknownActivationError,
 )
-from .registry import list_activations, register, spec
+from .listing import list_activations
+from .registry import register, spec
 from .spec import ActivationSpec, Example, Interval, Kink, Param, Reference
 
 __version__ = "0.1.0"

@@ -11,6 +11,7 @@ are evaluated in float64 and rounded once, like NumPy (autograd flows through th
 from __future__ import annotations
 
 import contextlib
+import importlib
 import math
 import numbers
 from typing import Any, Iterator, Mapping
@@ -24,7 +25,14 @@ from .registry import resolve_params
 from .registry import spec as _spec
 from .spec import ActivationSpec
 
-__all__ = ["Activation", "get", "precision", "prepare_params", "set_precision"]
+__all__ = [
+    "Activation",
+    "get",
+    "precision",
+    "prepare_params",
+    "register_tensor_forward",
+    "set_precision",
+]
 
 PRECISIONS = ("fast", "exact")
 # Process-wide (a plain global rather than a ContextVar: torch.compile can trace a dict read but
@@ -55,6 +63,28 @@ def precision(mode: str) -> Iterator[None]:
         yield
     finally:
         _PRECISION["mode"] = before
+
+
+# Adapters plug themselves in: each registers, on import, the function that picks the path for its
+# tensors (``register_tensor_forward``); the core names the module to import for a library it
+# meets before that module was imported, and imports nothing of an adapter otherwise. So imports
+# point one way: adapters import the core, never the reverse.
+_ADAPTER_MODULES = {"torch": "actlab.torch.function"}
+_TENSOR_FORWARDS: dict[str, Any] = {}
+
+
+def register_tensor_forward(library: str, choose: Any) -> None:
+    """Serve tensors of ``library`` through ``choose(spec, impl, inplace, memory)``, which returns
+    the forward to run (an adapter calls this when it is imported)."""
+    _TENSOR_FORWARDS[library] = choose
+
+
+def tensor_forward(library: str) -> Any:
+    choose = _TENSOR_FORWARDS.get(library)
+    if choose is None:
+        importlib.import_module(_ADAPTER_MODULES[library])
+        choose = _TENSOR_FORWARDS[library]
+    return choose
 
 
 _NP_OK = (np.float16, np.float32, np.float64)
@@ -325,9 +355,7 @@ class Activation:
         extra = {"training": training, "generator": generator} if self.spec.stochastic else None
         torch_fn = None
         if _is_tensor(x):
-            from .torch.function import forward_fn
-
-            torch_fn = forward_fn(self.spec, impl, inplace, memory)
+            torch_fn = tensor_forward("torch")(self.spec, impl, inplace, memory)
         elif inplace or impl != "auto" or memory is not None:
             raise InputTypeError(
                 f"impl={impl!r}, inplace={inplace!r}, memory={memory!r} apply to torch tensors; "

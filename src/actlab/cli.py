@@ -19,7 +19,8 @@ __all__ = ["main"]
 
 def _cmd_list(a: argparse.Namespace) -> int:
     from .docs import properties_text
-    from .registry import list_activations, spec
+    from .listing import list_activations
+    from .registry import spec
 
     if a.family is not None:
         from .registry import all_specs

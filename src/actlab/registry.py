@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import fnmatch
 import math
 import numbers
 import sys
@@ -19,7 +18,6 @@ __all__ = [
     "MAX_INTEGER_PARAMETER",
     "register",
     "spec",
-    "list_activations",
     "normalize",
     "resolve_params",
     "bind_params",
@@ -60,13 +58,7 @@ def register(s: ActivationSpec) -> ActivationSpec:
     return s
 
 
-def _ensure_loaded() -> None:
-    # The catalog registers itself on import; import lazily so registry stays importable alone.
-    from . import catalog  # noqa: F401
-
-
 def canonical(name: str) -> str:
-    _ensure_loaded()
     if not isinstance(name, str):
         raise UnknownActivationError(f"activation name must be a string, got {type(name).__name__} {name!r}")
     k = normalize(name)
@@ -90,45 +82,7 @@ def spec(name: str) -> ActivationSpec:
 
 
 def all_specs() -> list[ActivationSpec]:
-    _ensure_loaded()
     return [_SPECS[n] for n in sorted(_SPECS)]
-
-
-def list_activations(
-    pattern: str | None = None,
-    *,
-    family: str | None = None,
-    kind: str | None = None,
-    learnable: bool | None = None,
-    monotonic: bool | None = None,
-    bounded: bool | None = None,
-    smooth: bool | None = None,
-    zero_centered: bool | None = None,
-) -> list[str]:
-    """Canonical names, sorted, filtered by a glob ``pattern`` (matched against names and
-    aliases) and by metadata at default parameters."""
-    out = []
-    for s in all_specs():
-        d = s.defaults()
-        names = (s.name, *map(normalize, s.aliases))
-        if pattern and not any(fnmatch.fnmatchcase(n, normalize(pattern)) for n in names):
-            continue
-        if family is not None and s.family != family:
-            continue
-        if kind is not None and s.kind != kind:
-            continue
-        if learnable is not None and s.learnable != learnable:
-            continue
-        if monotonic is not None and s.monotonic_for(d) != monotonic:
-            continue
-        if bounded is not None and s.bounded != bounded:
-            continue
-        if smooth is not None and (s.smoothness_for(d) == math.inf) != smooth:
-            continue
-        if zero_centered is not None and _zero_centred(s.name, d) != zero_centered:
-            continue
-        out.append(s.name)
-    return out
 
 
 # Limits on sizes that configs and parameters control, checked before anything is allocated: an
@@ -481,9 +435,3 @@ def python_names(s: ActivationSpec) -> list[str]:
         if key.isidentifier() and key not in out:
             out.append(key)
     return out
-
-
-def _zero_centred(name: str, params: Mapping[str, Any]) -> bool:
-    from .properties import zero_centred  # properties evaluates functions: above the registry
-
-    return zero_centred(name, **params)

@@ -39,6 +39,7 @@ import numpy as np
 import torch
 
 from .._lru import LRU
+from ..api import Activation, register_tensor_forward
 from ..errors import ParameterError
 from ..ops import torch as _ops_torch
 from ..ops.torch import _traced, _transformed
@@ -123,8 +124,6 @@ def _plan_uncached(s: ActivationSpec, params: Mapping[str, Any], inplace: bool =
 
 
 def _piecewise_plan(s: ActivationSpec, params: Mapping[str, Any]) -> Plan | None:
-    from ..api import Activation
-
     ks = sorted({k.at_for(params) for k in s.kinks_for(params)})
     # f' on every piece, in order: tail, kink 1, between, kink 2, ..., tail
     pts = []
@@ -893,3 +892,6 @@ def _check_inplace(s, params, x, impl):
             f"{tuple(x.shape)}); autograd needs its value. Apply it to a computed tensor "
             f"(e.g. a layer's output) or call it out of place."
         )
+
+
+register_tensor_forward("torch", forward_fn)
