@@ -10,6 +10,8 @@ __all__ = [
     "ShapeError",
     "SpecError",
     "ExportError",
+    "UsageError",
+    "MissingDependencyError",
 ]
 
 
@@ -43,3 +45,22 @@ class SpecError(ActlabError, ValueError):
 class ExportError(ActlabError, RuntimeError):
     """A module that cannot be exported as asked (e.g. a randomized activation in training mode
     to ONNX); the message says which mode or form exports."""
+
+
+class UsageError(ActlabError, ValueError):
+    """A value or combination of options the user gave that cannot run as asked (e.g. a
+    scheduler address without a dask or ray runner); the message names the option and the fix."""
+
+
+class MissingDependencyError(ActlabError, ImportError):
+    """An optional package a feature needs is not installed; the message names the package and
+    the ``pip install 'actlab[extra]'`` command that brings it."""
+
+    def __init__(self, package: str, extra: str, needed_for: str, alternative: str = ""):
+        self.package = package
+        self.extra = extra
+        self.install = f"pip install 'actlab[{extra}]'"
+        super().__init__(
+            f"{needed_for} needs {package}: {self.install}" + (f" (or {alternative})" if alternative else ""),
+            name=package,
+        )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import csv
 import datetime as _dt
-import errno
 import html
 import io
 import json
@@ -23,6 +22,8 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..errors import ActlabError, ParameterError
+from .jsonable import jsonable
+from .output_errors import OutputError, output_error
 
 __all__ = [
     "Html",
@@ -51,24 +52,6 @@ _PACKAGES = (
     "distributed",
     "ray",
 )
-
-
-class OutputError(ActlabError, OSError):
-    """A file or directory actlab cannot write (read-only, no permission, disk full); the
-    message names the path and what to do."""
-
-
-def output_error(path: str | os.PathLike, e: OSError, what: str = "write") -> OutputError:
-    """An :class:`OutputError` for ``e`` raised while writing ``path``, with a fix that fits it."""
-    code = e.errno
-    if code in (errno.ENOSPC, errno.EDQUOT):
-        fix = "the disk (or quota) is full: free some space, or pass another --out directory"
-    elif code in (errno.EACCES, errno.EPERM, errno.EROFS):
-        fix = "it is read-only or not yours: pass an --out directory you can write to"
-    else:
-        fix = "pass an --out directory you can write to"
-    reason = e.strerror or str(e)
-    return OutputError(f"cannot {what} {path}: {reason}; {fix}")
 
 
 def check_writable_dir(path: str | os.PathLike) -> Path:
@@ -219,30 +202,6 @@ def environment_info(argv: Sequence[str] | None = None) -> dict[str, Any]:
     except ImportError:  # pragma: no cover - torch is a dependency
         pass
     return info
-
-
-def jsonable(obj: Any) -> Any:
-    """``obj`` with NumPy scalars/arrays, dataclasses and paths converted, and non-finite floats
-    as None (JSON has no NaN/Infinity; strict parsers reject them)."""
-    import dataclasses
-
-    import numpy as np
-
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        obj = obj.to_dict() if hasattr(obj, "to_dict") else dataclasses.asdict(obj)
-    if isinstance(obj, Mapping):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return [jsonable(v) for v in obj.tolist()]
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, Path):
-        return str(obj)
-    return obj
 
 
 def _umask() -> int:

@@ -27,7 +27,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Iterable, Iterator
 
-from ..errors import ActlabError, ParameterError
+from ..errors import ActlabError, MissingDependencyError, ParameterError
 from .train import TrialConfig, TrialResult, train_trial
 
 __all__ = [
@@ -219,8 +219,8 @@ class DaskRunner(Runner):
         try:
             from dask.distributed import Client, LocalCluster
         except ImportError as e:
-            raise ParameterError(
-                "runner 'dask' needs dask.distributed: pip install 'actlab[dask]' (or use --runner local)"
+            raise MissingDependencyError(
+                "dask.distributed", "dask", "runner 'dask'", alternative="use --runner local"
             ) from e
         self.workers = workers
         self._cluster = None
@@ -285,8 +285,8 @@ class RayRunner(Runner):  # pragma: no cover - exercised only where ray is insta
         try:
             import ray
         except ImportError as e:
-            raise ParameterError(
-                "runner 'ray' needs ray: pip install 'actlab[ray]' (or use --runner local or dask)"
+            raise MissingDependencyError(
+                "ray", "ray", "runner 'ray'", alternative="use --runner local or dask"
             ) from e
         self._ray = ray
         self.workers = workers

@@ -41,7 +41,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from ..errors import ActlabError, ParameterError
-from .report import OutputError, output_error
+from .jsonable import jsonable
+from .output_errors import OutputError, output_error
 from .runners import LazyRunner, Runner
 from .train import TrialConfig, TrialResult
 
@@ -317,8 +318,6 @@ class ResultStore:
     def put(self, result: TrialResult) -> bool:
         """Store one finished trial in its own transaction (and drop its claim); False if its
         key was already stored."""
-        from .report import jsonable
-
         key = result.config.key()
         with self._tx() as c:  # the row is whole or absent
             cur = c.execute(
