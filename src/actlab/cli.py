@@ -600,13 +600,11 @@ class _DefaultsFormatter(argparse.HelpFormatter):
         return f"{text} (default: {d})"
 
 
-# actlab.lab.models.INITS (a test keeps them equal), spelt out here so that parsing the command line
-# does not import torch
-_INITS = ("default", "he", "xavier", "lecun", "actlab", "normal0.01", "alexnet")
 
 
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
+    from .lab.inits import INITS  # torch-free: parsing the command line does not import torch
 
     p = argparse.ArgumentParser(prog="actlab", description="Activation functions, defined once and exactly.")
     p.add_argument("--version", action="version", version=f"actlab {__version__}")
@@ -766,7 +764,7 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument(
         "--init",
         default="default",
-        choices=_INITS,
+        choices=INITS,
         help="weight init ('actlab': each activation's gain; 'normal0.01': std 0.01; 'alexnet': +biases 1)",
     )
     q.add_argument("--width", type=int, default=128, help="units per hidden layer")
@@ -846,7 +844,7 @@ def _parser() -> argparse.ArgumentParser:
         "--init",
         default=None,
         metavar="INITS",
-        help=f"map claims: {', '.join(_INITS)}",
+        help=f"map claims: {', '.join(INITS)}",
     )
     q.add_argument("--seeds", default=None, metavar="N", help="map claims: seeds per cell")
     q.add_argument("--epochs", default=None, metavar="N", help="map claims: epochs per trial")

@@ -35,6 +35,7 @@ import torch
 from torch import nn
 
 from ..errors import ParameterError
+from .inits import INITS
 
 __all__ = [
     "INITS",
@@ -48,7 +49,6 @@ __all__ = [
     "make_activation",
 ]
 
-INITS = ("default", "he", "xavier", "lecun", "actlab", "normal0.01", "alexnet")
 MODELS = ("mlp", "cnn", "resnet")
 
 ActivationLike = (

@@ -38,39 +38,9 @@ import torch
 from torch import nn
 
 from ..errors import ParameterError
+from ..torch.surgery import TORCH_ELEMENTWISE
 
 __all__ = ["ActivationMonitor", "LayerStats", "activation_modules"]
-
-# torch's own elementwise activation modules (softmax-like ones act along an axis and are skipped)
-_TORCH_ELEMENTWISE = tuple(
-    getattr(nn, n)
-    for n in (
-        "ReLU",
-        "ReLU6",
-        "LeakyReLU",
-        "PReLU",
-        "RReLU",
-        "ELU",
-        "CELU",
-        "SELU",
-        "GELU",
-        "SiLU",
-        "Mish",
-        "Tanh",
-        "Sigmoid",
-        "Hardtanh",
-        "Hardsigmoid",
-        "Hardswish",
-        "Softplus",
-        "Softsign",
-        "Tanhshrink",
-        "Softshrink",
-        "Hardshrink",
-        "LogSigmoid",
-        "Threshold",
-    )
-    if hasattr(nn, n)
-)
 
 
 @dataclass
@@ -103,7 +73,7 @@ def activation_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:
         if isinstance(m, ActivationModule):
             if m.spec.kind == "elementwise":
                 out.append((name, m))
-        elif isinstance(m, _TORCH_ELEMENTWISE):
+        elif isinstance(m, TORCH_ELEMENTWISE):
             out.append((name, m))
     return out
 

@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping, Sequence
 
 from ..errors import ParameterError
+from .inits import INIT_ALIASES, PROPAGATION_INITS
 
 __all__ = [
     "INITS",
@@ -38,7 +39,8 @@ __all__ = [
     "resolve_activation",
 ]
 
-INITS = ("he", "xavier", "glorot", "lecun", "actlab", "default")
+# the fan-scaled inits and torch's default (see actlab.lab.inits)
+INITS = PROPAGATION_INITS
 
 
 def resolve_activation(
@@ -83,7 +85,7 @@ def _check_init(init: str | float) -> str:
             raise ParameterError(
                 f"unknown init {init!r}; choose one of {', '.join(INITS)} or a positive gain"
             )
-        return "xavier" if key == "glorot" else key
+        return INIT_ALIASES.get(key, key)
     if not (math.isfinite(init) and init > 0):
         raise ParameterError(f"an init gain must be a positive finite number, got {init!r}")
     return f"gain {float(init):g}"

@@ -33,7 +33,7 @@ from ..registry import canonical, normalize
 from ..registry import spec as get_spec
 from .modules import ActivationModule, create
 
-__all__ = ["TORCH_EQUIVALENTS", "replace_activations"]
+__all__ = ["TORCH_ELEMENTWISE", "TORCH_EQUIVALENTS", "replace_activations"]
 
 # torch.nn classes that compute exactly the catalog function of the same name (parameters map
 # one to one; the derivative at a kink may follow torch's convention, see docs/torch.md). Subclasses
@@ -69,6 +69,11 @@ TORCH_EQUIVALENTS: dict[type[nn.Module], str] = {
     nn.Tanhshrink: "tanhshrink",
     nn.Threshold: "threshold",
 }
+# the elementwise ones: softmax-like and gated modules act along an axis, so a per-unit statistic
+# (dead or saturated units) has no meaning for them
+TORCH_ELEMENTWISE: tuple[type[nn.Module], ...] = tuple(
+    c for c, n in TORCH_EQUIVALENTS.items() if get_spec(n).kind == "elementwise"
+)
 
 # Spellings torch uses for a catalog function besides its name and aliases.
 _EXTRA_SPELLINGS = {"sigmoid": ("expit",)}
