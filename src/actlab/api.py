@@ -19,8 +19,8 @@ from typing import Any, Iterator, Mapping
 import numpy as np
 
 from . import ops as _ops
-from .axes import resolve_axes
 from .errors import InputTypeError, ParameterError, ShapeError
+from .kinds import kind_of
 from .registry import resolve_params
 from .registry import spec as _spec
 from .spec import ActivationSpec
@@ -294,20 +294,12 @@ class Activation:
             ops = _ops.for_array(0.0)
             xc, dtype, scalar = _as_numpy(x, what)
             reshape = np.reshape
-        fold = None
-        if s.kind != "elementwise":
-            fold = resolve_axes(s.name, s.kind, axis, tuple(xc.shape), adapter="torch" if tensor else "numpy")
-            if fold.merged and not fold_ok:
-                raise ShapeError(
-                    f"{s.name}: a tuple of axes ({axis!r}) is taken by the function itself; its "
-                    f"Jacobian is along one axis. Merge the axes first (reshape), or use vjp."
-                )
+        kind = kind_of(s)
+        fold = kind.fold(
+            s.name, axis, tuple(xc.shape), adapter="torch" if tensor else "numpy", one_axis=not fold_ok
+        )
+        if fold is not None:
             axis = fold.axis
-            if s.kind == "gated" and xc.shape[axis] % 2:
-                raise ShapeError(
-                    f"{s.name} splits its input in two halves along axis {axis}, which has odd "
-                    f"size {xc.shape[axis]}; the size must be even"
-                )
             if fold.empty:
                 return _empty_result(s, xc, axis, dtype, tensor)
             xc = fold.fold(xc, ops.moveaxis, reshape)
@@ -315,8 +307,7 @@ class Activation:
                 g = fold.fold(g, ops.moveaxis, reshape)
         p = prepare_params(s, self.params, xc, ops)
         kw = dict(p)
-        if s.kind != "elementwise":
-            kw["axis"] = axis
+        kw.update(kind.kw(axis))
         if extra:
             kw.update(extra)
         if g is not None:
@@ -383,19 +374,18 @@ class Activation:
         """Vector-Jacobian product: the gradient w.r.t. ``x`` of ``sum(g * f(x))``.
 
         ``g`` has the shape of the output (half of ``x`` along ``axis`` for gated kinds)."""
-        kind = self.spec.kind
-        if kind == "elementwise":
-            return self.derivative(x) * g
-        if kind == "gated":
+        s = self.spec
+        if s.kind != "vector":
+            # x's own path (torch: autograd-aware); the closed-form partials times g
             d = self.derivative(x, axis=axis)
             ops = _ops.for_array(d)
+            if s.kind == "elementwise":
+                return d * g
             ax = axis % d.ndim
             da, db = ops.split_half(d, ax)
             return ops.concat([da * g, db * g], ax)
         gc = g if _is_tensor(g) else np.asarray(g, dtype=np.float64)
-        return self._run(
-            lambda xc, ops, axis, g, **p: self.spec.vjp(xc, g, ops, axis=axis, **p), x, axis=axis, g=gc
-        )
+        return self._run(lambda xc, ops, axis, g, **p: s.vjp(xc, g, ops, axis=axis, **p), x, axis=axis, g=gc)
 
     def __repr__(self) -> str:
         d = self.spec.defaults()
@@ -404,15 +394,12 @@ class Activation:
 
 
 def _empty_result(s: ActivationSpec, xc: Any, axis: int, dtype: Any, tensor: bool) -> Any:
-    """The output of an input with no elements: the input's shape (a gated kind's axis halved),
-    empty; a torch result stays on the autograd graph (its gradient is empty too)."""
+    """The output of an input with no elements: the kind's output shape, empty; a torch result
+    stays on the autograd graph (its gradient is empty too)."""
+    shape = kind_of(s).output_shape(tuple(xc.shape), axis)
     if tensor:
-        y = xc.narrow(axis, 0, xc.shape[axis] // 2) if s.kind == "gated" else xc
-        y = y * 0
+        y = xc.narrow(axis, 0, shape[axis]) * 0
         return y.to(dtype) if y.dtype != dtype else y
-    shape = list(xc.shape)
-    if s.kind == "gated":
-        shape[axis] //= 2
     return np.zeros(shape, dtype=dtype)
 
 

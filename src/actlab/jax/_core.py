@@ -25,8 +25,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..axes import resolve_axes
 from ..errors import InputTypeError, ParameterError, ShapeError
+from ..kinds import LOW_PRECISION, kind_of
 from ..ops import jax as ops
 from ..registry import bind_params, resolve_params
 from ..registry import spec as get_spec
@@ -34,7 +34,7 @@ from ..spec import ActivationSpec
 
 __all__ = ["JaxActivation", "apply", "get", "make_function"]
 
-_LOW = (jnp.float16, jnp.bfloat16)
+_LOW = tuple(jnp.dtype(n) for n in LOW_PRECISION)
 
 
 def _as_input(s: ActivationSpec, x: Any) -> tuple[jax.Array, Any]:
@@ -94,16 +94,12 @@ def _split_params(
     return tuple(static), dynamic
 
 
-def _kw_axis(s: ActivationSpec, axis: int | None) -> dict[str, int]:
-    return {} if s.kind == "elementwise" else {"axis": axis}
-
-
 def _param_tangent(s, name, x, v, t, p, axis):
     """d f / d(param) applied to the tangent ``t`` of that parameter (closed form if the spec has
     one, else JAX's autodiff of ``forward`` — only fixed parameters given as arrays get there)."""
     pd = s.param_derivatives.get(name)
     if pd is None or s.kind != "elementwise":
-        _, out = jax.jvp(lambda u: s.forward(x, ops, **_kw_axis(s, axis), **{**p, name: u}), (v,), (t,))
+        _, out = jax.jvp(lambda u: s.forward(x, ops, **kind_of(s).kw(axis), **{**p, name: u}), (v,), (t,))
         return out
     dp = pd(x, ops, **p)
     if s.param(name).leading:
@@ -118,7 +114,7 @@ def _param_tangent(s, name, x, v, t, p, axis):
 def _custom(name: str, static: tuple, dyn_names: tuple[str, ...], axis: int | None) -> Callable[..., Any]:
     """The custom_jvp function f(x, *dynamic_params) for one spec and one set of constants."""
     s = get_spec(name)
-    kw = _kw_axis(s, axis)
+    kw = kind_of(s).kw(axis)
     const = dict(static)
 
     def params_of(vals):
@@ -165,21 +161,12 @@ def apply(
 ) -> jax.Array:
     """f(x) for resolved ``params`` (see ``resolve_params``); differentiable by the spec's closed forms."""
     x, out_dtype = _as_input(s, x)
-    ax: int | None = None
-    fold = None
-    if s.kind != "elementwise":
-        fold = resolve_axes(s.name, s.kind, axis, tuple(x.shape))
-        ax = fold.axis
-        if s.kind == "gated" and x.shape[ax] % 2:
-            raise ShapeError(
-                f"{s.name} splits its input in two halves along axis {ax}, which has odd size "
-                f"{x.shape[ax]}; the size must be even"
-            )
+    kind = kind_of(s)
+    fold = kind.fold(s.name, axis, tuple(x.shape))
+    ax = None if fold is None else fold.axis
+    if fold is not None:
         if fold.empty:
-            shape = list(x.shape)
-            if s.kind == "gated":
-                shape[ax] //= 2
-            return jnp.zeros(shape, out_dtype)
+            return jnp.zeros(kind.output_shape(tuple(x.shape), ax), out_dtype)
         x = fold.fold(x, jnp.moveaxis, jnp.reshape)
     static, dynamic = _split_params(s, params, x.dtype)
     if s.stochastic and training:
@@ -190,7 +177,7 @@ def apply(
             )
         # The closed-form derivative describes the evaluation function; in training, autodiff of
         # the sampled forward gives the derivative of the function actually applied.
-        y = s.forward(x, ops, **_kw_axis(s, ax), **dict(static), **dynamic, training=True, generator=key)
+        y = s.forward(x, ops, **kind_of(s).kw(ax), **dict(static), **dynamic, training=True, generator=key)
     else:
         # constants are floats, tuples of floats, ints and strings: always hashable
         y = _custom(s.name, static, tuple(dynamic), ax)(x, *dynamic.values())
@@ -223,16 +210,10 @@ class JaxActivation:
                 f"or jax.vjp(act, x)"
             )
         x, out_dtype = _as_input(s, x)
-        ax = None
-        if s.kind == "gated":
-            ax = resolve_axes(s.name, s.kind, axis, tuple(x.shape)).axis
-            if x.shape[ax] % 2:
-                raise ShapeError(
-                    f"{s.name} splits its input in two halves along axis {ax}, which has odd size "
-                    f"{x.shape[ax]}; the size must be even"
-                )
+        fold = kind_of(s).fold(s.name, axis, tuple(x.shape), one_axis=True)
+        ax = None if fold is None else fold.axis
         static, dynamic = _split_params(s, self.params, x.dtype)
-        d = s.derivative(x, ops, **_kw_axis(s, ax), **dict(static), **dynamic)
+        d = s.derivative(x, ops, **kind_of(s).kw(ax), **dict(static), **dynamic)
         return d.astype(out_dtype)
 
     def __repr__(self) -> str:

@@ -23,8 +23,8 @@ import keras
 import numpy as np
 from keras import ops as K
 
-from ..axes import resolve_axes
 from ..errors import ActlabError, InputTypeError, ParameterError, ShapeError
+from ..kinds import GATED, kind_of, working_dtype
 from ..naming import class_name
 from ..ops import keras as kops
 from ..registry import _show as _short
@@ -46,11 +46,6 @@ __all__ = [
 
 PACKAGE = "actlab"
 _FLOATS = ("float16", "bfloat16", "float32", "float64")
-_LOW = ("float16", "bfloat16")
-
-
-def _kw_axis(s: ActivationSpec, axis: int | None) -> dict[str, int]:
-    return {} if s.kind == "elementwise" else {"axis": axis}
 
 
 def _reduce_to(g: Any, shape: tuple[int, ...], lead: int) -> Any:
@@ -66,15 +61,6 @@ def _reduce_to(g: Any, shape: tuple[int, ...], lead: int) -> Any:
     if axes:
         g = K.sum(g, axis=axes, keepdims=True)
     return K.reshape(g, shape)
-
-
-def _input_grad(s: ActivationSpec, x: Any, up: Any, p: Mapping[str, Any], axis: int | None) -> Any:
-    if s.kind == "elementwise":
-        return s.derivative(x, kops, **p) * up
-    if s.kind == "gated":
-        da, db = kops.split_half(s.derivative(x, kops, axis=axis, **p), axis)
-        return kops.concat([da * up, db * up], axis)
-    return s.vjp(x, up, kops, axis=axis, **p)
 
 
 def _param_grad(s: ActivationSpec, name: str, x: Any, up: Any, v: Any, p: Mapping[str, Any]) -> Any:
@@ -139,29 +125,19 @@ def apply(
         # its closed-form gradient) when the model runs, instead of a node per primitive.
         return ActivationCall(s.name, {k: _jsonable(v) for k, v in params.items()}, axis, training)(x)
     dtype = x.dtype if symbolic else K.dtype(x)
-    ax: int | None = None
-    fold = None
-    if s.kind != "elementwise":
-        fold = resolve_axes(s.name, s.kind, axis, tuple(x.shape))
-        ax = fold.axis
-        n = x.shape[ax] if not fold.scalar else 1
-        if s.kind == "gated" and n is not None and n % 2:
-            raise ShapeError(
-                f"{s.name} splits its input in two halves along axis {ax}, which has odd size {n}; "
-                f"the size must be even"
-            )
+    kind = kind_of(s)
+    fold = kind.fold(s.name, axis, tuple(x.shape))
+    ax = None if fold is None else fold.axis
+    if fold is not None:
         if fold.empty:  # no elements: the empty output (on the graph where the shape is the input's)
             if s.kind != "gated":
                 return x * 0
-            shape = list(x.shape)
-            shape[ax] //= 2
-            return K.zeros(tuple(shape), dtype=dtype)
+            return K.zeros(kind.output_shape(tuple(x.shape), ax), dtype=dtype)
         x = fold.fold(x, K.moveaxis, K.reshape)
-    kw = _kw_axis(s, ax)
-    low = dtype in _LOW
-    # float16/bfloat16 are evaluated in float32 and rounded once, as actlab's torch path does.
-    xc = K.cast(x, "float32") if low else x
-    wdtype = "float32" if low else dtype
+    kw = kind.kw(ax)
+    wdtype = working_dtype(dtype)
+    low = wdtype != dtype
+    xc = K.cast(x, wdtype) if low else x
     dyn = {k: K.cast(v, wdtype) for k, v in (learned or {}).items()}
     const = _constants(s, {k: v for k, v in params.items() if k not in dyn}, wdtype)
     if s.stochastic and training:
@@ -185,7 +161,7 @@ def apply(
             def grad(*args, upstream=None):
                 if upstream is None:
                     (upstream,) = args
-                gx = _input_grad(s, x, upstream, p, ax)
+                gx = kind.input_grad(s, x, upstream, kops, p, ax)
                 return (gx, *(_param_grad(s, n, x, upstream, v, p) for n, v in zip(names, vals)))
 
             return y, grad
@@ -320,11 +296,9 @@ class ActivationCall(keras.Operation):
         return self.act(x, training=self.training)
 
     def compute_output_spec(self, x: Any) -> Any:
-        shape = list(x.shape)
-        if self.act.spec.kind == "gated":
-            ax = self.act.axis % len(shape)
-            shape[ax] = None if shape[ax] is None else shape[ax] // 2
-        return keras.KerasTensor(tuple(shape), dtype=x.dtype)
+        kind = kind_of(self.act.spec)
+        ax = self.act.axis % len(x.shape) if kind is GATED else None
+        return keras.KerasTensor(kind.output_shape(tuple(x.shape), ax), dtype=x.dtype)
 
     def get_config(self) -> dict[str, Any]:
         cfg = self.act.get_config()

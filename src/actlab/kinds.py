@@ -1,0 +1,139 @@
+"""The three kinds of activation as objects: how each takes its input, and what every adapter
+(NumPy, torch, Keras, JAX) asks of it.
+
+- ``elementwise``: f acts on each entry; the output has the input's shape.
+- ``vector``: f acts along an axis (or a tuple of axes taken as one vector), like softmax; its
+  derivative is a Jacobian, so the spec gives the vector-Jacobian product.
+- ``gated``: the input is split in two halves along an axis, f(a, b) = a * gate(b); the output is
+  half as wide, and the derivative holds the partials w.r.t. both halves, concatenated.
+
+An adapter asks the kind to check the axis (``fold``), for the shape of an empty result, for the
+keyword arguments of the spec's functions and for the gradient w.r.t. the input; a new kind is
+one class here. The policy for low-precision inputs lives here too (``working_dtype``), the one
+rule every framework adapter follows.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .axes import Fold, resolve_axes
+from .errors import ShapeError
+from .spec import KINDS, ActivationSpec
+
+__all__ = [
+    "ELEMENTWISE",
+    "GATED",
+    "KIND_NAMES",
+    "Kind",
+    "LOW_PRECISION",
+    "VECTOR",
+    "kind_of",
+    "working_dtype",
+]
+
+LOW_PRECISION = ("float16", "bfloat16")
+
+
+def working_dtype(dtype_name: str) -> str:
+    """The dtype a framework adapter computes in: float16 and bfloat16 in float32, rounded once
+    at the end (as torch's own kernels do); float32 and float64 as they are."""
+    return "float32" if dtype_name in LOW_PRECISION else dtype_name
+
+
+class Kind:
+    """What an adapter needs of a kind. The base class is the elementwise kind."""
+
+    name = "elementwise"
+    takes_axis = False
+    doc_args = "input: a tensor of any shape."
+
+    def fold(
+        self, fname: str, axis: Any, shape: tuple, *, adapter: str = "numpy", one_axis: bool = False
+    ) -> Fold | None:
+        """The checked axis of an input of ``shape`` (None: the kind takes no axis). ``one_axis``:
+        refuse a tuple of axes (a Jacobian is along one axis)."""
+        return None
+
+    def output_shape(self, shape: tuple, axis: int | None) -> tuple:
+        return tuple(shape)
+
+    def kw(self, axis: int | None) -> dict[str, int]:
+        """The keyword arguments the spec's functions take besides the parameters."""
+        return {}
+
+    def input_grad(
+        self, s: ActivationSpec, x: Any, g: Any, ops: Any, p: Mapping[str, Any], axis: int | None
+    ) -> Any:
+        """The gradient w.r.t. ``x`` of sum(g * f(x)) from the spec's closed forms."""
+        return s.derivative(x, ops, **p) * g
+
+
+class _AlongAxis(Kind):
+    takes_axis = True
+
+    def fold(
+        self, fname: str, axis: Any, shape: tuple, *, adapter: str = "numpy", one_axis: bool = False
+    ) -> Fold | None:
+        fold = resolve_axes(fname, self.name, axis, tuple(shape), adapter=adapter)
+        if fold.merged and one_axis:
+            raise ShapeError(
+                f"{fname}: a tuple of axes ({axis!r}) is taken by the function itself; its "
+                f"Jacobian is along one axis. Merge the axes first (reshape), or use vjp."
+            )
+        return fold
+
+    def kw(self, axis: int | None) -> dict[str, int]:
+        return {"axis": axis}  # type: ignore[dict-item]
+
+
+class Vector(_AlongAxis):
+    name = "vector"
+    doc_args = "input: a tensor; the function acts along ``dim`` (default -1)."
+
+    def input_grad(
+        self, s: ActivationSpec, x: Any, g: Any, ops: Any, p: Mapping[str, Any], axis: int | None
+    ) -> Any:
+        return s.vjp(x, g, ops, axis=axis, **p)
+
+
+class Gated(_AlongAxis):
+    name = "gated"
+    doc_args = "input: a tensor whose size along ``dim`` (default -1) is even; the output is half as wide."
+
+    def fold(
+        self, fname: str, axis: Any, shape: tuple, *, adapter: str = "numpy", one_axis: bool = False
+    ) -> Fold | None:
+        fold = super().fold(fname, axis, shape, adapter=adapter, one_axis=one_axis)
+        assert fold is not None
+        n = 1 if fold.scalar else shape[fold.axis]
+        if n is not None and n % 2:  # None: a symbolic size, checked when it is known
+            raise ShapeError(
+                f"{fname} splits its input in two halves along axis {fold.axis}, which has odd "
+                f"size {n}; the size must be even"
+            )
+        return fold
+
+    def output_shape(self, shape: tuple, axis: int | None) -> tuple:
+        out = list(shape)
+        assert axis is not None
+        out[axis] = None if out[axis] is None else out[axis] // 2
+        return tuple(out)
+
+    def input_grad(
+        self, s: ActivationSpec, x: Any, g: Any, ops: Any, p: Mapping[str, Any], axis: int | None
+    ) -> Any:
+        da, db = ops.split_half(s.derivative(x, ops, axis=axis, **p), axis)
+        return ops.concat([da * g, db * g], axis)
+
+
+ELEMENTWISE = Kind()
+VECTOR = Vector()
+GATED = Gated()
+_KINDS = {k.name: k for k in (ELEMENTWISE, VECTOR, GATED)}
+KIND_NAMES = tuple(_KINDS)
+assert KIND_NAMES == KINDS, "a kind named in spec.KINDS has no class here (or the reverse)"
+
+
+def kind_of(s: ActivationSpec) -> Kind:
+    return _KINDS[s.kind]
