@@ -27,6 +27,7 @@ from ..errors import ActlabError, InputTypeError, ParameterError, ShapeError
 from ..kinds import GATED, kind_of, working_dtype
 from ..naming import class_name
 from ..ops import keras as kops
+from ..ops._generic import reduce_to
 from ..registry import _show as _short
 from ..registry import all_specs, bind_params, canonical, resolve_params
 from ..registry import spec as get_spec
@@ -48,26 +49,11 @@ PACKAGE = "actlab"
 _FLOATS = ("float16", "bfloat16", "float32", "float64")
 
 
-def _reduce_to(g: Any, shape: tuple[int, ...], lead: int) -> Any:
-    """Sum a broadcast gradient ``g`` down to a parameter's ``shape``.
-
-    Parameters broadcast against the input by trailing alignment; a ``lead`` (APL's hinge) axis
-    sits in front of both and is kept.
-    """
-    extra = len(g.shape) - len(shape)
-    if extra:
-        g = K.sum(g, axis=tuple(range(lead, lead + extra)))
-    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
-    if axes:
-        g = K.sum(g, axis=axes, keepdims=True)
-    return K.reshape(g, shape)
-
-
 def _param_grad(s: ActivationSpec, name: str, x: Any, up: Any, v: Any, p: Mapping[str, Any]) -> Any:
     dp = s.param_derivatives[name](x, kops, **p)
     lead = 1 if s.param(name).leading else 0
     g = dp * (K.expand_dims(up, 0) if lead else up)
-    return _reduce_to(g, tuple(v.shape), lead)
+    return reduce_to(kops, g, tuple(v.shape), lead)
 
 
 def _check_input(s: ActivationSpec, x: Any) -> Any:

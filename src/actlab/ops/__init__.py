@@ -15,7 +15,7 @@ PRIMITIVES = (
     "sin cos arctan where where_lazy float32_form polyval maximum minimum clip relu logaddexp sum amax "
     "cumsum sort_desc "
     "take_along_axis arange_along split_half concat zeros_like ones_like full_like indicator nan_to_zero "
-    "isnan uniform_like moveaxis shape"
+    "isnan uniform_like moveaxis shape reshape"
 ).split()
 
 

@@ -89,6 +89,10 @@ def full_like(x, v):
     return jnp.full_like(x, v)
 
 
+def reshape(x, shape):
+    return jnp.reshape(x, shape)
+
+
 def sum(x, axis, keepdims=True):
     return jnp.sum(x, axis=axis, keepdims=keepdims)
 

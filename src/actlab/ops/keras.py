@@ -191,6 +191,10 @@ def full_like(x, v):
     return K.full_like(x, v)
 
 
+def reshape(x, shape):
+    return K.reshape(x, shape)
+
+
 def sum(x, axis, keepdims=True):
     return K.sum(x, axis=axis, keepdims=keepdims)
 

@@ -83,6 +83,10 @@ def full_like(x, v):
     return np.full_like(x, v)
 
 
+def reshape(x, shape):
+    return np.reshape(x, shape)
+
+
 def sum(x, axis, keepdims=True):
     return np.sum(x, axis=axis, keepdims=keepdims)
 

@@ -196,6 +196,10 @@ def full_like(x, v):
     return torch.full_like(x, v)
 
 
+def reshape(x, shape):
+    return x.reshape(shape)
+
+
 def sum(x, axis, keepdims=True):
     return torch.sum(x, dim=axis, keepdim=keepdims)
 

@@ -42,6 +42,7 @@ from .._lru import LRU
 from ..api import Activation, register_tensor_forward
 from ..errors import ParameterError
 from ..ops import torch as _ops_torch
+from ..ops._generic import reduce_to
 from ..ops.torch import _traced, _transformed
 from ..spec import ActivationSpec
 from .bits import pack_bits, unpack_bits
@@ -657,7 +658,7 @@ def _backward_body(run: _Run, g: torch.Tensor, saved: torch.Tensor | None, *tens
             grads.append(None)
             continue
         dp = s.param_derivatives[name](x, ops, **p) * g
-        grads.append(_reduce_to(dp, tuple(t.shape), lead))
+        grads.append(reduce_to(_ops_torch, dp, tuple(t.shape), lead))
     return tuple(grads)
 
 
@@ -674,18 +675,6 @@ def _join_halves(da: torch.Tensor, db: torch.Tensor, g: torch.Tensor, axis: int,
     torch.mul(da, g, out=oa)
     torch.mul(db, g, out=ob)
     return out
-
-
-def _reduce_to(d: torch.Tensor, shape: tuple, leading: bool) -> torch.Tensor:
-    """Sum a gradient over the dimensions its parameter was broadcast along."""
-    if len(shape) == 0:
-        return d.sum()
-    if leading:
-        inner = shape[1:]
-        target = shape[:1] + (1,) * (d.dim() - 1 - len(inner)) + inner
-    else:
-        target = (1,) * (d.dim() - len(shape)) + shape
-    return d.sum_to_size(target).reshape(shape)
 
 
 class _Apply(torch.autograd.Function):
