@@ -58,6 +58,15 @@ def register(s: ActivationSpec) -> ActivationSpec:
     return s
 
 
+def unregister(name: str) -> ActivationSpec:
+    """Remove a spec (by its name or an alias) and all its aliases; returns it, so that it can be
+    registered again. An unknown name raises UnknownActivationError, as ``spec`` does."""
+    s = _SPECS.pop(canonical(name))
+    for a in s.aliases:
+        _ALIASES.pop(normalize(a), None)
+    return s
+
+
 def canonical(name: str) -> str:
     if not isinstance(name, str):
         raise UnknownActivationError(f"activation name must be a string, got {type(name).__name__} {name!r}")
