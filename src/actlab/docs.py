@@ -83,8 +83,9 @@ def properties_text(s: ActivationSpec, p: dict[str, Any] | None = None) -> list[
     return out
 
 
-def docstring(s: ActivationSpec, form: str = "function") -> str:
-    """Google-style docstring with ``.. math::`` blocks, generated from the spec."""
+def doc_head(s: ActivationSpec) -> list[str]:
+    """The part of every docstring that is the spec's, whatever the framework: summary, f and f'
+    as ``.. math::``, properties, kink conventions, note."""
     d = s.defaults()
     lines = [
         s.summary,
@@ -108,22 +109,45 @@ def docstring(s: ActivationSpec, form: str = "function") -> str:
         ]
     if s.note:
         lines += ["", s.note]
+    return lines
+
+
+def param_lines(
+    s: ActivationSpec, learnable_note: str = " Learnable.", other_note: str = "", elsewhere: bool = False
+) -> list[str]:
+    """One ``Args:`` line per parameter: meaning, default, valid values, and a note on learnable
+    (``learnable_note``) or other (``other_note``) parameters in this framework's form."""
+    lines = []
+    for p in s.params:
+        rng = (
+            f" Valid: {p.bounds}." if p.bounds is not None else (f" One of {p.choices}." if p.choices else "")
+        )
+        note = learnable_note if p.learnable else ("" if p.choices else other_note)
+        lines.append(f"    {p.name}: {p.doc or p.name} (default {number_text(p.default)}).{rng}{note}")
+        if elsewhere:
+            lines += [f"        Elsewhere: {e}." for e in p.elsewhere]
+    return lines
+
+
+def axis_line(s: ActivationSpec, word: str = "axis", many: str = "") -> list[str]:
+    """The axis argument of vector and gated kinds (``many``: how a tuple of axes is taken)."""
+    if s.kind == "elementwise":
+        return []
+    tail = many if (many and s.kind == "vector") else "."
+    return [f"    {word}: the axis the function acts along (default -1){tail}"]
+
+
+def docstring(s: ActivationSpec, form: str = "function") -> str:
+    """Google-style docstring with ``.. math::`` blocks, generated from the spec."""
+    lines = doc_head(s)
     lines += ["", "Args:"]
     lines.append(
         "    input: a floating-point tensor (float16, bfloat16, float32 or float64)."
         if form == "function"
         else "    num_parameters: 1 for shared learnable values, or the channel count C (dim 1)."
     )
-    for p in s.params:
-        extra = " Learnable." if p.learnable else ""
-        rng = (
-            f" Valid: {p.bounds}." if p.bounds is not None else (f" One of {p.choices}." if p.choices else "")
-        )
-        lines.append(f"    {p.name}: {p.doc or p.name} (default {number_text(p.default)}).{rng}{extra}")
-        for e in p.elsewhere:
-            lines.append(f"        Elsewhere: {e}.")
-    if s.kind != "elementwise":
-        lines.append("    dim: the axis the function acts along (default -1).")
+    lines += param_lines(s, elsewhere=True)
+    lines += axis_line(s, "dim")
     if s.stochastic:
         lines.append("    training: sample the random slopes (module: follows .train()/.eval()).")
     if s.references:

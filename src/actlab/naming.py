@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["class_name"]
+from typing import Any, Callable, MutableMapping
+
+from .registry import all_specs, python_names
+from .spec import ActivationSpec
+
+__all__ = ["class_name", "export_functions"]
 
 # Tokens whose conventional spelling is not str.capitalize(); everything else is capitalised.
 _TOKENS = {
@@ -36,3 +41,17 @@ _TOKENS = {
 def class_name(name: str) -> str:
     """``leaky_relu`` -> ``LeakyReLU``; ``log_softmax`` -> ``LogSoftmax``; ``hardtanh`` -> ``Hardtanh``."""
     return "".join(_TOKENS.get(t, t.capitalize()) for t in name.split("_"))
+
+
+def export_functions(
+    namespace: MutableMapping[str, Any], exported: list[str], make: Callable[[ActivationSpec], Any]
+) -> None:
+    """Put ``make(spec)`` in a module's ``namespace`` under every catalog name, exported by its
+    canonical name and reachable by each alias that is a Python identifier (``actlab.torch.
+    functional.swish`` is ``silu``); an adapter module calls this once, on import."""
+    for s in all_specs():
+        f = make(s)
+        namespace[s.name] = f
+        exported.append(s.name)
+        for key in python_names(s)[1:]:
+            namespace.setdefault(key, f)

@@ -22,9 +22,8 @@ except ImportError as _e:  # pragma: no cover - exercised in a subprocess by the
         "actlab.jax needs JAX, which is not installed. Install the extra: pip install 'actlab[jax]'"
     ) from _e
 
-from ..docs import docstring as _docstring
-from ..registry import all_specs as _all_specs
-from ..registry import python_names
+from ..docs import axis_line, doc_head, param_lines
+from ..naming import export_functions
 from ..spec import ActivationSpec as _Spec
 from ._core import JaxActivation, apply, get, make_function
 
@@ -34,16 +33,10 @@ __all__ = ["JaxActivation", "apply", "get"]
 def _doc(s: _Spec) -> str:
     # The spec-derived part (formulas, properties, kinks, note) is shared with the torch forms;
     # the calling convention is JAX's.
-    head = _docstring(s, form="function").split("\nArgs:")[0].rstrip()
+    head = "\n".join(doc_head(s))
     args = ["Args:", "    x: a floating-point array (float16, bfloat16, float32 or float64)."]
-    for p in s.params:
-        rng = (
-            f" Valid: {p.bounds}." if p.bounds is not None else (f" One of {p.choices}." if p.choices else "")
-        )
-        arr = " A number is a constant; an array is a differentiable input." if not p.choices else ""
-        args.append(f"    {p.name}: {p.doc or p.name} (default {p.default!r}).{rng}{arr}")
-    if s.kind != "elementwise":
-        args.append("    axis: the axis the function acts along (default -1).")
+    args += param_lines(s, other_note=" A number is a constant; an array is a differentiable input.")
+    args += axis_line(s)
     if s.stochastic:
         args.append("    training: sample the random slopes; then ``key`` (a jax.random key) is required.")
     shape = "4," if s.kind == "elementwise" else "4, 6"
@@ -51,15 +44,10 @@ def _doc(s: _Spec) -> str:
     return "\n".join([head, "", *args, "", *example])
 
 
-def _populate() -> None:
-    g = globals()
-    for s in _all_specs():
-        f = make_function(s)
-        f.__doc__ = _doc(s)
-        g[s.name] = f
-        __all__.append(s.name)
-        for key in python_names(s)[1:]:
-            g.setdefault(key, f)
+def _make(s: _Spec) -> object:
+    f = make_function(s)
+    f.__doc__ = _doc(s)
+    return f
 
 
-_populate()
+export_functions(globals(), __all__, _make)

@@ -42,8 +42,7 @@ if int(_keras.__version__.split(".")[0]) < 3:  # pragma: no cover - Keras 2 is n
         f"pip install 'actlab[keras]'"
     )
 
-from ..registry import all_specs as _all_specs
-from ..registry import python_names
+from ..naming import export_functions
 from ._core import (
     ActivationCall,
     ActivationFunction,
@@ -69,18 +68,8 @@ __all__ = [
 ]
 
 
-def _populate() -> None:
-    # Eager, so that every function and layer is registered with Keras before any load_model.
-    g = globals()
-    for s in _all_specs():
-        f = function(s.name)
-        g[s.name] = f
-        __all__.append(s.name)
-        for key in python_names(s)[1:]:
-            g.setdefault(key, f)
-    for cname, cls in layer_classes().items():
-        g[cname] = cls
-        __all__.append(cname)
-
-
-_populate()
+# Eager, so that every function and layer is registered with Keras before any load_model.
+export_functions(globals(), __all__, lambda s: function(s.name))
+for _cname, _cls in layer_classes().items():
+    globals()[_cname] = _cls
+    __all__.append(_cname)

@@ -14,7 +14,6 @@ forward is the derivative of the function actually applied) and symbolic ``Keras
 from __future__ import annotations
 
 import functools
-import math
 import numbers
 from decimal import Decimal
 from typing import Any, Callable, Mapping
@@ -23,6 +22,7 @@ import keras
 import numpy as np
 from keras import ops as K
 
+from ..docs import axis_line, doc_head, param_lines
 from ..errors import ActlabError, InputTypeError, ParameterError, ShapeError
 from ..kinds import GATED, kind_of, working_dtype
 from ..naming import class_name
@@ -524,33 +524,14 @@ def create(name: str, **kwargs: Any) -> ActivationLayer:
 
 # ----------------------------------------------------------------------------- docstrings
 def _head(s: ActivationSpec) -> str:
-    from ..docs import docstring
-
     # The spec-derived part (formulas, properties, kinks, note) is shared with the torch forms.
-    return docstring(s, form="function").split("\nArgs:")[0].rstrip()
-
-
-def _param_lines(s: ActivationSpec, learn_note: str) -> list[str]:
-    out = []
-    for p in s.params:
-        rng = (
-            f" Valid: {p.bounds}." if p.bounds is not None else (f" One of {p.choices}." if p.choices else "")
-        )
-        default = "inf" if isinstance(p.default, float) and math.isinf(p.default) else repr(p.default)
-        out.append(
-            f"    {p.name}: {p.doc or p.name} (default {default}).{rng}{learn_note if p.learnable else ''}"
-        )
-    return out
+    return "\n".join(doc_head(s))
 
 
 def _function_doc(s: ActivationSpec) -> str:
     args = ["Args:", "    x: a floating-point tensor of the active Keras backend."]
-    args += _param_lines(s, " A constant here; learnable in the layer form.")
-    if s.kind != "elementwise":
-        args.append(
-            "    axis: the axis the function acts along (default -1)"
-            + ("; a tuple of axes acts on their entries together." if s.kind == "vector" else ".")
-        )
+    args += param_lines(s, " A constant here; learnable in the layer form.")
+    args += axis_line(s, many="; a tuple of axes acts on their entries together.")
     if s.stochastic:
         args.append("    training: sample the random slopes (seed: an int or keras.random.SeedGenerator).")
     ex = ["Example:", f"    >>> keras.layers.Dense(64, activation=actlab.keras.{s.name})"]
@@ -559,14 +540,10 @@ def _function_doc(s: ActivationSpec) -> str:
 
 def _layer_doc(s: ActivationSpec) -> str:
     args = ["Args:"]
-    args += _param_lines(s, " Learnable: the initial value of a trainable weight.")
+    args += param_lines(s, " Learnable: the initial value of a trainable weight.")
     if any(p.learnable and p.per_channel for p in s.params):
         args.append("    shared_axes: axes sharing one learned value (as keras.layers.PReLU), or 'all'.")
-    if s.kind != "elementwise":
-        args.append(
-            "    axis: the axis the function acts along (default -1)"
-            + ("; a list of axes acts on their entries together." if s.kind == "vector" else ".")
-        )
+    args += axis_line(s, many="; a list of axes acts on their entries together.")
     if s.stochastic:
         args.append("    seed: seed of the layer's random generator (training draws).")
     ex = ["Example:", f"    >>> model.add(actlab.keras.{class_name(s.name)}())"]

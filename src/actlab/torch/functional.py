@@ -14,7 +14,8 @@ from typing import Any, Callable
 
 from ..api import Activation
 from ..docs import docstring
-from ..registry import all_specs, bind_params, python_names, resolve_params
+from ..naming import export_functions
+from ..registry import bind_params, resolve_params
 from ..spec import ActivationSpec
 from .fast import eval_path, fast_path
 from .function import _check_memory
@@ -63,14 +64,4 @@ def _make(s: ActivationSpec) -> Callable[..., Any]:
     return fn
 
 
-def _populate() -> None:
-    g = globals()
-    for s in all_specs():
-        f = _make(s)
-        g[s.name] = f
-        __all__.append(s.name)
-        for key in python_names(s)[1:]:
-            g.setdefault(key, f)
-
-
-_populate()
+export_functions(globals(), __all__, _make)
