@@ -86,15 +86,16 @@ def test_bad_cli_arguments(cmd, capsys):
 
 
 def test_activation_parameters_are_read_as_their_declared_type():
-    from actlab.cli import _parse_activations
+    from actlab.lab.refs import ActivationRef as Ref
+    from actlab.lab.refs import parse_ref_list
 
-    assert _parse_activations("gelu:approximate=tanh, relu:grad_at_zero=1 ,elu:alpha=0.5,tanh") == [
-        ("gelu", {"approximate": "tanh"}),
-        ("relu", {"grad_at_zero": 1.0}),
-        ("elu", {"alpha": 0.5}),
-        "tanh",
+    assert parse_ref_list("gelu:approximate=tanh, relu:grad_at_zero=1 ,elu:alpha=0.5,tanh") == [
+        Ref("gelu", {"approximate": "tanh"}),
+        Ref("relu", {"grad_at_zero": 1.0}),
+        Ref("elu", {"alpha": 0.5}),
+        Ref("tanh"),
     ]
-    assert _parse_activations("rrelu:eval_slope=paper") == [("rrelu", {"eval_slope": "paper"})]
+    assert parse_ref_list("rrelu:eval_slope=paper") == [Ref("rrelu", {"eval_slope": "paper"})]
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from actlab.cli import main
-from actlab.lab.compare import compare, write_compare_report
+from actlab.lab.compare import compare
+from actlab.lab.compare_report import write_compare_report
 from actlab.lab.report import esc, html_page, table_html
 
 FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
@@ -256,7 +257,7 @@ def test_bad_parameters_in_the_api_fail_before_training(monkeypatch):
 def test_findings_name_what_is_beyond_noise_with_the_test_used():
     from types import SimpleNamespace as NS
 
-    from actlab.lab.compare import findings
+    from actlab.lab.compare_report import findings
 
     acc = {
         "a": [0.90, 0.91, 0.92, 0.93, 0.94],
@@ -282,7 +283,7 @@ def test_findings_name_what_is_beyond_noise_with_the_test_used():
         )  # fmt: skip
 
     res = NS(summaries=[summary("a"), summary("b", reached=0), summary("c", dead=0.2)], results=results,
-             settings={"n_test": 400})  # fmt: skip
+             config=NS(n_test=400))  # fmt: skip
     text = " ".join(findings(res))
     assert "Best final test accuracy: a, 92.0%" in text
     assert (
@@ -295,7 +296,8 @@ def test_findings_name_what_is_beyond_noise_with_the_test_used():
 
 
 def test_compare_target_checks_reach_the_trials_and_the_report(tmp_path):
-    from actlab.lab.compare import compare, write_compare_report
+    from actlab.lab.compare import compare
+    from actlab.lab.compare_report import write_compare_report
 
     res = compare(["tanh"], seeds=3, epochs=3, lr=0.05, target_error=0.3, target_checks=2, workers=1)
     assert res.settings["target_checks"] == 2

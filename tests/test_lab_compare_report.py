@@ -11,14 +11,16 @@ import pytest
 from matplotlib.colors import to_rgba
 
 import actlab.lab.report as report_mod
-from actlab.lab.compare import (
+from actlab.lab.compare import compare
+from actlab.lab.compare_report import (
     _ci_parts,
     _colors,
-    _fmt_ci,
     _groups,
     _report_order,
-    compare,
     write_compare_report,
+)
+from actlab.lab.compare_report import (
+    fmt_ci as _fmt_ci,
 )
 from actlab.lab.report import Html, table_html
 

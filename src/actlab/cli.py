@@ -12,7 +12,7 @@ import warnings
 from pathlib import Path
 from typing import Any, Sequence
 
-from .errors import ActlabError, ParameterError
+from .errors import ActlabError, ParameterError, UsageError
 
 __all__ = ["main"]
 
@@ -135,9 +135,10 @@ def _cmd_check(a: argparse.Namespace) -> int:
 def _cmd_plot(a: argparse.Namespace) -> int:
     import re
 
+    from .lab.refs import parse_ref_list
     from .plot import plot_functions
 
-    items = _parse_activations(",".join(a.names))
+    items = [(r.name, dict(r.params)) for r in parse_ref_list(",".join(a.names))]
     out = a.output
     if out is None:
         stem = "-".join(re.sub(r"[^A-Za-z0-9_.=]+", "_", n) for n in a.names)[:100]
@@ -187,70 +188,6 @@ def _cmd_docs(a: argparse.Namespace) -> int:
     return 0
 
 
-def _param_value(name: str, param, text: str):
-    """``text`` as the type ``param`` declares: one of its choices (strings or numbers), an
-    integer, or a real number."""
-    v = text.strip()
-    if param.choices is not None:
-        for c in param.choices:
-            if isinstance(c, str):
-                if v == c:
-                    return c
-            else:
-                try:
-                    if float(v) == float(c):
-                        return c
-                except ValueError:
-                    pass
-        raise ParameterError(
-            f"{name}: {param.name}={v!r} is not allowed; choose one of {', '.join(map(str, param.choices))}"
-        )
-    try:
-        x = float(v)
-    except ValueError:
-        kind = "an integer" if param.integer else "a number"
-        raise ParameterError(
-            f"{name}: {param.name}={v!r} is not {kind} (e.g. {name}:{param.name}={param.default})"
-        ) from None
-    return int(x) if param.integer and x.is_integer() else x
-
-
-def _parse_activations(text: str) -> list:
-    """``relu,elu:alpha=0.5,gelu:approximate=tanh`` -> names and (name, params) pairs; each value
-    is read as the type its activation declares for it, and checked against its bounds."""
-    from .registry import resolve_params, spec
-
-    items = [t.strip() for t in text.split(",")]
-    if not any(items):
-        raise ParameterError(
-            f"--activations {text!r} names no activation; give names such as relu,gelu:approximate=tanh, "
-            "or leave --activations out for the default set"
-        )
-    out: list = []
-    for item in items:
-        name, *kvs = (t.strip() for t in item.split(":"))
-        if not name:
-            raise ParameterError(
-                f"--activations: {item!r} has no activation name "
-                "(a comma-separated list, e.g. relu,elu:alpha=0.5)"
-            )
-        s = spec(name)  # an unknown name raises with close matches
-        params = {}
-        for kv in kvs:
-            k, sep, v = kv.partition("=")
-            k = k.strip()
-            if not sep or not k:
-                raise ParameterError(
-                    f"activation parameter {kv!r} in {item!r} is not key=value (e.g. elu:alpha=0.5)"
-                )
-            if k not in {p.name for p in s.params}:
-                resolve_params(s, {k: None})  # raises: unknown name, with the valid ones
-            params[k] = _param_value(s.name, s.param(k), v)
-        resolve_params(s, params)  # bounds and constraints, before anything runs
-        out.append((name, params) if params else name)
-    return out
-
-
 def _move_store_aside(store: Path) -> Path | None:
     """Rename ``store`` (with its -wal and -shm files, which hold committed rows not yet copied
     into it) to a fresh name beside it; None if there is none. Nothing is deleted."""
@@ -275,31 +212,10 @@ def _move_store_aside(store: Path) -> Path | None:
     return dest
 
 
-def _floats(text: str) -> list[float]:
-    try:
-        return [float(t) for t in text.split(",") if t.strip()]
-    except ValueError as e:
-        raise ActlabError(f"expected comma-separated numbers, e.g. 0.01,0.03,0.1; got {text!r}") from e
-
-
-def _memory_tiers(text: str) -> list[str]:
-    """``--memory default,3bit``: the tiers, checked (names, repeats) before anything runs."""
-    from .torch import MEMORY_TIERS
-
-    items = [t.strip() for t in text.split(",")]
-    bad = [t for t in items if t not in MEMORY_TIERS]
-    if bad or not items:
-        raise ParameterError(
-            f"--memory {text!r}: {', '.join(map(repr, bad)) or 'no tier'} is not a memory tier; give one "
-            f"or more of {', '.join(MEMORY_TIERS)}, comma-separated (e.g. --memory default,3bit,2bit)"
-        )
-    if len(set(items)) != len(items):
-        raise ParameterError(f"--memory {text!r} lists a tier twice")
-    return items
-
-
 def _cmd_compare(a: argparse.Namespace) -> int:
-    from .lab.compare import DEFAULT_ACTIVATIONS, _fmt_ci, compare, write_compare_report
+    from .lab.compare import compare
+    from .lab.compare_config import from_namespace
+    from .lab.compare_report import findings, text_table, write_compare_report
     from .lab.data import load_dataset
     from .lab.report import check_writable_dir
     from .lab.sweep import StoreWarning
@@ -307,8 +223,7 @@ def _cmd_compare(a: argparse.Namespace) -> int:
     out = Path(a.out)
     store = out / "results.sqlite"
     # everything that can be checked is checked before anything trains
-    acts = _parse_activations(a.activations) if a.activations is not None else list(DEFAULT_ACTIVATIONS)
-    tiers = _memory_tiers(a.memory)
+    config = from_namespace(a)
     check_writable_dir(out)
     if a.fresh:
         moved = _move_store_aside(store)
@@ -329,34 +244,7 @@ def _cmd_compare(a: argparse.Namespace) -> int:
                     shown(message, category, filename, lineno, file, line)
 
             warnings.showwarning = show
-            res = compare(
-                acts,
-                dataset=a.dataset,
-                model=a.model,
-                seeds=a.seeds,
-                epochs=a.epochs,
-                lr=a.lr,
-                lr_grid=_floats(a.lr_grid) if a.lr_grid else None,
-                lr_rule=a.lr_rule,
-                probe_epochs=a.probe_epochs,
-                batch_size=a.batch_size,
-                optimizer=a.optimizer,
-                momentum=a.momentum,
-                init=a.init,
-                width=a.width,
-                depth=a.depth,
-                memory=tiers,
-                n_train=a.n_train,
-                n_test=a.n_test,
-                target_error=a.target_error,
-                target_checks=a.target_checks,
-                data_dir=a.data_dir,
-                runner=a.runner,
-                workers=a.workers,
-                address=a.address,
-                store=store,
-                progress=not a.quiet,
-            )
+            res = compare(config, store=store, progress=not a.quiet)
     except KeyboardInterrupt:
         print(
             f"\ninterrupted; finished trials are kept in {store}; re-run the same command to resume",
@@ -371,41 +259,8 @@ def _cmd_compare(a: argparse.Namespace) -> int:
         )
         return 130
     paths = write_compare_report(res, out)
-    w = max([len("activation")] + [len(s.label) for s in res.summaries])
-    tiers = res.settings.get("memory") or ["default"]
-    show_mem = tiers != ["default"]  # saved bytes and the stated f' error, when a tier was chosen
-    print(
-        f"{'activation':<{w}}  {'lr':>6}  {'test accuracy [95% CI]':<26}  {'epochs to target':<22}  "
-        "dead    saturated" + ("  bytes/elem  f' error" if show_mem else "")
-    )
-
-    def pct(v: float) -> str:  # NaN: not measured (every seed diverged)
-        return f"{100 * v:5.1f}%" if math.isfinite(v) else "     –"
-
-    for s in sorted(
-        res.summaries,
-        key=lambda s: -s.final_test_accuracy[0] if math.isfinite(s.final_test_accuracy[0]) else math.inf,
-    ):
-        ett = _fmt_ci(s.epochs_to_target) if s.n_reached_target else "not reached"
-        print(
-            f"{s.label:<{w}}  {s.lr:>6g}  {_fmt_ci(s.final_test_accuracy, pct=True):<26}  "
-            f"{ett + f' ({s.n_reached_target}/{len(s.seeds)})':<22}  {pct(s.dead_fraction[0])}  "
-            f"{pct(s.saturated_fraction[0])}"
-            + (
-                f"  {s.saved_bytes_per_element:>10.3g}  "
-                + (f"{100 * s.gradient_error:7.1f}%" if s.gradient_error > 0 else "   exact")
-                if show_mem
-                else ""
-            )
-        )
-    n_div = sum(r.diverged for r in res.results)
-    if n_div:
-        print(
-            f"\n{n_div} of {res.n_done} trials diverged (non-finite training loss)"
-            + ("; lower --lr or use --lr-grid" if n_div == res.n_done else "")
-        )
-    from .lab.compare import findings
-
+    for line in text_table(res):
+        print(line)
     print()
     for line in findings(res):
         print(line)
@@ -413,11 +268,12 @@ def _cmd_compare(a: argparse.Namespace) -> int:
     def n(k: int, word: str) -> str:
         return f"{k} {word}{'' if k == 1 else 's'}"
 
+    tiers = res.config.memory
     print(
-        f"\n{n(res.n_done, 'trial')} ({n(len(res.settings['activations']), 'activation')} x "
+        f"\n{n(res.n_done, 'trial')} ({n(len(res.config.activations), 'activation')} x "
         + (f"{len(tiers)} memory tiers x " if len(tiers) > 1 else "")
-        + f"{n(len(res.settings['seeds']), 'seed')}) on "
-        f"{res.settings['dataset']} in {res.wall_seconds:.1f} s with {res.settings['runner']}: "
+        + f"{n(len(res.config.seeds), 'seed')}) on "
+        f"{res.config.dataset} in {res.wall_seconds:.1f} s with {res.config.runner}: "
         f"{res.n_run} run here, {res.n_from_store} read back from {store}, {res.n_by_others} run by "
         "another process sharing it"
     )
@@ -435,7 +291,7 @@ def _cmd_claims(a: argparse.Namespace) -> int:
     overrides = parse_overrides(**{n: getattr(a, n) for n in axes})
     workers = a.workers if a.workers is not None else 2
     if workers < 1:
-        raise ActlabError(f"--workers must be a positive integer, got {workers}")
+        raise UsageError(f"--workers must be a positive integer, got {workers}")
     # one worker: trials run in this process (no pool start-up, which matters for --quick)
     runner: Any = "local" if workers > 1 else None
     if a.runner != "local":
@@ -443,7 +299,7 @@ def _cmd_claims(a: argparse.Namespace) -> int:
 
         runner = make_runner(a.runner, a.workers, address=a.address)  # fails here, before anything runs
     elif a.address is not None:
-        raise ActlabError("--address names a dask or ray scheduler: give --runner dask or --runner ray too")
+        raise UsageError("--address names a dask or ray scheduler: give --runner dask or --runner ray too")
     # the command as it reproduces this run (recorded in the reports)
     flags = [("--only", a.only), ("--dataset", a.dataset), ("--data-dir", a.data_dir), ("--out", a.out)]
     flags += [("--markdown", a.markdown), ("--workers", a.workers), ("--store", a.store)]
@@ -600,8 +456,6 @@ class _DefaultsFormatter(argparse.HelpFormatter):
         return f"{text} (default: {d})"
 
 
-
-
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
     from .lab.inits import INITS  # torch-free: parsing the command line does not import torch
@@ -720,81 +574,12 @@ def _parser() -> argparse.ArgumentParser:
         "accuracy, epochs to a target training error and dead/saturated units with bootstrap 95% CIs. "
         "With no arguments: 10 activations x 5 seeds on scikit-learn's digits with a 2x128 MLP.",
     )
-    q.add_argument(
-        "--activations",
-        default=None,
-        metavar="LIST",
-        help="comma-separated names, parameters as name:key=value (default: 10 common ones)",
-    )
-    q.add_argument(
-        "--dataset",
-        default="digits",
-        help="digits (default), fashion-mnist, mnist, spirals, teacher, or your own .npz file (x_train, "
-        "y_train, x_test, y_test)",
-    )
-    q.add_argument(
-        "--model",
-        default="mlp",
-        choices=("mlp", "cnn", "resnet"),
-        help="network to train (resnet: batch-norm, --depth residual blocks, a hidden --width layer)",
-    )
-    q.add_argument(
-        "--seeds", type=int, default=5, help="number of seeds (default 5: fewer make the 95%% CIs too narrow)"
-    )
-    q.add_argument("--epochs", type=int, default=None, help="default: 30 on digits, 10 on (fashion-)mnist")
-    q.add_argument("--lr", type=float, default=0.05, help="learning rate of every activation (default 0.05)")
-    q.add_argument(
-        "--lr-grid",
-        default=None,
-        metavar="LIST",
-        help="choose each activation's learning rate from these, e.g. 0.01,0.03,0.1",
-    )
-    q.add_argument(
-        "--lr-rule",
-        default="final_loss",
-        choices=("final_loss", "epochs_to_target"),
-        help="how --lr-grid picks each activation's rate",
-    )
-    q.add_argument(
-        "--probe-epochs", type=int, default=None, help="epochs of each lr probe (default: epochs/4)"
-    )
-    q.add_argument("--batch-size", type=int, default=64, help="mini-batch size")
-    q.add_argument("--optimizer", default="sgd", choices=("sgd", "adam", "adamw"), help="optimizer")
-    q.add_argument("--momentum", type=float, default=0.9, help="SGD momentum, in [0, 1)")
-    q.add_argument(
-        "--init",
-        default="default",
-        choices=INITS,
-        help="weight init ('actlab': each activation's gain; 'normal0.01': std 0.01; 'alexnet': +biases 1)",
-    )
-    q.add_argument("--width", type=int, default=128, help="units per hidden layer")
-    q.add_argument("--depth", type=int, default=2, help="hidden layers of the MLP")
-    q.add_argument(
-        "--memory",
-        default="default",
-        metavar="TIERS",
-        help="what the activations save for backward: default, lean (1-bit mask, exact, piecewise-linear "
-        "functions), 2bit, 3bit, 4bit (few-bit f' code for smooth functions: approximate gradient); "
-        "several, comma-separated, run each activation at each tier (e.g. default,3bit,2bit)",
-    )
-    q.add_argument("--n-train", type=int, default=None, help="use a random subset of the training set")
-    q.add_argument("--n-test", type=int, default=None, help="use a random subset of the test set")
-    q.add_argument("--target-error", type=float, default=None, help="training error for epochs-to-target")
-    q.add_argument(
-        "--target-checks",
-        type=int,
-        default=0,
-        metavar="K",
-        help="measure the target on K full passes over the training set per epoch (epochs to target in "
-        "steps of 1/K; default 0: each epoch's running mini-batch error)",
-    )
-    q.add_argument("--data-dir", default=None, help="directory with the IDX files of fashion-mnist/mnist")
+    from .lab.compare_config import CompareConfig, add_flags
+
+    add_flags(q, CompareConfig)  # one flag per option of the config
     q.add_argument(
         "--download", action="store_true", help="download fashion-mnist/mnist if missing (network)"
     )
-    q.add_argument("--runner", default="local", choices=("local", "dask", "ray"), help="where trials run")
-    q.add_argument("--workers", type=int, default=None, help="parallel trials (default: min(2, cores))")
-    q.add_argument("--address", default=None, help="scheduler address of a running dask/ray cluster")
     q.add_argument("--out", default="actlab-compare", metavar="DIR", help="output directory")
     q.add_argument(
         "--fresh",

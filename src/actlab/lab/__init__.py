@@ -11,7 +11,11 @@ only parses and prints. Modules:
 - :mod:`actlab.lab.train` -- one deterministic training trial (``TrialConfig`` -> ``TrialResult``).
 - :mod:`actlab.lab.sweep`, :mod:`actlab.lab.runners` -- grids of trials, a resumable SQLite
   store, local / process-pool / Dask / Ray runners.
-- :mod:`actlab.lab.compare` -- ``actlab compare``: train a set of activations and report.
+- :mod:`actlab.lab.compare_config` -- every option of ``actlab compare`` (its flags are made from it).
+- :mod:`actlab.lab.compare` -- ``actlab compare``: train a set of activations and summarise.
+- :mod:`actlab.lab.compare_report` -- the compare result as a terminal table, HTML, JSON and CSV.
+- :mod:`actlab.lab.refs` -- activation references (``elu:alpha=0.5``), parsed in one place.
+- :mod:`actlab.lab.inits`, :mod:`actlab.lab.choices` -- the names options choose from (torch-free).
 - :mod:`actlab.lab.report` -- self-contained HTML, JSON and CSV helpers.
 - :mod:`actlab.lab.propagation` -- signal propagation at init through depth, per activation and init.
 - :mod:`actlab.lab.claims` -- ``actlab claims``: one experiment and pre-registered verdict per claim.
@@ -26,11 +30,18 @@ from typing import Any
 
 __all__ = [
     "claims",
+    "choices",
     "compare",
+    "compare_config",
+    "compare_report",
     "data",
     "models",
+    "inits",
+    "jsonable",
     "monitors",
+    "output_errors",
     "propagation",
+    "refs",
     "report",
     "runners",
     "stats",

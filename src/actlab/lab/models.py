@@ -35,7 +35,9 @@ import torch
 from torch import nn
 
 from ..errors import ParameterError
+from .choices import MODELS
 from .inits import INITS
+from .refs import ActivationRef
 
 __all__ = [
     "INITS",
@@ -49,7 +51,6 @@ __all__ = [
     "make_activation",
 ]
 
-MODELS = ("mlp", "cnn", "resnet")
 
 ActivationLike = (
     Any  # str | tuple[str, dict] | {"name":..., "params":...} | nn.Module class/instance | factory
@@ -58,14 +59,13 @@ ActivationLike = (
 
 def _name_params(activation: ActivationLike) -> tuple[str, dict[str, Any]] | None:
     """(name, params) when ``activation`` names a catalog entry, else None."""
-    if isinstance(activation, str):
-        return activation, {}
-    if isinstance(activation, tuple) and len(activation) == 2 and isinstance(activation[0], str):
-        if not isinstance(activation[1], Mapping):
-            raise ParameterError(f"an activation pair is (name, params dict), got {activation!r}")
-        return activation[0], dict(activation[1])
-    if isinstance(activation, Mapping) and "name" in activation:
-        return str(activation["name"]), dict(activation.get("params", {}) or {})
+    if (
+        isinstance(activation, str)
+        or (isinstance(activation, tuple) and len(activation) == 2 and isinstance(activation[0], str))
+        or (isinstance(activation, Mapping) and "name" in activation)
+    ):
+        ref = ActivationRef.parse(activation)
+        return ref.name, dict(ref.params)
     from ..torch import ActivationModule
 
     if isinstance(activation, ActivationModule):
@@ -79,11 +79,7 @@ def activation_label(activation: ActivationLike) -> str:
     """A short human label: ``elu``, ``elu(alpha=0.5)``, or the factory's name."""
     np_ = _name_params(activation)
     if np_ is not None:
-        name, params = np_
-        from ..registry import spec
-
-        canon = spec(name).name
-        return canon + (f"({', '.join(f'{k}={v}' for k, v in sorted(params.items()))})" if params else "")
+        return ActivationRef(*np_).label
     return getattr(activation, "__name__", type(activation).__name__)
 
 

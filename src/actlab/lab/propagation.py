@@ -30,6 +30,7 @@ from typing import Any, Mapping, Sequence
 
 from ..errors import ParameterError
 from .inits import INIT_ALIASES, PROPAGATION_INITS
+from .refs import ActivationRef
 
 __all__ = [
     "INITS",
@@ -51,28 +52,10 @@ def resolve_activation(
     Unknown names raise :class:`actlab.UnknownActivationError` (with close matches); parameters
     are checked against the spec's bounds.
     """
-    from ..registry import resolve_params
-    from ..registry import spec as get_spec
-
-    extra: dict[str, Any] = {}
-    if isinstance(activation, Mapping):
-        if "name" not in activation:
-            raise ParameterError(
-                f"an activation given as a dict needs a 'name' key, got {dict(activation)!r}"
-            )
-        name, extra = activation["name"], dict(activation.get("params", {}))
-    elif isinstance(activation, (tuple, list)) and len(activation) == 2 and isinstance(activation[0], str):
-        name, extra = activation[0], dict(activation[1] or {})
-    elif isinstance(activation, str):
-        name = activation
-    else:
-        raise ParameterError(
-            f"activation must be an actlab name, a (name, params) pair or a config dict; got {activation!r}"
-        )
-    extra.update(params or {})
-    s = get_spec(name)
-    resolve_params(s, extra)  # raises ParameterError naming the bad value and its bounds
-    return s.name, extra
+    ref = ActivationRef.parse(activation)
+    if params:
+        ref = ActivationRef.parse((ref.name, {**ref.params, **params}))
+    return ref.name, dict(ref.params)
 
 
 def _check_init(init: str | float) -> str:

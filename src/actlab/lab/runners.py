@@ -28,6 +28,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any, Iterable, Iterator
 
 from ..errors import ActlabError, MissingDependencyError, ParameterError
+from .choices import RUNNERS
 from .train import TrialConfig, TrialResult, train_trial
 
 __all__ = [
@@ -43,8 +44,6 @@ __all__ = [
     "max_workers",
     "run_trial_dict",
 ]
-
-RUNNERS = ("local", "dask", "ray")
 
 
 class RunnerConnectionError(ActlabError, ConnectionError):

@@ -72,6 +72,7 @@ import torch
 import torch.nn.functional as F
 
 from ..errors import ParameterError
+from .choices import LR_RULES, OPTIMIZERS
 from .data import Dataset, file_digest, is_file_dataset, load_dataset
 from .models import INITS, MODELS, build_model
 from .monitors import ActivationMonitor
@@ -91,8 +92,6 @@ __all__ = [
     "unit_fates",
 ]
 
-OPTIMIZERS = ("sgd", "adam", "adamw")
-LR_RULES = ("final_loss", "epochs_to_target")
 ADAMW_WEIGHT_DECAY = 0.01  # torch.optim.AdamW's default
 _MONITOR_SAMPLES = 10_000
 EPOCH_MONITOR_SAMPLES = 1_000
