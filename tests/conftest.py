@@ -20,12 +20,11 @@ def scratch(spec):
     try:
         yield spec
     finally:
-        registry._SPECS.pop(spec.name, None)
-        for a in spec.aliases:
-            registry._ALIASES.pop(registry.normalize(a), None)
-        from actlab import check
+        registry.unregister(spec.name)
+        # reference values are cached by name: a later spec of the same name must not see these
+        from actlab import reference
 
-        check._ref_cached.cache_clear()
+        reference.clear_cache()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import pytest
 from mpmath import mp
@@ -76,10 +77,11 @@ def test_checker_detects_a_wrong_vjp_from_output(scratch_spec):
 # ----------------------------------------------------------------------------- the guides' statements
 def _props(spec, monkeypatch=None, **lists):
     import actlab.check as C
+    import actlab.check.guides as G  # the lists are read where check_guide_properties is defined
     from actlab.registry import resolve_params
 
     for name, value in lists.items():
-        monkeypatch.setattr(C, name, value)
+        monkeypatch.setattr(G, name, value)
     rep = C.Report(spec.name)
     C.check_guide_properties(spec, resolve_params(spec, {}), rep)
     return [f.what for f in rep.failures]
@@ -97,9 +99,9 @@ def test_checker_detects_a_wrong_symmetry_claim(monkeypatch):
     assert _props(actlab.spec("softplus"), monkeypatch, ODD=("softplus",)) == ["odd symmetry"]
     assert _props(actlab.spec("tanh"), monkeypatch, ODD=(), EVEN=("tanh",)) == ["even symmetry"]
     # and through check_spec, as `actlab check` runs it
-    import actlab.check as C
+    import actlab.check.guides as G
 
-    monkeypatch.setattr(C, "ODD", ("softplus",))
+    monkeypatch.setattr(G, "ODD", ("softplus",))
     rep = check_spec(actlab.spec("softplus"), paths=("numpy",), dtypes=("float64",))
     assert "odd symmetry" in [f.what for f in rep.failures]
 
@@ -136,3 +138,94 @@ def test_checker_detects_a_softmax_that_does_not_sum_to_one(monkeypatch, scratch
 def test_checker_detects_a_stack_that_is_not_linear(monkeypatch):
     assert _props(actlab.spec("relu"), monkeypatch, LINEAR=("relu",)) == ["stays linear"]
     assert _props(actlab.spec("identity"), monkeypatch, ODD=()) == []
+
+
+# ----------------------------------------------------------------------------- infinities by limits
+def _nan_at_minus_inf(x, ops, alpha):
+    # elu, except that -inf gives NaN (0 * -inf): wrong, lim elu(x) as x -> -inf is -alpha
+    return BASE.forward(x, ops, alpha) + 0.0 * ops.minimum(x, 0.0)
+
+
+def _reference_undefined_far_out(undefined):
+    def ref(x, alpha):
+        if abs(x) > 1e20:
+            return undefined()
+        return BASE.reference(x, alpha=alpha)
+
+    return ref
+
+
+def _raises():
+    raise ValueError("no value out here")
+
+
+@pytest.mark.parametrize(
+    "undefined", [_raises, lambda: mp.nan, lambda: mp.mpf(math.exp(1e30))], ids=["raises", "nan", "overflows"]
+)
+def test_checker_detects_nan_at_minus_inf_where_the_reference_is_undefined_far_out(undefined, scratch_spec):
+    reference = _reference_undefined_far_out(undefined)
+    broken = dataclasses.replace(
+        BASE, name="broken_elu_at_inf", aliases=(), forward=_nan_at_minus_inf, reference=reference
+    )
+    with scratch_spec(broken):
+        rep = check_spec(broken, paths=("numpy", "torch"), dtypes=("float64",))
+    at_inf = [f for f in rep.failures if "infinite input" in f.what]
+    assert at_inf and all("-inf" in f.detail for f in at_inf), rep.failures
+    assert any("nan" in f.detail and "limit is -1.0" in f.detail for f in at_inf), at_inf
+    # the same reference with the right forward: the limit is found from nearer magnitudes
+    right = dataclasses.replace(BASE, name="elu_near_reference", aliases=(), reference=reference)
+    with scratch_spec(right):
+        assert check_spec(right, paths=("numpy", "torch"), dtypes=("float64",)).ok
+
+
+@pytest.mark.filterwarnings("ignore:actlab. the fused kernel")  # its build check meets the same reference
+def test_checker_fails_where_no_limit_can_be_established(scratch_spec):
+    from actlab.check import LimitError, Report, find_limit, limit
+    from actlab.check.infinities import check_infinities
+
+    # a reference defined only on [-100, 100]: neither f nor f' can be followed out to infinity
+    def short(x, alpha):
+        if abs(x) > 100:
+            raise ValueError("undefined beyond 100")
+        return BASE.reference(x, alpha=alpha)
+
+    broken = dataclasses.replace(BASE, name="broken_elu_short_reference", aliases=(), reference=short)
+    with scratch_spec(broken):
+        p = broken.defaults()
+        assert find_limit(broken, p, -1.0).status == "unknown"
+        with pytest.raises(LimitError, match="cannot be evaluated"):
+            limit(broken, p, -1.0)
+        rep = Report(broken.name)
+        check_infinities(broken, p, rep)
+    assert [f.what for f in rep.failures] == ["infinite input", "infinite input"], rep.failures
+    assert "cannot be established" in rep.failures[0].detail
+
+
+def test_limit_from_the_derivative_where_the_reference_overflows():
+    from actlab.check import find_limit
+
+    # tanh_exp(x) = x tanh(e^x): the reference overflows at 1e16 and beyond, f' -> 1 (so f -> +inf)
+    s = actlab.spec("tanh_exp")
+    lim = find_limit(s, s.defaults(), 1.0)
+    assert (lim.status, lim.value) == ("exists", float("inf")), lim
+    assert find_limit(s, s.defaults(), 1.0, "derivative").value == 1.0
+
+
+def test_checker_wants_nan_where_there_is_no_limit(scratch_spec):
+    # sin has no limit at infinity: a forward answering 0 there is wrong, NaN is right
+    base = actlab.spec("sinusoid")
+
+    def zero_at_inf(x, ops):
+        return ops.where((x == math.inf) | (x == -math.inf), ops.zeros_like(x), base.forward(x, ops))
+
+    broken = dataclasses.replace(base, name="broken_sinusoid", aliases=(), forward=zero_at_inf)
+    from actlab.check import Report
+    from actlab.check.infinities import check_infinities
+
+    with scratch_spec(broken):
+        rep = Report(broken.name)
+        check_infinities(broken, broken.defaults(), rep)
+        good = Report(base.name)
+        check_infinities(base, base.defaults(), good)
+    assert rep.failures and all("no limit" in f.detail for f in rep.failures), rep.failures
+    assert good.ok, good.failures

@@ -27,8 +27,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import actlab  # noqa: E402
-from actlab.check import param_sets, points  # noqa: E402
-from actlab.check_kinds import VECTORS  # noqa: E402
+from actlab.check import VECTORS, param_sets, points  # noqa: E402
 from actlab.registry import all_specs  # noqa: E402
 from actlab.registry import spec as get_spec  # noqa: E402
 
