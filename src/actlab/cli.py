@@ -92,8 +92,21 @@ def _cmd_check(a: argparse.Namespace) -> int:
     from .registry import all_specs, spec
 
     specs = [spec(n) for n in a.names] if a.names else all_specs()
-    if a.suggest:
-        return _print_suggestions(specs)
+    if a.suggest:  # measured metadata beside the declared; exit 1 where they differ
+        from .check import suggest
+
+        differ = 0
+        for i, s in enumerate(specs):
+            sg = suggest(s)
+            ps = ", ".join(f"{k}={v}" for k, v in sg.params.items())
+            print(("\n" if i else "") + f"{s.name}({ps}): measured at default parameters")
+            for r in sg.rows:
+                print(f"  {r.what:<29} declared: {r.declared}")
+                print(f"  {'':<29} measured: {r.measured}  {r.verdict}")
+            for note in sg.notes:
+                print(f"  note: {note}")
+            differ += not sg.ok
+        return 1 if differ else 0
     dtypes = ("float64",) if a.quick else ("float64", "float32", "float16", "bfloat16")
     t0 = time.perf_counter()
     bad = 0
@@ -131,24 +144,6 @@ def _cmd_check(a: argparse.Namespace) -> int:
         cmd = "actlab check" + (" --quick" if a.quick else "") + (" " + " ".join(a.names) if a.names else "")
         Path(a.markdown).write_text(accuracy_markdown(reports, specs, cmd))
         print(f"wrote {a.markdown}")
-    return 1 if bad else 0
-
-
-def _print_suggestions(specs: list) -> int:
-    """``check --suggest``: measured metadata beside the declared; exit 1 where they differ."""
-    from .check import suggest
-
-    bad = 0
-    for i, s in enumerate(specs):
-        sg = suggest(s)
-        ps = ", ".join(f"{k}={v}" for k, v in sg.params.items())
-        print(("\n" if i else "") + f"{s.name}({ps}): measured at default parameters")
-        for r in sg.rows:
-            verdict = "ok" if r.ok else ("(computed, not declared)" if r.ok is None else f"DIFFERS: {r.why}")
-            print(f"  {r.what:<29} declared: {r.declared}\n  {'':<29} measured: {r.measured}  {verdict}")
-        for note in sg.notes:
-            print(f"  note: {note}")
-        bad += not sg.ok
     return 1 if bad else 0
 
 

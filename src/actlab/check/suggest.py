@@ -44,6 +44,12 @@ class Row:
     ok: bool | None
     why: str = ""
 
+    @property
+    def verdict(self) -> str:
+        if self.ok is None:
+            return "(computed, not declared)"
+        return "ok" if self.ok else f"DIFFERS: {self.why}"
+
 
 @dataclass
 class Suggestion:
