@@ -185,6 +185,10 @@ class ActivationSpec:
     # f' is constant between the kinks (checked): training needs only which piece each input
     # fell in, so the torch path saves a 1-byte mask instead of the input.
     piecewise_linear: Meta = False
+    # piecewise-linear functions: their ``piecewise.Pieces`` (knots, slopes, intercepts, the
+    # convention at each knot), from which the builder derived the rest; the torch path reads its
+    # mask plan here
+    pieces: Meta = None
     approximates_identity: Meta = False
     references: tuple[Reference, ...] = ()
     note: str = ""
@@ -226,6 +230,9 @@ class ActivationSpec:
 
     def piecewise_linear_for(self, params: Mapping[str, Any]) -> bool:
         return bool(_resolve(self.piecewise_linear, params))
+
+    def pieces_for(self, params: Mapping[str, Any]) -> Any:
+        return _resolve(self.pieces, params)
 
     def approximates_identity_for(self, params: Mapping[str, Any]) -> bool:
         return bool(_resolve(self.approximates_identity, params))

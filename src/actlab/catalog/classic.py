@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mpmath import mp
 
+from ..piecewise import Knot, Line, Pieces
 from ..registry import register
 from ..spec import ActivationSpec
 from ._common import (
@@ -18,90 +19,72 @@ from ._common import (
     Reference,
     keep_nan,
     open_,
-    step,
     zero_times,
 )
+from ._piecewise import piecewise_linear
 
 GUIDE = "beginners' guide worked example"
 
-register(
-    ActivationSpec(
-        name="identity",
-        piecewise_linear=True,
-        aliases=("linear",),
-        family="linear",
-        summary="The identity f(x) = x: the output layer of a regression network.",
-        forward=lambda x, ops: x * 1.0,
-        derivative=lambda x, ops: keep_nan(x, ops.ones_like(x), ops),
-        reference=lambda x: x,
-        formula=r"f(x) = x",
-        derivative_formula=r"f'(x) = 1",
-        range=REALS,
-        derivative_range=Interval(1.0, 1.0, True, True),
-        monotonic=True,
-        approximates_identity=True,
-        references=(WIKI_TABLE,),
-        note="Keeps the network linear; its gradient is a constant that carries no information about x. "
-        "Use it for regression outputs.",
-        examples=(Example(2.0, 2.0, source=GUIDE), Example(-4.0, -4.0, source=GUIDE)),
-    )
+IDENTITY = Pieces((), (Line(1.0),))
+
+piecewise_linear(
+    IDENTITY,
+    name="identity",
+    aliases=("linear",),
+    family="linear",
+    summary="The identity f(x) = x: the output layer of a regression network.",
+    reference=lambda x: x,
+    formula=r"f(x) = x",
+    derivative_formula=r"f'(x) = 1",
+    references=(WIKI_TABLE,),
+    note="Keeps the network linear; its gradient is a constant that carries no information about x. "
+    "Use it for regression outputs.",
+    examples=(Example(2.0, 2.0, source=GUIDE), Example(-4.0, -4.0, source=GUIDE)),
 )
 
-register(
-    ActivationSpec(
-        name="binary_step",
-        piecewise_linear=True,
-        aliases=("heaviside", "step"),
-        family="step",
-        summary="The Heaviside step: 1 for x > 0, 0 for x < 0, and `value_at_zero` at 0.",
-        forward=lambda x, ops, value_at_zero: keep_nan(
-            x,
-            ops.where(
-                x > 0, ops.ones_like(x), ops.where(x < 0, ops.zeros_like(x), ops.full_like(x, value_at_zero))
-            ),
-            ops,
-        ),
-        derivative=lambda x, ops, value_at_zero: keep_nan(x, ops.zeros_like(x), ops),
-        reference=lambda x, value_at_zero: (
-            mp.mpf(1) if x > 0 else (mp.mpf(0) if x < 0 else mp.mpf(value_at_zero))
-        ),
-        reference_derivative=lambda x, value_at_zero: mp.mpf(0),
-        formula=r"f(x) = \begin{cases} 1 & x > 0 \\ v_0 & x = 0 \\ 0 & x < 0 \end{cases}",
-        derivative_formula=r"f'(x) = 0 \quad (x \neq 0)",
-        params=(
-            Param(
-                "value_at_zero",
-                0.0,
-                bounds=Interval(0.0, 1.0, True, True),
-                doc="f(0); the classic guide uses 0, Wikipedia's table and torch.heaviside(x, 1) use 1",
-                elsewhere=("Wikipedia table: H(0)=1",),
-                test_values=(1.0, 0.5),
-            ),
-        ),
-        range=lambda p: Interval(0.0, 1.0, True, True),
-        derivative_range=Interval(0.0, 0.0, True, True),
-        monotonic=True,
-        smoothness=-1,
-        kinks=(
-            Kink(
-                0.0,
-                0.0,
-                "jump from 0 to 1; the derivative is 0 on both sides and taken as 0 at the jump "
-                "(torch.heaviside has no autograd)",
-                jump=True,
-            ),
-        ),
-        references=(WIKI_TABLE,),
-        note="The perceptron's activation. Its gradient is zero almost everywhere, so it cannot be "
-        "trained by backpropagation; useful only as a final thresholding step.",
-        examples=(
-            Example(2.0, 1.0, source=GUIDE),
-            Example(-4.0, 0.0, source=GUIDE),
-            Example(0.0, 0.0, source=GUIDE),
-            Example(1.0, 1.0, source=GUIDE),
-            Example(0.0, 1.0, params={"value_at_zero": 1.0}, source="Wikipedia: H(0)=1"),
-        ),
+
+def _step_pieces(p):
+    why = (
+        "jump from 0 to 1; the derivative is 0 on both sides and taken as 0 at the jump "
+        "(torch.heaviside has no autograd)"
     )
+    return Pieces(
+        (Knot(0.0, 0.0, why, side=float(p["value_at_zero"])),), (Line(0.0, value=0.0), Line(0.0, value=1.0))
+    )
+
+
+piecewise_linear(
+    _step_pieces,
+    name="binary_step",
+    aliases=("heaviside", "step"),
+    family="step",
+    summary="The Heaviside step: 1 for x > 0, 0 for x < 0, and `value_at_zero` at 0.",
+    reference=lambda x, value_at_zero: (
+        mp.mpf(1) if x > 0 else (mp.mpf(0) if x < 0 else mp.mpf(value_at_zero))
+    ),
+    reference_derivative=lambda x, value_at_zero: mp.mpf(0),
+    formula=r"f(x) = \begin{cases} 1 & x > 0 \\ v_0 & x = 0 \\ 0 & x < 0 \end{cases}",
+    derivative_formula=r"f'(x) = 0 \quad (x \neq 0)",
+    params=(
+        Param(
+            "value_at_zero",
+            0.0,
+            bounds=Interval(0.0, 1.0, True, True),
+            doc="f(0); the classic guide uses 0, Wikipedia's table and torch.heaviside(x, 1) use 1",
+            elsewhere=("Wikipedia table: H(0)=1",),
+            test_values=(1.0, 0.5),
+        ),
+    ),
+    references=(WIKI_TABLE,),
+    note="The perceptron's activation. Its gradient is zero almost everywhere, so it cannot be "
+    "trained by backpropagation; useful only as a final thresholding step.",
+    examples=(
+        Example(2.0, 1.0, source=GUIDE),
+        Example(-4.0, 0.0, source=GUIDE),
+        Example(0.0, 0.0, source=GUIDE),
+        Example(1.0, 1.0, source=GUIDE),
+        Example(0.0, 1.0, params={"value_at_zero": 1.0}, source="Wikipedia: H(0)=1"),
+    ),
 )
 
 register(
@@ -184,56 +167,48 @@ RELU_PAPERS = (
     ),
 )
 
-register(
-    ActivationSpec(
-        name="relu",
-        piecewise_linear=True,
-        aliases=("rectifier", "rectified_linear"),
-        family="rectifier",
-        summary="The rectified linear unit max(0, x): the default hidden-layer activation.",
-        # the where condition decides which side autograd takes at 0: x <= 0 -> 0, x < 0 -> 1
-        forward=lambda x, ops, grad_at_zero: (
-            ops.relu(x) if grad_at_zero == 0 else ops.where(x < 0, ops.zeros_like(x), x)
-        ),
-        derivative=lambda x, ops, grad_at_zero: step(x > 0 if grad_at_zero == 0 else x >= 0, x, ops),
-        reference=lambda x, grad_at_zero: x if x > 0 else mp.mpf(0),
-        formula=r"f(x) = \max(0, x)",
-        derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ 0 & x < 0 \end{cases}, \quad f'(0) = 0",
-        params=(
-            Param(
-                "grad_at_zero",
-                0.0,
-                choices=(0.0, 1.0),
-                doc="the derivative used at the kink x = 0",
-                elsewhere=(
-                    "torch relu, jax.nn.relu: 0",
-                    "Wikipedia's 2018 table: 1 (x >= 0 counts as active)",
-                ),
-                test_values=(1.0,),
-            ),
-        ),
-        range=NONNEG,
-        derivative_range=Interval(0.0, 1.0, True, True),
-        monotonic=True,
-        smoothness=0,
-        kinks=lambda p: (
-            Kink(
-                0.0,
-                p["grad_at_zero"],
-                "one-sided slopes 0 | 1; f'(0) = 0 by default, as torch and jax.nn.relu; "
-                "grad_at_zero=1 gives Wikipedia's table's convention",
-            ),
-        ),
-        references=RELU_PAPERS,
-        note="Cheap, does not saturate for x > 0 and gives sparse activations; trains several times "
-        "faster than tanh in the classic experiments. Units whose input stays negative get no "
-        "gradient and can 'die'.",
-        examples=(
-            Example(-5.0, 0.0, source=GUIDE),
-            Example(0.0, 0.0, source=GUIDE),
-            Example(5.0, 5.0, source=GUIDE),
-        ),
+
+def _relu_pieces(p):
+    why = (
+        "one-sided slopes 0 | 1; f'(0) = 0 by default, as torch and jax.nn.relu; "
+        "grad_at_zero=1 gives Wikipedia's table's convention"
     )
+    g = p["grad_at_zero"]
+    # the side of the knot decides which branch autograd takes at 0: x <= 0 -> 0, x < 0 -> 1
+    return Pieces((Knot(0.0, g, why, "left" if g == 0 else "right"),), (Line(0.0), Line(1.0)))
+
+
+piecewise_linear(
+    _relu_pieces,
+    name="relu",
+    aliases=("rectifier", "rectified_linear"),
+    family="rectifier",
+    summary="The rectified linear unit max(0, x): the default hidden-layer activation.",
+    reference=lambda x, grad_at_zero: x if x > 0 else mp.mpf(0),
+    formula=r"f(x) = \max(0, x)",
+    derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ 0 & x < 0 \end{cases}, \quad f'(0) = 0",
+    params=(
+        Param(
+            "grad_at_zero",
+            0.0,
+            choices=(0.0, 1.0),
+            doc="the derivative used at the kink x = 0",
+            elsewhere=(
+                "torch relu, jax.nn.relu: 0",
+                "Wikipedia's 2018 table: 1 (x >= 0 counts as active)",
+            ),
+            test_values=(1.0,),
+        ),
+    ),
+    references=RELU_PAPERS,
+    note="Cheap, does not saturate for x > 0 and gives sparse activations; trains several times "
+    "faster than tanh in the classic experiments. Units whose input stays negative get no "
+    "gradient and can 'die'.",
+    examples=(
+        Example(-5.0, 0.0, source=GUIDE),
+        Example(0.0, 0.0, source=GUIDE),
+        Example(5.0, 5.0, source=GUIDE),
+    ),
 )
 
 ELU_PAPER = Reference(
@@ -314,58 +289,53 @@ PRELU_PAPER = Reference(
 )
 
 
-register(
-    ActivationSpec(
-        name="prelu",
-        piecewise_linear=True,
-        aliases=("parametric_relu",),
-        family="rectifier",
-        summary="The parametric ReLU: a leaky ReLU whose negative slope `weight` is learned.",
-        forward=lambda x, ops, weight: ops.where(x > 0, x, zero_times(weight, x, ops)),
-        derivative=lambda x, ops, weight: keep_nan(
-            x, ops.where(x > 0, ops.ones_like(x), weight * ops.ones_like(x)), ops
-        ),
-        param_derivatives={"weight": lambda x, ops, weight: ops.where(x > 0, ops.zeros_like(x), x)},
-        reference=lambda x, weight: x if x > 0 else weight * x,
-        formula=r"f(x) = \max(0, x) + a \min(0, x)",
-        derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}, \quad "
-        r"\frac{\partial f}{\partial a} = \min(0, x)",
-        params=(
-            Param(
-                "weight",
-                0.25,
-                bounds=REALS,
-                learnable=True,
-                per_channel=True,
-                doc="the learned negative slope a (torch's `init`); one per channel with num_parameters=C",
-                elsewhere=(
-                    "torch PReLU(init=0.25)",
-                    "keras PReLU(alpha_initializer='zeros')",
-                    "flax PReLU(negative_slope_init=0.01)",
-                ),
-                test_values=(0.0, -0.5, 1.5),
-            ),
-        ),
-        range=lambda p: REALS if p["weight"] > 0 else NONNEG,
-        derivative_range=lambda p: Interval(min(1.0, p["weight"]), max(1.0, p["weight"]), True, True),
-        monotonic=lambda p: p["weight"] >= 0,
-        smoothness=lambda p: INF if p["weight"] == 1 else 0,
-        kinks=lambda p: (
-            ()
-            if p["weight"] == 1
-            else (Kink(0.0, p["weight"], "one-sided slopes a | 1; f'(0) = a as torch (x > 0 ? 1 : a)"),)
-        ),
-        approximates_identity=lambda p: p["weight"] == 1,
-        references=(PRELU_PAPER,),
-        note="Learns the leak per channel at almost no cost; the paper reports it beats ReLU on "
-        "ImageNet. Do not apply weight decay to `weight`. Can overfit small data sets.",
-        examples=(
-            Example(-2.0, -0.5),
-            Example(-0.5, -0.125),
-            Example(1.0, 1.0),
-            Example(3.0, 3.0),
-            Example(-1.0, 0.25, of="derivative"),
-            Example(1.0, 1.0, of="derivative"),
-        ),
+def _prelu_pieces(p):
+    w = p["weight"]
+    return Pieces(
+        (Knot(0.0, w, "one-sided slopes a | 1; f'(0) = a as torch (x > 0 ? 1 : a)"),), (Line(w), Line(1.0))
     )
+
+
+piecewise_linear(
+    _prelu_pieces,
+    name="prelu",
+    aliases=("parametric_relu",),
+    family="rectifier",
+    summary="The parametric ReLU: a leaky ReLU whose negative slope `weight` is learned.",
+    forward=lambda x, ops, weight: ops.where(x > 0, x, zero_times(weight, x, ops)),
+    derivative=lambda x, ops, weight: keep_nan(
+        x, ops.where(x > 0, ops.ones_like(x), weight * ops.ones_like(x)), ops
+    ),
+    param_derivatives={"weight": lambda x, ops, weight: ops.where(x > 0, ops.zeros_like(x), x)},
+    reference=lambda x, weight: x if x > 0 else weight * x,
+    formula=r"f(x) = \max(0, x) + a \min(0, x)",
+    derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}, \quad "
+    r"\frac{\partial f}{\partial a} = \min(0, x)",
+    params=(
+        Param(
+            "weight",
+            0.25,
+            bounds=REALS,
+            learnable=True,
+            per_channel=True,
+            doc="the learned negative slope a (torch's `init`); one per channel with num_parameters=C",
+            elsewhere=(
+                "torch PReLU(init=0.25)",
+                "keras PReLU(alpha_initializer='zeros')",
+                "flax PReLU(negative_slope_init=0.01)",
+            ),
+            test_values=(0.0, -0.5, 1.5),
+        ),
+    ),
+    references=(PRELU_PAPER,),
+    note="Learns the leak per channel at almost no cost; the paper reports it beats ReLU on "
+    "ImageNet. Do not apply weight decay to `weight`. Can overfit small data sets.",
+    examples=(
+        Example(-2.0, -0.5),
+        Example(-0.5, -0.125),
+        Example(1.0, 1.0),
+        Example(3.0, 3.0),
+        Example(-1.0, 0.25, of="derivative"),
+        Example(1.0, 1.0, of="derivative"),
+    ),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from mpmath import mp
 
+from ..piecewise import Knot, Line, Pieces
 from ..registry import register
 from ..spec import ActivationSpec
 from ._common import (
@@ -21,21 +22,29 @@ from ._common import (
     keep_nan,
     step,
 )
+from ._piecewise import clipped, piecewise_linear
 
 GUIDE = "beginners' guide worked example"
 
 
 # ----------------------------------------------------------------------------- relu6 / hardtanh
-def _hardtanh(x, ops, min_val, max_val):
-    # Boundaries go to the constant branches, so autograd gives 0 there as torch's hardtanh does
-    # (clamp would give 1); NaN fails both tests and propagates through the x branch.
-    return ops.where(
-        x <= min_val, ops.full_like(x, min_val), ops.where(x >= max_val, ops.full_like(x, max_val), x)
+def _hardtanh_pieces(p):
+    return clipped(
+        p["min_val"],
+        p["max_val"],
+        Line(1.0),
+        "one-sided slopes 0 | 1; f'(min_val) = 0 as torch (gradient zero for x <= min_val)",
+        "one-sided slopes 1 | 0; f'(max_val) = 0 as torch (gradient zero for x >= max_val)",
     )
 
 
-def _hardtanh_d(x, ops, min_val, max_val):
-    return step((x > min_val) & (x < max_val), x, ops)
+RELU6 = clipped(
+    0.0,
+    6.0,
+    Line(1.0),
+    "one-sided slopes 0 | 1; f'(0) = 0 as torch (hardtanh's gradient is zero for x <= min_val)",
+    "one-sided slopes 1 | 0; f'(6) = 0 as torch (zero for x >= max_val)",
+)
 
 
 def _ref_clip(x, lo, hi):
@@ -62,120 +71,75 @@ RELU6_PAPERS = (
     ),
 )
 
-register(
-    ActivationSpec(
-        name="relu6",
-        piecewise_linear=True,
-        aliases=("relu_6",),
-        family="rectifier",
-        summary="ReLU capped at 6: min(max(0, x), 6), torch's ReLU6 = hardtanh(x, 0, 6).",
-        forward=lambda x, ops: _hardtanh(x, ops, 0.0, 6.0),
-        derivative=lambda x, ops: _hardtanh_d(x, ops, 0.0, 6.0),
-        reference=lambda x: _ref_clip(x, 0, 6),
-        formula=r"f(x) = \min(\max(0, x), 6)",
-        derivative_formula=r"f'(x) = \begin{cases} 1 & 0 < x < 6 \\ 0 & \text{otherwise} \end{cases}",
-        range=closed(0.0, 6.0),
-        derivative_range=closed(0.0, 1.0),
-        monotonic=True,
-        smoothness=0,
-        kinks=(
-            Kink(
-                0.0,
-                0.0,
-                "one-sided slopes 0 | 1; f'(0) = 0 as torch (hardtanh's gradient is zero for x <= min_val)",
-            ),
-            Kink(6.0, 0.0, "one-sided slopes 1 | 0; f'(6) = 0 as torch (zero for x >= max_val)"),
-        ),
-        references=RELU6_PAPERS,
-        note="The cap keeps activations in a small fixed range, which suits low-precision and fixed-point "
-        "inference (MobileNets); the price is a second flat region where gradients vanish.",
-        examples=(
-            Example(-2.0, 0.0),
-            Example(-0.5, 0.0),
-            Example(1.0, 1.0),
-            Example(3.0, 3.0),
-            Example(-1.0, 0.0, of="derivative"),
-            Example(1.0, 1.0, of="derivative"),
-        ),
-    )
+piecewise_linear(
+    RELU6,
+    name="relu6",
+    aliases=("relu_6",),
+    family="rectifier",
+    summary="ReLU capped at 6: min(max(0, x), 6), torch's ReLU6 = hardtanh(x, 0, 6).",
+    reference=lambda x: _ref_clip(x, 0, 6),
+    formula=r"f(x) = \min(\max(0, x), 6)",
+    derivative_formula=r"f'(x) = \begin{cases} 1 & 0 < x < 6 \\ 0 & \text{otherwise} \end{cases}",
+    references=RELU6_PAPERS,
+    note="The cap keeps activations in a small fixed range, which suits low-precision and fixed-point "
+    "inference (MobileNets); the price is a second flat region where gradients vanish.",
+    examples=(
+        Example(-2.0, 0.0),
+        Example(-0.5, 0.0),
+        Example(1.0, 1.0),
+        Example(3.0, 3.0),
+        Example(-1.0, 0.0, of="derivative"),
+        Example(1.0, 1.0, of="derivative"),
+    ),
 )
 
-register(
-    ActivationSpec(
-        name="hardtanh",
-        piecewise_linear=True,
-        aliases=("hard_tanh",),
-        family="piecewise-linear",
-        summary="The identity clipped to [min_val, max_val]: a piecewise-linear tanh.",
-        forward=_hardtanh,
-        derivative=_hardtanh_d,
-        reference=lambda x, min_val, max_val: _ref_clip(x, min_val, max_val),
-        formula=r"f(x) = \min(\max(x, a), b), \quad a = \mathrm{min\_val},\ b = \mathrm{max\_val}",
-        derivative_formula=r"f'(x) = \begin{cases} 1 & a < x < b \\ 0 & \text{otherwise} \end{cases}",
-        params=(
-            Param(
-                "min_val",
-                -1.0,
-                bounds=REALS,
-                doc="the lower clipping value a",
-                elsewhere=("torch Hardtanh(min_val=-1.0)", "keras hard_tanh: fixed -1"),
-                test_values=(0.0, -2.5),
-            ),
-            Param(
-                "max_val",
-                1.0,
-                bounds=REALS,
-                doc="the upper clipping value b",
-                elsewhere=("torch Hardtanh(max_val=1.0)", "keras hard_tanh: fixed 1"),
-                test_values=(6.0, 0.5),
-            ),
+piecewise_linear(
+    _hardtanh_pieces,
+    name="hardtanh",
+    aliases=("hard_tanh",),
+    family="piecewise-linear",
+    summary="The identity clipped to [min_val, max_val]: a piecewise-linear tanh.",
+    reference=lambda x, min_val, max_val: _ref_clip(x, min_val, max_val),
+    formula=r"f(x) = \min(\max(x, a), b), \quad a = \mathrm{min\_val},\ b = \mathrm{max\_val}",
+    derivative_formula=r"f'(x) = \begin{cases} 1 & a < x < b \\ 0 & \text{otherwise} \end{cases}",
+    params=(
+        Param(
+            "min_val",
+            -1.0,
+            bounds=REALS,
+            doc="the lower clipping value a",
+            elsewhere=("torch Hardtanh(min_val=-1.0)", "keras hard_tanh: fixed -1"),
+            test_values=(0.0, -2.5),
         ),
-        # min_val == max_val is allowed, as torch allows it: f is the constant min_val and f' is 0
-        # everywhere (torch's gradient is 0 at x == min_val == max_val too)
-        constraint=lambda p: (
-            None
-            if p["min_val"] <= p["max_val"]
-            else f"min_val ({p['min_val']}) must not be greater than max_val ({p['max_val']})"
+        Param(
+            "max_val",
+            1.0,
+            bounds=REALS,
+            doc="the upper clipping value b",
+            elsewhere=("torch Hardtanh(max_val=1.0)", "keras hard_tanh: fixed 1"),
+            test_values=(6.0, 0.5),
         ),
-        range=lambda p: closed(p["min_val"], p["max_val"]),
-        derivative_range=lambda p: closed(0.0, 1.0 if p["min_val"] < p["max_val"] else 0.0),
-        monotonic=True,
-        smoothness=lambda p: 0 if p["min_val"] < p["max_val"] else INF,
-        kinks=lambda p: (
-            ()
-            if p["min_val"] == p["max_val"]
-            else (
-                Kink(
-                    p["min_val"],
-                    0.0,
-                    "one-sided slopes 0 | 1; f'(min_val) = 0 as torch (gradient zero for x <= min_val)",
-                ),
-                Kink(
-                    p["max_val"],
-                    0.0,
-                    "one-sided slopes 1 | 0; f'(max_val) = 0 as torch (gradient zero for x >= max_val)",
-                ),
-            )
-        ),
-        approximates_identity=lambda p: p["min_val"] < 0 < p["max_val"],
-        references=(
-            Reference(
-                "Collobert, R.", 2004, "Large Scale Machine Learning (PhD thesis, Universite Paris VI)"
-            ),
-            PYTORCH,
-        ),
-        test_params=({"min_val": 0.5, "max_val": 0.5},),
-        note="A cheap, bounded, zero-centred squashing function that is exactly linear inside its band; "
-        "outside the band the gradient is exactly zero, so saturated units stop learning.",
-        examples=(
-            Example(-2.0, -1.0),
-            Example(-0.5, -0.5),
-            Example(1.0, 1.0),
-            Example(3.0, 1.0),
-            Example(-0.5, 1.0, of="derivative"),
-            Example(2.0, 0.0, of="derivative"),
-        ),
-    )
+    ),
+    constraint=lambda p: (
+        None
+        if p["min_val"] <= p["max_val"]
+        else f"min_val ({p['min_val']}) must not be greater than max_val ({p['max_val']})"
+    ),
+    references=(
+        Reference("Collobert, R.", 2004, "Large Scale Machine Learning (PhD thesis, Universite Paris VI)"),
+        PYTORCH,
+    ),
+    test_params=({"min_val": 0.5, "max_val": 0.5},),
+    note="A cheap, bounded, zero-centred squashing function that is exactly linear inside its band; "
+    "outside the band the gradient is exactly zero, so saturated units stop learning.",
+    examples=(
+        Example(-2.0, -1.0),
+        Example(-0.5, -0.5),
+        Example(1.0, 1.0),
+        Example(3.0, 1.0),
+        Example(-0.5, 1.0, of="derivative"),
+        Example(2.0, 0.0, of="derivative"),
+    ),
 )
 
 
@@ -216,52 +180,45 @@ LEAKY_PAPER = Reference(
     "https://ai.stanford.edu/~amaas/papers/relu_hybrid_icml2013_final.pdf",
 )
 
-register(
-    ActivationSpec(
-        name="leaky_relu",
-        piecewise_linear=True,
-        aliases=("leakyrelu", "lrelu"),
-        family="rectifier",
-        summary="ReLU with a small fixed slope for x < 0, so negative inputs still get a gradient.",
-        forward=lambda x, ops, negative_slope: _leaky(x, ops, negative_slope),
-        derivative=lambda x, ops, negative_slope: _leaky_d(x, ops, negative_slope),
-        reference=lambda x, negative_slope: _ref_leaky(x, negative_slope),
-        formula=r"f(x) = \begin{cases} x & x > 0 \\ a x & x \le 0 \end{cases}",
-        derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}",
-        params=(
-            Param(
-                "negative_slope",
-                0.01,
-                bounds=REALS,
-                doc="the slope a for x < 0 (torch's default)",
-                elsewhere=(
-                    "torch LeakyReLU(negative_slope=0.01)",
-                    "jax.nn.leaky_relu(negative_slope=0.01)",
-                    "keras.activations.leaky_relu(negative_slope=0.2)",
-                    "keras.layers.LeakyReLU(negative_slope=0.3)",
-                    "tf.nn.leaky_relu(alpha=0.2)",
-                ),
-                test_values=(0.2, 0.3, 0.0, -0.5),
+
+def _leaky_pieces(slope, why="one-sided slopes a | 1; f'(0) = a as torch (x > 0 ? 1 : a)"):
+    return Pieces((Knot(0.0, slope, why, "left"),), (Line(slope), Line(1.0)))
+
+
+piecewise_linear(
+    lambda p: _leaky_pieces(p["negative_slope"]),
+    name="leaky_relu",
+    aliases=("leakyrelu", "lrelu"),
+    family="rectifier",
+    summary="ReLU with a small fixed slope for x < 0, so negative inputs still get a gradient.",
+    reference=lambda x, negative_slope: _ref_leaky(x, negative_slope),
+    formula=r"f(x) = \begin{cases} x & x > 0 \\ a x & x \le 0 \end{cases}",
+    derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}",
+    params=(
+        Param(
+            "negative_slope",
+            0.01,
+            bounds=REALS,
+            doc="the slope a for x < 0 (torch's default)",
+            elsewhere=(
+                "torch LeakyReLU(negative_slope=0.01)",
+                "jax.nn.leaky_relu(negative_slope=0.01)",
+                "keras.activations.leaky_relu(negative_slope=0.2)",
+                "keras.layers.LeakyReLU(negative_slope=0.3)",
+                "tf.nn.leaky_relu(alpha=0.2)",
             ),
+            test_values=(0.2, 0.3, 0.0, -0.5),
         ),
-        range=lambda p: _leaky_range(p["negative_slope"]),
-        derivative_range=lambda p: _leaky_drange(p["negative_slope"]),
-        monotonic=lambda p: p["negative_slope"] >= 0,
-        smoothness=lambda p: INF if p["negative_slope"] == 1 else 0,
-        kinks=lambda p: _leaky_kinks(
-            p["negative_slope"], "one-sided slopes a | 1; f'(0) = a as torch (x > 0 ? 1 : a)"
-        ),
-        approximates_identity=lambda p: p["negative_slope"] == 1,
-        references=(LEAKY_PAPER,),
-        note="The small leak keeps units from dying without changing ReLU's cost. Libraries disagree on "
-        "the default slope (0.01 torch/jax, 0.2 keras.activations, 0.3 keras.layers), so say which.",
-        examples=(
-            Example(-10.0, -0.1, 12, source=GUIDE),
-            Example(5.0, 5.0, 12, source=GUIDE),
-            Example(-10.0, -2.0, 12, params={"negative_slope": 0.2}, source="keras.activations default"),
-            Example(-10.0, -3.0, 12, params={"negative_slope": 0.3}, source="keras.layers default"),
-        ),
-    )
+    ),
+    references=(LEAKY_PAPER,),
+    note="The small leak keeps units from dying without changing ReLU's cost. Libraries disagree on "
+    "the default slope (0.01 torch/jax, 0.2 keras.activations, 0.3 keras.layers), so say which.",
+    examples=(
+        Example(-10.0, -0.1, 12, source=GUIDE),
+        Example(5.0, 5.0, 12, source=GUIDE),
+        Example(-10.0, -2.0, 12, params={"negative_slope": 0.2}, source="keras.activations default"),
+        Example(-10.0, -3.0, 12, params={"negative_slope": 0.3}, source="keras.layers default"),
+    ),
 )
 
 
@@ -303,80 +260,76 @@ RRELU_PAPER = Reference(
     "https://arxiv.org/abs/1505.00853",
 )
 
-register(
-    ActivationSpec(
-        name="rrelu",
-        piecewise_linear=True,
-        aliases=("randomized_leaky_relu", "randomized_relu"),
-        family="rectifier",
-        summary="Randomized leaky ReLU: a random slope U(lower, upper) per element in training, a fixed "
-        "slope in evaluation.",
-        forward=_rrelu,
-        derivative=lambda x, ops, lower, upper, eval_slope: _leaky_d(
-            x, ops, _rrelu_slope(lower, upper, eval_slope)
-        ),
-        reference=_ref_rrelu,
-        stochastic=True,
-        formula=r"f(x) = \begin{cases} x & x > 0 \\ r x & x \le 0 \end{cases}, \quad "
-        r"r \sim U(l, u) \text{ (training)}, \quad r = \tfrac{l + u}{2} \text{ or } "
-        r"\tfrac{2}{1/l + 1/u} \text{ (evaluation)}",
-        derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ r & x \le 0 \end{cases}",
-        params=(
-            Param(
-                "lower",
-                1.0 / 8.0,
-                bounds=NONNEG,
-                doc="lower bound l of the training slope",
-                elsewhere=("torch RReLU(lower=1/8)", "paper: divisor a ~ U(3, 8), slope in (1/8, 1/3)"),
-                test_values=(0.25,),
-            ),
-            Param(
-                "upper",
-                1.0 / 3.0,
-                bounds=NONNEG,
-                doc="upper bound u of the training slope",
-                elsewhere=("torch RReLU(upper=1/3)",),
-                test_values=(0.5,),
-            ),
-            Param(
-                "eval_slope",
-                "mean",
-                choices=("mean", "paper"),
-                doc="evaluation slope: 'mean' = (l+u)/2 as torch (11/48 by default); 'paper' = "
-                "2/(1/l + 1/u), the paper's x / mean(divisor) (2/11 by default)",
-                elsewhere=("torch: (lower+upper)/2", "Xu et al. 2015: x / ((l+u)/2) with divisor bounds"),
-            ),
-        ),
-        test_params=({"eval_slope": "paper"}, {"eval_slope": "paper", "lower": 0.0}),
-        constraint=lambda p: (
-            None if p["lower"] <= p["upper"] else f"lower ({p['lower']}) must be <= upper ({p['upper']})"
-        ),
-        range=lambda p: _leaky_range(_rs(p)),
-        derivative_range=lambda p: _leaky_drange(_rs(p)),
-        monotonic=True,
-        smoothness=lambda p: INF if _rs(p) == 1 else 0,
-        kinks=lambda p: _leaky_kinks(
-            _rs(p),
-            "one-sided slopes r | 1; f'(0) = r (evaluation slope) as torch's "
-            "rrelu in eval mode (x > 0 ? 1 : r); in training torch also "
-            "uses the random slope at 0",
-        ),
-        approximates_identity=lambda p: _rs(p) == 1,
-        references=(RRELU_PAPER,),
-        note="The random leak acts as a regulariser, which the paper found helps on small data sets. "
-        "Evaluation uses a fixed slope, and torch's (mean slope, 11/48) differs from the paper's "
-        "(mean divisor, 2/11).",
-        examples=(
-            Example(-1.0, -11.0 / 48.0, 12, source="torch eval slope (1/8 + 1/3)/2 = 11/48"),
-            Example(
-                -1.0,
-                -2.0 / 11.0,
-                12,
-                params={"eval_slope": "paper", "lower": 0.125},
-                source="Xu et al. 2015: test slope 2/(3 + 8) = 2/11",
-            ),
-        ),
+
+def _rrelu_pieces(p):
+    why = (
+        "one-sided slopes r | 1; f'(0) = r (evaluation slope) as torch's rrelu in eval mode "
+        "(x > 0 ? 1 : r); in training torch also uses the random slope at 0"
     )
+    return _leaky_pieces(_rs(p), why)
+
+
+piecewise_linear(
+    _rrelu_pieces,
+    name="rrelu",
+    aliases=("randomized_leaky_relu", "randomized_relu"),
+    family="rectifier",
+    summary="Randomized leaky ReLU: a random slope U(lower, upper) per element in training, a fixed "
+    "slope in evaluation.",
+    forward=_rrelu,
+    derivative=lambda x, ops, lower, upper, eval_slope: _leaky_d(
+        x, ops, _rrelu_slope(lower, upper, eval_slope)
+    ),
+    reference=_ref_rrelu,
+    stochastic=True,
+    formula=r"f(x) = \begin{cases} x & x > 0 \\ r x & x \le 0 \end{cases}, \quad "
+    r"r \sim U(l, u) \text{ (training)}, \quad r = \tfrac{l + u}{2} \text{ or } "
+    r"\tfrac{2}{1/l + 1/u} \text{ (evaluation)}",
+    derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ r & x \le 0 \end{cases}",
+    params=(
+        Param(
+            "lower",
+            1.0 / 8.0,
+            bounds=NONNEG,
+            doc="lower bound l of the training slope",
+            elsewhere=("torch RReLU(lower=1/8)", "paper: divisor a ~ U(3, 8), slope in (1/8, 1/3)"),
+            test_values=(0.25,),
+        ),
+        Param(
+            "upper",
+            1.0 / 3.0,
+            bounds=NONNEG,
+            doc="upper bound u of the training slope",
+            elsewhere=("torch RReLU(upper=1/3)",),
+            test_values=(0.5,),
+        ),
+        Param(
+            "eval_slope",
+            "mean",
+            choices=("mean", "paper"),
+            doc="evaluation slope: 'mean' = (l+u)/2 as torch (11/48 by default); 'paper' = "
+            "2/(1/l + 1/u), the paper's x / mean(divisor) (2/11 by default)",
+            elsewhere=("torch: (lower+upper)/2", "Xu et al. 2015: x / ((l+u)/2) with divisor bounds"),
+        ),
+    ),
+    test_params=({"eval_slope": "paper"}, {"eval_slope": "paper", "lower": 0.0}),
+    constraint=lambda p: (
+        None if p["lower"] <= p["upper"] else f"lower ({p['lower']}) must be <= upper ({p['upper']})"
+    ),
+    references=(RRELU_PAPER,),
+    note="The random leak acts as a regulariser, which the paper found helps on small data sets. "
+    "Evaluation uses a fixed slope, and torch's (mean slope, 11/48) differs from the paper's "
+    "(mean divisor, 2/11).",
+    examples=(
+        Example(-1.0, -11.0 / 48.0, 12, source="torch eval slope (1/8 + 1/3)/2 = 11/48"),
+        Example(
+            -1.0,
+            -2.0 / 11.0,
+            12,
+            params={"eval_slope": "paper", "lower": 0.125},
+            source="Xu et al. 2015: test slope 2/(3 + 8) = 2/11",
+        ),
+    ),
 )
 
 
@@ -386,61 +339,50 @@ def _threshold(x, ops, threshold, value):
     return ops.where(x <= threshold, ops.full_like(x, value), x)
 
 
-register(
-    ActivationSpec(
-        name="threshold",
-        piecewise_linear=True,
-        family="piecewise-linear",
-        summary="x above a threshold, a constant `value` at or below it (torch's Threshold).",
-        forward=_threshold,
-        derivative=lambda x, ops, threshold, value: step(x > threshold, x, ops),
-        reference=lambda x, threshold, value: x if x > threshold else mp.mpf(value),
-        reference_derivative=lambda x, threshold, value: mp.mpf(1) if x > threshold else mp.mpf(0),
-        formula=r"f(x) = \begin{cases} x & x > t \\ v & x \le t \end{cases}",
-        derivative_formula=r"f'(x) = \begin{cases} 1 & x > t \\ 0 & x \le t \end{cases}",
-        params=(
-            Param(
-                "threshold",
-                0.0,
-                bounds=REALS,
-                doc="the threshold t; torch.nn.Threshold has no default and requires it (0 here, "
-                "so that the default is ReLU)",
-                elsewhere=(
-                    "torch Threshold(threshold, value): required",
-                    "keras threshold(x, threshold, default_value): required",
-                ),
-                test_values=(-1.0,),
-            ),
-            Param(
-                "value",
-                0.0,
-                bounds=REALS,
-                doc="the value v returned for x <= t (torch requires it; keras calls it default_value)",
-                test_values=(-2.0,),
-            ),
-        ),
-        # 0.5 and 20 are exact in every float type; see the note about non-representable thresholds.
-        test_params=({"threshold": 0.5, "value": 20.0},),
-        range=lambda p: Interval(min(p["value"], p["threshold"]), INF, p["value"] <= p["threshold"], False),
-        derivative_range=closed(0.0, 1.0),
-        monotonic=lambda p: p["value"] <= p["threshold"],
-        smoothness=lambda p: 0 if p["value"] == p["threshold"] else -1,
-        kinks=lambda p: (
-            Kink(
-                p["threshold"],
-                0.0,
-                "f jumps from v to t unless v = t (then slopes 0 | 1); f(t) = v and f'(t) = 0 "
-                "as torch (gradient zero for x <= threshold)",
-                jump=p["value"] != p["threshold"],
-            ),
-        ),
-        approximates_identity=lambda p: p["threshold"] < 0,
-        references=(PYTORCH,),
-        note="A generalised ReLU that replaces everything at or below t by a constant. With v != t it "
-        "jumps, which gradients cannot see. In float32/float16 the comparison uses t rounded to the "
-        "input's type, as torch.threshold does.",
-        examples=(Example(0.5, 20.0, 12, params={"threshold": 0.5, "value": 20.0}, source="f(t) = v"),),
+def _threshold_pieces(p):
+    why = (
+        "f jumps from v to t unless v = t (then slopes 0 | 1); f(t) = v and f'(t) = 0 "
+        "as torch (gradient zero for x <= threshold)"
     )
+    return Pieces((Knot(p["threshold"], 0.0, why, "left"),), (Line(0.0, value=p["value"]), Line(1.0)))
+
+
+piecewise_linear(
+    _threshold_pieces,
+    name="threshold",
+    family="piecewise-linear",
+    summary="x above a threshold, a constant `value` at or below it (torch's Threshold).",
+    reference=lambda x, threshold, value: x if x > threshold else mp.mpf(value),
+    reference_derivative=lambda x, threshold, value: mp.mpf(1) if x > threshold else mp.mpf(0),
+    formula=r"f(x) = \begin{cases} x & x > t \\ v & x \le t \end{cases}",
+    derivative_formula=r"f'(x) = \begin{cases} 1 & x > t \\ 0 & x \le t \end{cases}",
+    params=(
+        Param(
+            "threshold",
+            0.0,
+            bounds=REALS,
+            doc="the threshold t; torch.nn.Threshold has no default and requires it (0 here, "
+            "so that the default is ReLU)",
+            elsewhere=(
+                "torch Threshold(threshold, value): required",
+                "keras threshold(x, threshold, default_value): required",
+            ),
+            test_values=(-1.0,),
+        ),
+        Param(
+            "value",
+            0.0,
+            bounds=REALS,
+            doc="the value v returned for x <= t (torch requires it; keras calls it default_value)",
+            test_values=(-2.0,),
+        ),
+    ),
+    test_params=({"threshold": 0.5, "value": 20.0},),
+    references=(PYTORCH,),
+    note="A generalised ReLU that replaces everything at or below t by a constant. With v != t it "
+    "jumps, which gradients cannot see. In float32/float16 the comparison uses t rounded to the "
+    "input's type, as torch.threshold does.",
+    examples=(Example(0.5, 20.0, 12, params={"threshold": 0.5, "value": 20.0}, source="f(t) = v"),),
 )
 
 
@@ -629,68 +571,34 @@ def _ref_srelu(x, t_left, a_left, t_right, a_right):
     return x
 
 
-def _ray(t, a, right):
-    """Image (lo, lo_closed, hi, hi_closed) of t + a (x - t) over x >= t (right) or x <= t."""
-    if a == 0:
-        return (t, True, t, True)
-    if (a > 0) == right:
-        return (t, True, INF, False)
-    return (-INF, False, t, True)
-
-
-def _hull(parts):
-    lo = min(q[0] for q in parts)
-    hi = max(q[2] for q in parts)
-    lo_c = any(q[1] for q in parts if q[0] == lo) and lo != -INF
-    hi_c = any(q[3] for q in parts if q[2] == hi) and hi != INF
-    return Interval(lo, hi, lo_c, hi_c)
-
-
-def _srelu_range(p):
+def _srelu_pieces(p):
     tl, al, tr, ar = p["t_left"], p["a_left"], p["t_right"], p["a_right"]
-    return _hull([_ray(tl, al, False), _ray(tr, ar, True)])
-
-
-def _srelu_kinks(p):
-    tl, al, tr, ar = p["t_left"], p["a_left"], p["t_right"], p["a_right"]
+    left, right = Line(al, tl, tl), Line(ar, tr, tr)
     if tl == tr:
-        return (
-            ()
-            if al == ar
-            else (
-                Kink(
-                    tr,
-                    ar,
-                    "t_left = t_right: one-sided slopes a_left | a_right; f' = a_right there (the "
-                    "right piece x >= t_right takes precedence)",
-                ),
-            )
+        why = (
+            "t_left = t_right: one-sided slopes a_left | a_right; f' = a_right there (the right "
+            "piece x >= t_right takes precedence)"
         )
-    out = []
-    if al != 1:
-        out.append(
-            Kink(
+        return Pieces((Knot(tr, ar, why, "right"),), (left, right))
+    return Pieces(
+        (
+            Knot(
                 tl,
                 al,
-                "one-sided slopes a_left | 1; f'(t_left) = a_left: the knot belongs to the "
-                "outer piece x <= t_left, as in the paper's definition",
-            )
-        )
-    if ar != 1:
-        out.append(
-            Kink(
+                "one-sided slopes a_left | 1; f'(t_left) = a_left: the knot belongs to the outer piece "
+                "x <= t_left, as in the paper's definition",
+                "left",
+            ),
+            Knot(
                 tr,
                 ar,
-                "one-sided slopes 1 | a_right; f'(t_right) = a_right: the knot belongs to "
-                "the outer piece x >= t_right, as in the paper's definition",
-            )
-        )
-    return tuple(out)
-
-
-def _srelu_drange(p):
-    slopes = [p["a_left"], p["a_right"]] + ([1.0] if p["t_left"] < p["t_right"] else [])
-    return closed(min(slopes), max(slopes))
+                "one-sided slopes 1 | a_right; f'(t_right) = a_right: the knot belongs to the outer "
+                "piece x >= t_right, as in the paper's definition",
+                "right",
+            ),
+        ),
+        (left, Line(1.0), right),
+    )
 
 
 SRELU_PARAMS = (
@@ -732,60 +640,48 @@ SRELU_PARAMS = (
     ),
 )
 
-register(
-    ActivationSpec(
-        name="srelu",
-        piecewise_linear=True,
-        aliases=("s_shaped_relu",),
-        family="piecewise-linear",
-        summary="S-shaped ReLU: three linear pieces with learnable knots and outer slopes per channel.",
-        forward=_srelu,
-        derivative=_srelu_d,
-        param_derivatives={n: _srelu_dp(n) for n in ("t_left", "a_left", "t_right", "a_right")},
-        reference=_ref_srelu,
-        formula=r"f(x) = \begin{cases} t_r + a_r (x - t_r) & x \ge t_r \\ x & t_l < x < t_r \\ "
-        r"t_l + a_l (x - t_l) & x \le t_l \end{cases}",
-        derivative_formula=r"f'(x) = \begin{cases} a_r & x \ge t_r \\ 1 & t_l < x < t_r \\ a_l & x \le t_l "
-        r"\end{cases}, \quad \frac{\partial f}{\partial t_r} = (1 - a_r) [x \ge t_r], \quad "
-        r"\frac{\partial f}{\partial a_r} = (x - t_r) [x \ge t_r]",
-        params=SRELU_PARAMS,
-        test_params=(
-            {"t_left": -1.0, "a_left": 0.1, "t_right": 2.0, "a_right": 0.5},
-            {"t_left": -1.0, "a_left": -0.5, "t_right": 1.0, "a_right": 0.0},
+piecewise_linear(
+    _srelu_pieces,
+    name="srelu",
+    aliases=("s_shaped_relu",),
+    family="piecewise-linear",
+    summary="S-shaped ReLU: three linear pieces with learnable knots and outer slopes per channel.",
+    forward=_srelu,
+    derivative=_srelu_d,
+    param_derivatives={n: _srelu_dp(n) for n in ("t_left", "a_left", "t_right", "a_right")},
+    reference=_ref_srelu,
+    formula=r"f(x) = \begin{cases} t_r + a_r (x - t_r) & x \ge t_r \\ x & t_l < x < t_r \\ "
+    r"t_l + a_l (x - t_l) & x \le t_l \end{cases}",
+    derivative_formula=r"f'(x) = \begin{cases} a_r & x \ge t_r \\ 1 & t_l < x < t_r \\ a_l & x \le t_l "
+    r"\end{cases}, \quad \frac{\partial f}{\partial t_r} = (1 - a_r) [x \ge t_r], \quad "
+    r"\frac{\partial f}{\partial a_r} = (x - t_r) [x \ge t_r]",
+    params=SRELU_PARAMS,
+    test_params=(
+        {"t_left": -1.0, "a_left": 0.1, "t_right": 2.0, "a_right": 0.5},
+        {"t_left": -1.0, "a_left": -0.5, "t_right": 1.0, "a_right": 0.0},
+    ),
+    constraint=lambda p: (
+        None if p["t_left"] <= p["t_right"] else f"t_left ({p['t_left']}) must be <= t_right ({p['t_right']})"
+    ),
+    references=(
+        Reference(
+            "Jin, X., Xu, C., Feng, J., Wei, Y., Xiong, J. and Yan, S.",
+            2015,
+            "Deep Learning with S-shaped Rectified Linear Activation Units",
+            "https://arxiv.org/abs/1512.07030",
         ),
-        constraint=lambda p: (
-            None
-            if p["t_left"] <= p["t_right"]
-            else f"t_left ({p['t_left']}) must be <= t_right ({p['t_right']})"
-        ),
-        range=_srelu_range,
-        derivative_range=_srelu_drange,
-        monotonic=lambda p: p["a_left"] >= 0 and p["a_right"] >= 0,
-        smoothness=lambda p: 0 if _srelu_kinks(p) else INF,
-        kinks=_srelu_kinks,
-        approximates_identity=lambda p: (
-            (p["t_left"] < 0 or p["a_left"] == 1) and (p["t_right"] > 0 or p["a_right"] == 1)
-        ),
-        references=(
-            Reference(
-                "Jin, X., Xu, C., Feng, J., Wei, Y., Xiong, J. and Yan, S.",
-                2015,
-                "Deep Learning with S-shaped Rectified Linear Activation Units",
-                "https://arxiv.org/abs/1512.07030",
-            ),
-        ),
-        note="Can learn convex and non-convex shapes (ReLU, leaky ReLU, saturating or expanding ends) at "
-        "four extra parameters per channel. The learned knots make it harder to analyse and can drift "
-        "without careful initialisation.",
-        examples=(
-            Example(-2.0, -0.4),
-            Example(-0.5, -0.1),
-            Example(1.0, 1.0),
-            Example(3.0, 3.0),
-            Example(-1.0, 0.2, of="derivative"),
-            Example(1.0, 1.0, of="derivative"),
-        ),
-    )
+    ),
+    note="Can learn convex and non-convex shapes (ReLU, leaky ReLU, saturating or expanding ends) at "
+    "four extra parameters per channel. The learned knots make it harder to analyse and can drift "
+    "without careful initialisation.",
+    examples=(
+        Example(-2.0, -0.4),
+        Example(-0.5, -0.1),
+        Example(1.0, 1.0),
+        Example(3.0, 3.0),
+        Example(-1.0, 0.2, of="derivative"),
+        Example(1.0, 1.0, of="derivative"),
+    ),
 )
 
 
@@ -845,145 +741,90 @@ def _ref_pairs(hinges, a, b):
         return [(a, b)] * n
 
 
-def _apl_pairs(p):
-    """(a_s, b_s) as floats, or None when the parameters are per-channel arrays."""
-    try:
-        pairs = _ref_pairs(p["hinges"], p["a"], p["b"])
-        return [(float(u), float(v)) for u, v in pairs]
-    except (TypeError, ValueError, IndexError, RuntimeError):
-        return None
-
-
-def _apl_shape(p):
-    """Breakpoints with f, left and right slopes there, and the slope of the left tail."""
-    pairs = _apl_pairs(p)
-    if pairs is None:
-        return None
-    pts = sorted({0.0} | {v for _, v in pairs})
+def _apl_pieces(p):
+    """Knots at 0 and every b_s; on each piece the live hinges (x <= b_s) and relu's side fix the
+    slope, and the line is anchored at a knot, where f is evaluated exactly as defined."""
+    pairs = [(float(u), float(v)) for u, v in _ref_pairs(p["hinges"], p["a"], p["b"])]
+    knots = sorted({0.0} | {v for _, v in pairs})
 
     def f(x):
         return max(0.0, x) + sum(u * max(0.0, v - x) for u, v in pairs)
 
-    def left(x):
-        return (1.0 if x > 0 else 0.0) - sum(u for u, v in pairs if v >= x)
+    def slope(x):  # f' at a point x strictly inside a piece
+        return (1.0 if x > 0 else 0.0) - sum(u for u, v in pairs if v > x)
 
-    def right(x):
-        return (1.0 if x >= 0 else 0.0) - sum(u for u, v in pairs if v > x)
-
-    return [(q, f(q), left(q), right(q)) for q in pts], left(pts[0])
-
-
-def _apl_range(p):
-    sh = _apl_shape(p)
-    if sh is None:
-        return REALS
-    pts, tail = sh
-    if tail > 0:
-        return REALS
-    return Interval(min(v for _, v, _, _ in pts), INF, True, False)
-
-
-def _apl_slopes(p):
-    pts, tail = _apl_shape(p)
-    return [tail] + [r for _, _, _, r in pts]
-
-
-def _apl_kinks(p):
-    sh = _apl_shape(p)
-    if sh is None:
-        return ()
-    return tuple(
-        Kink(
-            q,
-            lft,
-            "one-sided slopes differ; f' takes the left slope at every knot (relu'(0) = 0 "
-            "as torch, and max(0, b_s - x) counts x = b_s as live)",
-        )
-        for q, _, lft, rgt in sh[0]
-        if lft != rgt
+    inner = [knots[0] - 1.0] + [(a + b) / 2 for a, b in zip(knots, knots[1:])] + [knots[-1] + 1.0]
+    anchors = knots + [knots[-1]]
+    lines = tuple(Line(slope(m), q, f(q)) for m, q in zip(inner, anchors))
+    why = (
+        "one-sided slopes differ; f' takes the left slope at every knot (relu'(0) = 0 as torch, "
+        "and max(0, b_s - x) counts x = b_s as live)"
     )
+    return Pieces(tuple(Knot(q, lines[i].slope, why, "left") for i, q in enumerate(knots)), lines)
 
 
-def _apl_ident(p):
-    sh = _apl_shape(p)
-    if sh is None:
-        return False
-    return any(q == 0 and v == 0 and lft == 1 and rgt == 1 for q, v, lft, rgt in sh[0])
-
-
-register(
-    ActivationSpec(
-        name="apl",
-        piecewise_linear=True,
-        aliases=("adaptive_piecewise_linear",),
-        family="piecewise-linear",
-        summary="Adaptive piecewise linear unit: ReLU plus `hinges` learnable hinge functions per channel.",
-        forward=_apl,
-        derivative=_apl_d,
-        param_derivatives={"a": _apl_da, "b": _apl_db},
-        reference=_ref_apl,
-        formula=r"f(x) = \max(0, x) + \sum_{s=1}^{S} a_s \max(0, -x + b_s)",
-        derivative_formula=r"f'(x) = [x > 0] - \sum_{s=1}^{S} a_s [x \le b_s], \quad "
-        r"\frac{\partial f}{\partial a_s} = \max(0, b_s - x), \quad "
-        r"\frac{\partial f}{\partial b_s} = a_s [x \le b_s]",
-        params=(
-            Param(
-                "hinges",
-                1,
-                bounds=closed(1, 100),
-                integer=True,
-                doc="the number S of hinges (a hyper-parameter; the paper used S = 5 on CIFAR-10, "
-                "S = 2 on CIFAR-100)",
-                test_values=(2,),
-            ),
-            Param(
-                "a",
-                0.0,
-                bounds=REALS,
-                learnable=True,
-                per_channel=True,
-                leading="hinges",
-                doc="hinge slopes a_s, shape (S,) or (S, C); 0 starts as ReLU",
-                test_values=(-0.2,),
-            ),
-            Param(
-                "b",
-                0.0,
-                bounds=REALS,
-                learnable=True,
-                per_channel=True,
-                leading="hinges",
-                doc="hinge locations b_s, shape (S,) or (S, C)",
-            ),
+piecewise_linear(
+    _apl_pieces,
+    name="apl",
+    aliases=("adaptive_piecewise_linear",),
+    family="piecewise-linear",
+    summary="Adaptive piecewise linear unit: ReLU plus `hinges` learnable hinge functions per channel.",
+    forward=_apl,
+    derivative=_apl_d,
+    param_derivatives={"a": _apl_da, "b": _apl_db},
+    reference=_ref_apl,
+    formula=r"f(x) = \max(0, x) + \sum_{s=1}^{S} a_s \max(0, -x + b_s)",
+    derivative_formula=r"f'(x) = [x > 0] - \sum_{s=1}^{S} a_s [x \le b_s], \quad "
+    r"\frac{\partial f}{\partial a_s} = \max(0, b_s - x), \quad "
+    r"\frac{\partial f}{\partial b_s} = a_s [x \le b_s]",
+    params=(
+        Param(
+            "hinges",
+            1,
+            bounds=closed(1, 100),
+            integer=True,
+            doc="the number S of hinges (a hyper-parameter; the paper used S = 5 on CIFAR-10, "
+            "S = 2 on CIFAR-100)",
+            test_values=(2,),
         ),
-        # 0.25 is exact in float32, so f' at the knots is exact too (1 - 2 * 0.3 is not).
-        test_params=({"hinges": 2, "a": 0.25, "b": 1.0}, {"a": 0.5, "b": -1.0}),
-        range=_apl_range,
-        derivative_range=lambda p: (
-            None if _apl_pairs(p) is None else closed(min(_apl_slopes(p)), max(_apl_slopes(p)))
+        Param(
+            "a",
+            0.0,
+            bounds=REALS,
+            learnable=True,
+            per_channel=True,
+            leading="hinges",
+            doc="hinge slopes a_s, shape (S,) or (S, C); 0 starts as ReLU",
+            test_values=(-0.2,),
         ),
-        monotonic=lambda p: _apl_pairs(p) is not None and min(_apl_slopes(p)) >= 0,
-        smoothness=lambda p: 0 if _apl_kinks(p) or _apl_pairs(p) is None else INF,
-        kinks=_apl_kinks,
-        approximates_identity=_apl_ident,
-        references=(
-            Reference(
-                "Agostinelli, F., Hoffman, M., Sadowski, P. and Baldi, P.",
-                2014,
-                "Learning Activation Functions to Improve Deep Neural Networks",
-                "https://arxiv.org/abs/1412.6830",
-            ),
+        Param(
+            "b",
+            0.0,
+            bounds=REALS,
+            learnable=True,
+            per_channel=True,
+            leading="hinges",
+            doc="hinge locations b_s, shape (S,) or (S, C)",
         ),
-        note="Each neuron learns its own piecewise-linear shape (any convex or non-convex one left of "
-        "the hinges), which the paper found beats ReLU on CIFAR; a and b need L2 regularisation "
-        "and the shape can become non-monotonic.",
-        examples=(
-            Example(-2.0, 0.0),
-            Example(-0.5, 0.0),
-            Example(1.0, 1.0),
-            Example(3.0, 3.0),
-            Example(-1.0, 0.0, of="derivative"),
-            Example(1.0, 1.0, of="derivative"),
+    ),
+    test_params=({"hinges": 2, "a": 0.25, "b": 1.0}, {"a": 0.5, "b": -1.0}),
+    references=(
+        Reference(
+            "Agostinelli, F., Hoffman, M., Sadowski, P. and Baldi, P.",
+            2014,
+            "Learning Activation Functions to Improve Deep Neural Networks",
+            "https://arxiv.org/abs/1412.6830",
         ),
-    )
+    ),
+    note="Each neuron learns its own piecewise-linear shape (any convex or non-convex one left of "
+    "the hinges), which the paper found beats ReLU on CIFAR; a and b need L2 regularisation "
+    "and the shape can become non-monotonic.",
+    examples=(
+        Example(-2.0, 0.0),
+        Example(-0.5, 0.0),
+        Example(1.0, 1.0),
+        Example(3.0, 3.0),
+        Example(-1.0, 0.0, of="derivative"),
+        Example(1.0, 1.0, of="derivative"),
+    ),
 )

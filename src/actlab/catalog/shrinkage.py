@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from mpmath import mp
 
+from ..piecewise import Knot, Line, Pieces
 from ..registry import register
 from ..spec import ActivationSpec
-from ._common import INF, NONNEG, PYTORCH, REALS, Example, Interval, Kink, Param, Reference, closed, step
+from ._common import INF, NONNEG, PYTORCH, REALS, Example, Interval, Kink, Param, Reference, closed
+from ._piecewise import piecewise_linear
 
 # ----------------------------------------------------------------------------- shrink family
 DONOHO_HARD = Reference(
@@ -30,117 +32,89 @@ LAMBD = Param(
 )
 
 # lambda = 0 turns both shrinks into the identity, yet torch's gradient at 0 stays 0 (zero for
-# |x| <= lambda). That convention point is listed as a kink; the function is C^inf there, and the
-# smoothness claimed is the weaker C^1 because a kink listing excludes C^inf.
-LAMBD0_KINK = Kink(
+# |x| <= lambda): an isolated convention point (f(0) = 0, f'(0) = 0), listed as a kink; f is C^inf
+# there, and the smoothness claimed is the weaker C^1 because a kink listing excludes C^inf.
+LAMBD0_KNOT = Knot(
     0.0,
     0.0,
     "lambda = 0: f is the identity, but f'(0) = 0 as torch (gradient zero for "
     "|x| <= lambda), a removable discontinuity of f'",
+    side=0.0,
 )
 
 
-def _hardshrink(x, ops, lambd):
-    # `<=` so that NaN falls through to the x branch, and autograd gives 0 at +-lambda (torch).
-    return ops.where(ops.abs(x) <= lambd, ops.zeros_like(x), x)
-
-
-register(
-    ActivationSpec(
-        name="hardshrink",
-        piecewise_linear=True,
-        aliases=("hard_shrink", "hard_threshold"),
-        family="shrinkage",
-        summary="Hard shrinkage: keeps x where |x| > lambda, zero inside [-lambda, lambda].",
-        forward=_hardshrink,
-        derivative=lambda x, ops, lambd: step(ops.abs(x) > lambd, x, ops),
-        reference=lambda x, lambd: x if abs(x) > lambd else mp.mpf(0),
-        reference_derivative=lambda x, lambd: mp.mpf(1) if abs(x) > lambd else mp.mpf(0),
-        formula=r"f(x) = \begin{cases} x & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}",
-        derivative_formula=r"f'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}",
-        params=(LAMBD,),
-        range=REALS,
-        derivative_range=closed(0.0, 1.0),
-        monotonic=True,
-        smoothness=lambda p: 1 if p["lambd"] == 0 else -1,
-        kinks=lambda p: (
-            (LAMBD0_KINK,)
-            if p["lambd"] == 0
-            else (
-                Kink(
-                    -p["lambd"],
-                    0.0,
-                    "jump from -lambda to 0; f(-lambda) = 0 and f' = 0 there, as torch "
-                    "(gradient is zero for -lambda <= x <= lambda)",
-                    jump=True,
-                ),
-                Kink(
-                    p["lambd"],
-                    0.0,
-                    "jump from 0 to lambda; f(lambda) = 0 and f' = 0 there, as torch",
-                    jump=True,
-                ),
-            )
-        ),
-        references=(DONOHO_HARD, PYTORCH),
-        note="Zeroes small inputs and passes large ones unchanged: a sparsifying nonlinearity from "
-        "wavelet denoising. The jumps at +-lambda make it discontinuous and its gradient "
-        "carries nothing about where the threshold sits.",
-        examples=(
-            Example(0.5, 0.0, source="hardshrink(+-0.5) = 0 at the threshold"),
-            Example(-0.5, 0.0, source="hardshrink(+-0.5) = 0 at the threshold"),
-            Example(0.75, 0.75),
-        ),
+def _shrink_pieces(lambd, outer_left, outer_right, why_left, why_right):
+    """Zero on [-lambda, lambda] (both knots belong to it: f' = 0 there, as torch), the outer lines
+    beyond."""
+    if lambd == 0:
+        return Pieces((LAMBD0_KNOT,), (Line(1.0), Line(1.0)))
+    return Pieces(
+        (Knot(-lambd, 0.0, why_left, "right"), Knot(lambd, 0.0, why_right, "left")),
+        (outer_left, Line(0.0), outer_right),
     )
+
+
+def _hardshrink_pieces(p):
+    return _shrink_pieces(
+        p["lambd"],
+        Line(1.0),
+        Line(1.0),
+        "jump from -lambda to 0; f(-lambda) = 0 and f' = 0 there, as torch (gradient is zero for "
+        "-lambda <= x <= lambda)",
+        "jump from 0 to lambda; f(lambda) = 0 and f' = 0 there, as torch",
+    )
+
+
+def _softshrink_pieces(p):
+    lam = p["lambd"]
+    return _shrink_pieces(
+        lam,
+        Line(1.0, -lam, 0.0),
+        Line(1.0, lam, 0.0),
+        "one-sided slopes 1 | 0; f' = 0 as torch (zero for -lambda <= x <= lambda)",
+        "one-sided slopes 0 | 1; f' = 0 as torch (zero for -lambda <= x <= lambda)",
+    )
+
+
+piecewise_linear(
+    _hardshrink_pieces,
+    name="hardshrink",
+    aliases=("hard_shrink", "hard_threshold"),
+    family="shrinkage",
+    summary="Hard shrinkage: keeps x where |x| > lambda, zero inside [-lambda, lambda].",
+    reference=lambda x, lambd: x if abs(x) > lambd else mp.mpf(0),
+    reference_derivative=lambda x, lambd: mp.mpf(1) if abs(x) > lambd else mp.mpf(0),
+    formula=r"f(x) = \begin{cases} x & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}",
+    derivative_formula=r"f'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}",
+    params=(LAMBD,),
+    references=(DONOHO_HARD, PYTORCH),
+    note="Zeroes small inputs and passes large ones unchanged: a sparsifying nonlinearity from "
+    "wavelet denoising. The jumps at +-lambda make it discontinuous and its gradient "
+    "carries nothing about where the threshold sits.",
+    examples=(
+        Example(0.5, 0.0, source="hardshrink(+-0.5) = 0 at the threshold"),
+        Example(-0.5, 0.0, source="hardshrink(+-0.5) = 0 at the threshold"),
+        Example(0.75, 0.75),
+    ),
 )
 
 
-def _softshrink(x, ops, lambd):
-    # x - clip(x) is one rounding of x -+ lambda; clip's gradient is 1 on the closed interval, so
-    # autograd gives 1 - 1 = 0 at +-lambda (torch's convention), and NaN propagates through clip.
-    return x - ops.clip(x, -lambd, lambd)
-
-
-register(
-    ActivationSpec(
-        name="softshrink",
-        piecewise_linear=True,
-        aliases=("soft_shrink", "soft_threshold"),
-        family="shrinkage",
-        summary="Soft shrinkage: moves x towards 0 by lambda, zero inside [-lambda, lambda].",
-        forward=_softshrink,
-        derivative=lambda x, ops, lambd: step(ops.abs(x) > lambd, x, ops),
-        reference=lambda x, lambd: x - lambd if x > lambd else (x + lambd if x < -lambd else mp.mpf(0)),
-        formula=r"f(x) = \begin{cases} x - \lambda & x > \lambda \\ 0 & |x| \le \lambda \\ "
-        r"x + \lambda & x < -\lambda \end{cases}",
-        derivative_formula=r"f'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}",
-        params=(LAMBD,),
-        range=REALS,
-        derivative_range=closed(0.0, 1.0),
-        monotonic=True,
-        smoothness=lambda p: 1 if p["lambd"] == 0 else 0,
-        kinks=lambda p: (
-            (LAMBD0_KINK,)
-            if p["lambd"] == 0
-            else (
-                Kink(
-                    -p["lambd"],
-                    0.0,
-                    "one-sided slopes 1 | 0; f' = 0 as torch (zero for -lambda <= x <= lambda)",
-                ),
-                Kink(
-                    p["lambd"],
-                    0.0,
-                    "one-sided slopes 0 | 1; f' = 0 as torch (zero for -lambda <= x <= lambda)",
-                ),
-            )
-        ),
-        references=(DONOHO_SOFT, PYTORCH),
-        note="The proximal operator of lambda*|x|: continuous, shrinks every large input by lambda and "
-        "zeroes small ones, which is why it appears in sparse coding (ISTA) and denoising. "
-        "Dead zone of width 2*lambda gets no gradient.",
-        examples=(Example(0.5, 0.0), Example(2.0, 1.5), Example(-2.0, -1.5)),
-    )
+piecewise_linear(
+    _softshrink_pieces,
+    name="softshrink",
+    aliases=("soft_shrink", "soft_threshold"),
+    family="shrinkage",
+    summary="Soft shrinkage: moves x towards 0 by lambda, zero inside [-lambda, lambda].",
+    reference=lambda x, lambd: x - lambd if x > lambd else (x + lambd if x < -lambd else mp.mpf(0)),
+    formula=r"f(x) = \begin{cases} x - \lambda & x > \lambda \\ 0 & |x| \le \lambda \\ "
+    r"x + \lambda & x < -\lambda \end{cases}",
+    derivative_formula=r"f'(x) = \begin{cases} 1 & |x| > \lambda \\ 0 & |x| \le \lambda \end{cases}",
+    params=(LAMBD,),
+    references=(DONOHO_SOFT, PYTORCH),
+    note="The proximal operator of lambda*|x|: continuous, shrinks every large input by lambda and "
+    "zeroes small ones, which is why it appears in sparse coding (ISTA) and denoising. "
+    "Dead zone of width 2*lambda gets no gradient.",
+    examples=(Example(0.5, 0.0), Example(2.0, 1.5), Example(-2.0, -1.5)),
 )
 
 

@@ -7,13 +7,13 @@ import math
 
 from mpmath import mp
 
+from ..piecewise import Line
 from ..registry import register
 from ..spec import ActivationSpec
 from ._common import (
     INF,
     POS,
     REALS,
-    UNIT,
     WIKI_TABLE,
     Example,
     Interval,
@@ -21,9 +21,9 @@ from ._common import (
     Param,
     Reference,
     closed,
-    keep_nan,
     open_,
 )
+from ._piecewise import clipped, piecewise_linear
 
 
 def _up(v) -> float:
@@ -575,116 +575,90 @@ def _corners(slope, offset):
     return -offset / slope, (1.0 - offset) / slope
 
 
-def _ramp(x, ops, slope, offset):
+def _ramp_pieces(slope, offset, why_lo, why_hi):
     # (x - lo) * slope, not slope * x + offset: x - lo is exact near the lower corner, where the
-    # other form cancels (42 ulp in float32 at x = -2.99). where, not clip: f' = 0 at both corners
-    # (torch's hardsigmoid rule); NaN fails both tests and propagates through the ramp.
+    # other form cancels (42 ulp in float32 at x = -2.99)
     lo, hi = _corners(slope, offset)
-    return ops.where(x <= lo, ops.zeros_like(x), ops.where(x >= hi, ops.ones_like(x), (x - lo) * slope))
+    return clipped(lo, hi, Line(slope, lo, 0.0), why_lo, why_hi)
 
 
-def _ramp_d(x, ops, slope, offset):
-    lo, hi = _corners(slope, offset)
-    return keep_nan(x, ops.where((x > lo) & (x < hi), slope * ops.ones_like(x), ops.zeros_like(x)), ops)
-
-
-register(
-    ActivationSpec(
-        name="hardsigmoid",
-        piecewise_linear=True,
-        aliases=("hard_sigmoid",),
-        family="hard",
-        summary="The hard sigmoid clip(slope x + offset, 0, 1); the default is torch's relu6(x + 3) / 6.",
-        forward=_ramp,
-        derivative=_ramp_d,
-        reference=lambda x, slope, offset: min(max(slope * x + offset, mp.mpf(0)), mp.mpf(1)),
-        formula=r"f(x) = \min(\max(s x + o,\ 0),\ 1), \quad s = \tfrac16,\ o = \tfrac12 "
-        r"\text{ by default}",
-        derivative_formula=r"f'(x) = \begin{cases} s & 0 < s x + o < 1 \\ 0 & \text{otherwise} \end{cases}",
-        params=(
-            Param(
-                "slope",
-                1 / 6,
-                bounds=POS,
-                doc="slope of the linear part; 1/6 puts the corners at -3 and 3",
-                elsewhere=(
-                    "torch Hardsigmoid / keras>=3 hard_sigmoid / jax.nn.hard_sigmoid: 1/6",
-                    "keras<=2.15 / Theano / ONNX HardSigmoid: slope 0.2 (alpha=0.2)",
-                ),
-                test_values=(0.2,),
-            ),
-            Param(
-                "offset",
-                0.5,
-                bounds=REALS,
-                doc="value at x = 0 before clipping",
-                elsewhere=("ONNX HardSigmoid(beta=0.5)",),
-            ),
-        ),
-        range=UNIT,
-        derivative_range=lambda p: closed(0.0, p["slope"]),
-        monotonic=True,
-        smoothness=0,
-        kinks=lambda p: (
-            Kink(
-                _corners(p["slope"], p["offset"])[0],
-                0.0,
-                "one-sided slopes 0 | slope; f' = 0 at the corner as "
-                "torch (gradient only strictly inside; TF's clip "
-                "would give slope)",
-            ),
-            Kink(
-                _corners(p["slope"], p["offset"])[1],
-                0.0,
-                "one-sided slopes slope | 0; f' = 0 at the corner as torch",
-            ),
-        ),
-        references=(HARD_SIGMOID_PAPER, BINARYCONNECT),
-        note="A piecewise-linear sigmoid: no exponential, exactly 0 and 1 outside the ramp, which makes it "
-        "cheap and quantisation-friendly (MobileNetV3). Its gradient is exactly zero once saturated. "
-        "Libraries disagree on the slope: 1/6 (torch, Keras 3, JAX) vs 0.2 (Keras 2, Theano, ONNX).",
-        examples=(Example(1.0, 2.0 / 3.0, 12), Example(1.0, 0.7, 12, params={"slope": 0.2})),
+def _hardsigmoid_pieces(p):
+    return _ramp_pieces(
+        p["slope"],
+        p["offset"],
+        "one-sided slopes 0 | slope; f' = 0 at the corner as torch (gradient only strictly inside; "
+        "TF's clip would give slope)",
+        "one-sided slopes slope | 0; f' = 0 at the corner as torch",
     )
+
+
+SPARSE_SIGMOID = _ramp_pieces(
+    0.5,
+    0.5,
+    "one-sided slopes 0 | 1/2; f' = 0 at the corner, the rule of torch's hardsigmoid (jax "
+    "differentiates its clip with its own tie rule)",
+    "one-sided slopes 1/2 | 0; f' = 0 at the corner, as at -1",
 )
 
-register(
-    ActivationSpec(
-        name="sparse_sigmoid",
-        piecewise_linear=True,
-        family="hard",
-        summary="The sparse sigmoid clip((x + 1)/2, 0, 1) of JAX and Keras 3: exactly 0 below -1 and 1 above 1.",
-        forward=lambda x, ops: _ramp(x, ops, 0.5, 0.5),
-        derivative=lambda x, ops: _ramp_d(x, ops, 0.5, 0.5),
-        reference=lambda x: min(max((x + 1) / 2, mp.mpf(0)), mp.mpf(1)),
-        formula=r"f(x) = \min\left(\max\left(\tfrac{x + 1}{2},\ 0\right),\ 1\right)",
-        derivative_formula=r"f'(x) = \begin{cases} \tfrac12 & -1 < x < 1 \\ 0 & |x| \ge 1 \end{cases}",
-        range=UNIT,
-        derivative_range=closed(0.0, 0.5),
-        monotonic=True,
-        smoothness=0,
-        kinks=(
-            Kink(
-                -1.0,
-                0.0,
-                "one-sided slopes 0 | 1/2; f' = 0 at the corner, the rule of torch's hardsigmoid "
-                "(jax differentiates its clip with its own tie rule)",
+
+piecewise_linear(
+    _hardsigmoid_pieces,
+    name="hardsigmoid",
+    aliases=("hard_sigmoid",),
+    family="hard",
+    summary="The hard sigmoid clip(slope x + offset, 0, 1); the default is torch's relu6(x + 3) / 6.",
+    reference=lambda x, slope, offset: min(max(slope * x + offset, mp.mpf(0)), mp.mpf(1)),
+    formula=r"f(x) = \min(\max(s x + o,\ 0),\ 1), \quad s = \tfrac16,\ o = \tfrac12 "
+    r"\text{ by default}",
+    derivative_formula=r"f'(x) = \begin{cases} s & 0 < s x + o < 1 \\ 0 & \text{otherwise} \end{cases}",
+    params=(
+        Param(
+            "slope",
+            1 / 6,
+            bounds=POS,
+            doc="slope of the linear part; 1/6 puts the corners at -3 and 3",
+            elsewhere=(
+                "torch Hardsigmoid / keras>=3 hard_sigmoid / jax.nn.hard_sigmoid: 1/6",
+                "keras<=2.15 / Theano / ONNX HardSigmoid: slope 0.2 (alpha=0.2)",
             ),
-            Kink(1.0, 0.0, "one-sided slopes 1/2 | 0; f' = 0 at the corner, as at -1"),
+            test_values=(0.2,),
         ),
-        references=(
-            Reference(
-                "Blondel, M., Martins, A. F. T. and Niculae, V.",
-                2020,
-                "Learning with Fenchel-Young Losses",
-                "https://arxiv.org/abs/1901.02324",
-            ),
-            BINARYCONNECT,
+        Param(
+            "offset",
+            0.5,
+            bounds=REALS,
+            doc="value at x = 0 before clipping",
+            elsewhere=("ONNX HardSigmoid(beta=0.5)",),
         ),
-        note="The sigmoid's sparse twin: its output is exactly 0 or 1 outside [-1, 1], giving sparse "
-        "activations and zero gradients there. It is the hard sigmoid with slope 1/2, offset 1/2, "
-        "and the derivative of sparse_plus.",
-        examples=(Example(0.0, 0.5, 12), Example(6.0, 1.0, 12), Example(-6.0, 0.0, 12)),
-    )
+    ),
+    references=(HARD_SIGMOID_PAPER, BINARYCONNECT),
+    note="A piecewise-linear sigmoid: no exponential, exactly 0 and 1 outside the ramp, which makes it "
+    "cheap and quantisation-friendly (MobileNetV3). Its gradient is exactly zero once saturated. "
+    "Libraries disagree on the slope: 1/6 (torch, Keras 3, JAX) vs 0.2 (Keras 2, Theano, ONNX).",
+    examples=(Example(1.0, 2.0 / 3.0, 12), Example(1.0, 0.7, 12, params={"slope": 0.2})),
+)
+
+piecewise_linear(
+    SPARSE_SIGMOID,
+    name="sparse_sigmoid",
+    family="hard",
+    summary="The sparse sigmoid clip((x + 1)/2, 0, 1) of JAX and Keras 3: exactly 0 below -1 and 1 above 1.",
+    reference=lambda x: min(max((x + 1) / 2, mp.mpf(0)), mp.mpf(1)),
+    formula=r"f(x) = \min\left(\max\left(\tfrac{x + 1}{2},\ 0\right),\ 1\right)",
+    derivative_formula=r"f'(x) = \begin{cases} \tfrac12 & -1 < x < 1 \\ 0 & |x| \ge 1 \end{cases}",
+    references=(
+        Reference(
+            "Blondel, M., Martins, A. F. T. and Niculae, V.",
+            2020,
+            "Learning with Fenchel-Young Losses",
+            "https://arxiv.org/abs/1901.02324",
+        ),
+        BINARYCONNECT,
+    ),
+    note="The sigmoid's sparse twin: its output is exactly 0 or 1 outside [-1, 1], giving sparse "
+    "activations and zero gradients there. It is the hard sigmoid with slope 1/2, offset 1/2, "
+    "and the derivative of sparse_plus.",
+    examples=(Example(0.0, 0.5, 12), Example(6.0, 1.0, 12), Example(-6.0, 0.0, 12)),
 )
 
 # ----------------------------------------------------------------------------- LeCun's tanh

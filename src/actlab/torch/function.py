@@ -39,7 +39,7 @@ import numpy as np
 import torch
 
 from .._lru import LRU
-from ..api import Activation, register_tensor_forward
+from ..api import register_tensor_forward
 from ..errors import ParameterError
 from ..ops import torch as _ops_torch
 from ..ops._generic import reduce_to
@@ -125,15 +125,12 @@ def _plan_uncached(s: ActivationSpec, params: Mapping[str, Any], inplace: bool =
 
 
 def _piecewise_plan(s: ActivationSpec, params: Mapping[str, Any]) -> Plan | None:
-    ks = sorted({k.at_for(params) for k in s.kinks_for(params)})
-    # f' on every piece, in order: tail, kink 1, between, kink 2, ..., tail
-    pts = []
-    edges = [ks[0] - 1.0] if ks else [0.0]
-    for i, k in enumerate(ks):
-        pts += [edges[-1], k]
-        edges.append((k + ks[i + 1]) / 2 if i + 1 < len(ks) else k + 1.0)
-    pts.append(edges[-1])
-    vals = [float(v) for v in np.asarray(Activation(s, params).derivative(np.array(pts, dtype=np.float64)))]
+    pieces = s.pieces_for(params)
+    if pieces is None:
+        return None
+    ks = [k.at for k in pieces.knots]
+    # f' on every piece, in order: tail, kink 1, between, kink 2, ..., tail (read from the pieces)
+    vals = [float(v) for v in pieces.derivative_values()]
     distinct = sorted(set(vals))
     if not all(np.isfinite(distinct)):
         return None
