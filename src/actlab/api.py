@@ -261,7 +261,6 @@ class Activation:
         axis=None,
         extra=None,
         what="input",
-        torch_fn=None,
         inplace=False,
         g=None,
         fold_ok=True,
@@ -279,8 +278,6 @@ class Activation:
             _check_tensor(x, what)
             ops = _ops.for_array(x)
             dtype = x.dtype
-            if torch_fn is not None:
-                fn = torch_fn
             if inplace or (_PRECISION["mode"] != "exact" and getattr(fn, "casts_itself", False)):
                 # in place: the tensor's own storage; else the path chooses (torch's kernels take
                 # half types as they are)
@@ -344,20 +341,21 @@ class Activation:
         process-wide tier); ``inplace=True`` overwrites a torch tensor where the function has an
         in-place form."""
         extra = {"training": training, "generator": generator} if self.spec.stochastic else None
-        torch_fn = None
         if _is_tensor(x):
-            torch_fn = tensor_forward("torch")(self.spec, impl, inplace, memory)
+            # the torch adapter chooses the path (its kernels, the lean Function, plain autograd)
+            fn = tensor_forward("torch")(self.spec, impl, inplace, memory)
         elif inplace or impl != "auto" or memory is not None:
             raise InputTypeError(
                 f"impl={impl!r}, inplace={inplace!r}, memory={memory!r} apply to torch tensors; "
                 f"got {type(x).__name__}"
             )
+        else:
+            fn = self.spec.forward
         return self._run(
-            self.spec.forward,
+            fn,
             x,
             axis=axis if dim is None else dim,
             extra=extra,
-            torch_fn=torch_fn,
             inplace=inplace,
         )
 
