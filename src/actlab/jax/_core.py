@@ -30,6 +30,7 @@ from ..kinds import LOW_PRECISION, kind_of
 from ..ops import jax as ops
 from ..registry import bind_params, resolve_params
 from ..registry import spec as get_spec
+from ..signatures import jax_function, with_signature
 from ..spec import ActivationSpec
 
 __all__ = ["JaxActivation", "apply", "get", "make_function"]
@@ -243,4 +244,4 @@ def make_function(s: ActivationSpec) -> Callable[..., jax.Array]:
 
     fn.__name__ = fn.__qualname__ = s.name
     fn.__module__ = "actlab.jax"
-    return fn
+    return with_signature(fn, jax_function(s))

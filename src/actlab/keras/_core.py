@@ -31,6 +31,7 @@ from ..ops._generic import reduce_to
 from ..registry import _show as _short
 from ..registry import all_specs, bind_params, canonical, resolve_params
 from ..registry import spec as get_spec
+from ..signatures import init_with_signature, keras_function, keras_layer, with_signature
 from ..spec import ActivationSpec
 
 __all__ = [
@@ -326,6 +327,7 @@ def _function(name: str) -> Callable[..., Any]:
     fn.__name__ = fn.__qualname__ = s.name
     fn.__module__ = "actlab.keras"
     fn.__doc__ = _function_doc(s)
+    with_signature(fn, keras_function(s))
     return keras.saving.register_keras_serializable(package=PACKAGE, name=s.name)(fn)
 
 
@@ -508,7 +510,13 @@ def _layer_class(name: str) -> type[ActivationLayer]:
     cls = type(
         class_name(s.name),
         (ActivationLayer,),
-        {"spec": s, "__doc__": _layer_doc(s), "__module__": "actlab.keras"},
+        {
+            "spec": s,
+            "__doc__": _layer_doc(s),
+            "__module__": "actlab.keras",
+            # the spec's parameters and the keywords that apply, for inspect.signature and IDEs
+            "__init__": init_with_signature(ActivationLayer, class_name(s.name), keras_layer(s)),
+        },
     )
     return keras.saving.register_keras_serializable(package=PACKAGE)(cls)
 

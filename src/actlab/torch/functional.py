@@ -5,7 +5,8 @@ Positional arguments after the input follow the order of the spec's parameters (
 ``training`` (default False, as ``F.rrelu``) and ``generator``. Every function takes ``impl``
 ("auto", "function", "native", "autograd"; see ``actlab.torch.function``), ``memory`` ("default",
 "lean"; default: the process-wide tier set by ``actlab.torch.memory``) and, where an in-place
-path exists, ``inplace=True``.
+path exists, ``inplace=True``. Each function's ``inspect.signature`` (and ``functional.pyi``)
+shows exactly these, from ``actlab.signatures``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ..api import Activation
 from ..docs import docstring
 from ..naming import export_functions
 from ..registry import bind_params, resolve_params
+from ..signatures import torch_function, with_signature
 from ..spec import ActivationSpec
 from .fast import eval_path, fast_path
 from .function import _check_memory
@@ -61,7 +63,7 @@ def _make(s: ActivationSpec) -> Callable[..., Any]:
 
     fn.__name__ = fn.__qualname__ = s.name
     fn.__doc__ = docstring(s, form="function")
-    return fn
+    return with_signature(fn, torch_function(s))
 
 
 export_functions(globals(), __all__, _make)

@@ -27,6 +27,7 @@ from ..naming import class_name
 from ..registry import _show as _short
 from ..registry import all_specs, canonical, resolve_params
 from ..registry import spec as get_spec
+from ..signatures import init_with_signature, torch_module
 from ..spec import ActivationSpec
 from .fast import eval_path, fast_path, learnable_fused_path, learnable_native_path
 from .function import IMPLS, MEMORY_TIERS, _check_impl, _check_memory, inplace_supported
@@ -288,6 +289,8 @@ def _module_class(name: str) -> type[ActivationModule]:
             "spec": s,
             "__doc__": docstring(s, form="module"),
             "__module__": "actlab.torch",
+            # the spec's parameters and the keywords that apply, for inspect.signature and IDEs
+            "__init__": init_with_signature(ActivationModule, class_name(s.name), torch_module(s)),
         },
     )
     return cls
