@@ -1,18 +1,25 @@
-"""THE place where activation functions are defined: one ``register(...)`` block each.
+"""THE place where activation functions are defined: one ``register(...)`` block (or one builder
+call: ``piecewise_linear``, ``gated_by``) each.
 
-Each family lives in its own file; importing this package registers them all.
+Each family has its file, named after the spec's ``family`` field; importing this package
+registers them all.
 """
 
 from . import (  # noqa: F401
-    classic,
     exponential,
-    gated,
+    glu,
+    hard,
+    linear,
     periodic,
-    rectifiers,
+    piecewise_linear,
+    radial,
+    rectifier,
     self_gated,
     shrinkage,
-    squashing,
-    vector,
+    sigmoidal,
+    softmax,
+    softplus,
+    step,
 )
 
 __all__: list[str] = []

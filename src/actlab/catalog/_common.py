@@ -25,6 +25,10 @@ __all__ = [
     "SQRT_2_OVER_PI",
     "WIKI_TABLE",
     "PYTORCH",
+    "GUIDE",
+    "FY_PAPER",
+    "ISRLU_PAPER",
+    "horner",
 ]
 
 SQRT_2 = math.sqrt(2.0)
@@ -63,6 +67,17 @@ def step(cond, x, ops, if_true=1.0, if_false=0.0):
     return keep_nan(x, ops.where(cond, ops.full_like(x, if_true), ops.full_like(x, if_false)), ops)
 
 
+GUIDE = "beginners' guide worked example"  # the source of examples taken from the classic guides
+
+
+def horner(y, coeffs):
+    """coeffs[0] + coeffs[1] y + ... by Horner (the first step multiplies, so the result is an array)."""
+    acc = y * coeffs[-1] + coeffs[-2]
+    for c in reversed(coeffs[:-2]):
+        acc = acc * y + c
+    return acc
+
+
 WIKI_TABLE = Reference(
     "Wikipedia contributors",
     2018,
@@ -95,3 +110,19 @@ def zero_times(a, v, ops):
         return ops.where(bad, zero, p)
 
     return ops.where_lazy(bad, fixed, lambda: p)
+
+
+# papers cited by functions of more than one family
+FY_PAPER = Reference(
+    "Blondel, M., Martins, A. F. T. and Niculae, V.",
+    2020,
+    "Learning with Fenchel-Young Losses",
+    "https://arxiv.org/abs/1901.02324",
+)
+
+ISRLU_PAPER = Reference(
+    "Carlile, B., Delamarter, G., Kinney, P., Marti, A. and Whitney, B.",
+    2017,
+    "Improving Deep Learning by Inverse Square Root Linear Units (ISRLUs)",
+    "https://arxiv.org/abs/1710.09967",
+)

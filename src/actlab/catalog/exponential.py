@@ -1,5 +1,4 @@
-"""The ELU relatives (SELU, CELU, PELU, ISRLU, ELiSH, exp) and the softplus family (softplus,
-log-sigmoid, squareplus, sparse plus)."""
+"""The exponential linear family: ELU, SELU, CELU, PELU, ISRLU, ELiSH and the plain exponential."""
 
 from __future__ import annotations
 
@@ -11,19 +10,40 @@ from ..registry import register
 from ..spec import ActivationSpec
 from ._common import (
     INF,
+    ISRLU_PAPER,
     NONNEG,
     POS,
-    PYTORCH,
     Example,
     Interval,
     Kink,
     Param,
     Reference,
-    keep_nan,
     open_,
     zero_times,
 )
-from .classic import ELU_PAPER, RELU_PAPERS
+
+ELU_PAPER = Reference(
+    "Clevert, D.-A., Unterthiner, T. and Hochreiter, S.",
+    2015,
+    "Fast and Accurate Deep Network Learning by Exponential Linear Units (ELUs)",
+    "https://arxiv.org/abs/1511.07289",
+)
+
+
+def _elu(x, ops, alpha):
+    # Double where: the unused branch sees 0, so expm1 can neither overflow nor poison grads.
+    neg = ops.where(x > 0, ops.zeros_like(x), x)
+    return ops.where(x > 0, x, alpha * ops.expm1(neg))
+
+
+def _elu_d(x, ops, alpha):
+    neg = ops.where(x > 0, ops.zeros_like(x), x)
+    return ops.where(x > 0, ops.ones_like(x), alpha * ops.exp(neg))
+
+
+def _elu_d_from_output(y, ops, alpha):
+    # y > 0 exactly where x > 0; below, f' = alpha e^x = y + alpha (torch's in-place elu backward)
+    return ops.where(y > 0, ops.ones_like(y), y + alpha)
 
 
 def _masked_neg(x, ops, strict=True):
@@ -34,12 +54,21 @@ def _masked_neg(x, ops, strict=True):
 
 # ----------------------------------------------------------------------------- SELU
 SELU_ALPHA = 1.6732632423543772848170429916717  # the paper's / torch's strings (correctly rounded doubles)
+
+
 SELU_LAMBDA = 1.0507009873554804934193349852946
+
+
 SELU_LA = SELU_LAMBDA * SELU_ALPHA
+
+
 # 50+ digits of the fixed point of eq. (14) in the paper, for the reference (created per call so
 # they keep their digits whatever mp.dps was at import).
 _SELU_ALPHA_50 = "1.67326324235437728481704299167165203846115534828121627"
+
+
 _SELU_LAMBDA_50 = "1.05070098735548049341933498529460635195898120437640455"
+
 
 SELU_PAPER = Reference(
     "Klambauer, G., Unterthiner, T., Mayr, A. and Hochreiter, S.",
@@ -67,6 +96,177 @@ def _selu_d_from_output(y, ops):
 def _selu_ref(x):
     lam, alpha = mp.mpf(_SELU_LAMBDA_50), mp.mpf(_SELU_ALPHA_50)
     return lam * x if x > 0 else lam * alpha * mp.expm1(x)
+
+
+# ----------------------------------------------------------------------------- CELU
+CELU_PAPER = Reference(
+    "Barron, J. T.",
+    2017,
+    "Continuously Differentiable Exponential Linear Units",
+    "https://arxiv.org/abs/1704.07483",
+)
+
+
+def _celu(x, ops, alpha):
+    neg = _masked_neg(x, ops)
+    return ops.where(x > 0, x, alpha * ops.expm1(neg / alpha))
+
+
+def _celu_d(x, ops, alpha):
+    neg = _masked_neg(x, ops)
+    return ops.where(x > 0, ops.ones_like(x), ops.exp(neg / alpha))
+
+
+def _celu_d_from_output(y, ops, alpha):
+    # y > 0 exactly where x > 0; below, f' = e^(x/alpha) = (y + alpha) / alpha
+    return ops.where(y > 0, ops.ones_like(y), (y + alpha) / alpha)
+
+
+# ----------------------------------------------------------------------------- PELU
+PELU_PAPER = Reference(
+    "Trottier, L., Giguere, P. and Chaib-draa, B.",
+    2017,
+    "Parametric Exponential Linear Unit for Deep Convolutional Neural Networks",
+    "https://arxiv.org/abs/1605.09332",
+)
+
+
+def _pelu(x, ops, a, b):
+    neg = _masked_neg(x, ops, strict=False)
+    # a * (x / b) rather than (a / b) * x: f(0) = 0 even where a / b overflows (b subnormal)
+    return ops.where(x >= 0, a * (x / b), a * ops.expm1(neg / b))
+
+
+def _pelu_d(x, ops, a, b):
+    # (a/b) e^{min(x, 0)/b}: the same expression serves both sides (exp(0) = 1 for x >= 0).
+    return a * ops.exp(_masked_neg(x, ops, strict=False) / b) / b
+
+
+def _pelu_da(x, ops, a, b):
+    neg = _masked_neg(x, ops, strict=False)
+    return ops.where(x >= 0, x / b, ops.expm1(neg / b))
+
+
+def _pelu_db(x, ops, a, b):
+    # d/db: -a x / b^2 for x >= 0 and -a x e^{x/b} / b^2 below, again one expression.
+    # at x = -inf, (x / b) e^{x/b} is inf * 0: the limit is 0 (the exponential wins)
+    return -a * zero_times(x / b, ops.exp(_masked_neg(x, ops, strict=False) / b), ops) / b
+
+
+_PELU_DOC = "learned per channel; the paper requires a, b > 0"
+
+
+# ----------------------------------------------------------------------------- ISRLU
+def _isrlu(x, ops, alpha):
+    n = _masked_neg(x, ops, strict=False)
+    # Below -1 use -1/sqrt(alpha + 1/x^2): alpha x^2 cannot overflow and f(-inf) = -1/sqrt(alpha).
+    big = n < -1.0
+    nb = ops.where(big, n, -ops.ones_like(n))
+    ns = ops.where(big, ops.zeros_like(n), n)  # NaN stays here and propagates
+    u = ops.reciprocal(nb)
+    neg = ops.where(big, -1.0 / ops.sqrt(alpha + u * u), ns / ops.sqrt(1.0 + alpha * ns * ns))
+    return ops.where(x >= 0, x, neg)
+
+
+def _isrlu_d(x, ops, alpha):
+    n = _masked_neg(x, ops, strict=False)
+    q = 1.0 + alpha * n * n  # overflow to inf gives 0, the correctly rounded (1 + a x^2)^{-3/2}
+    # one power instead of sqrt, product and quotient: ~3 float32 ulp worst case instead of ~5
+    return q**-1.5
+
+
+def _isrlu_ref(x, alpha):
+    if x >= 0:
+        return x
+    if x == -mp.inf:
+        return -1 / mp.sqrt(alpha)
+    return x / mp.sqrt(1 + alpha * x * x)
+
+
+# ----------------------------------------------------------------------------- ELiSH
+ELISH_PAPER = Reference(
+    "Basirat, M. and Roth, P. M.",
+    2018,
+    "The Quest for the Golden Activation Function",
+    "https://arxiv.org/abs/1808.00783",
+)
+
+
+# For x < 0, f' = sigma(x) sigma(-x) (e^{2x} + 2e^x - 1) = sigma(x) (1 - (2 - sqrt2) sigma(x)) (e^{x-c} - 1),
+# c = ln(sqrt2 - 1) = -asinh(1), where f' vanishes. expm1(x - c) resolves that zero; c is split in a
+# float32-exact head and a tail, so x - c is (nearly) exact in float32 and float64. This form also
+# needs fewer roundings than the product of two sigmoids (float32 worst case ~4 ulp instead of ~6).
+_ELISH_K = 2.0 - math.sqrt(2.0)
+
+
+_ELISH_C_HI = -0.8813735842704773  # float32(ln(sqrt(2) - 1))
+
+
+_ELISH_C_LO = -2.7490657303107342e-09  # ln(sqrt(2) - 1) - _ELISH_C_HI
+
+
+def _elish(x, ops):
+    pos = ops.where(x >= 0, x, ops.zeros_like(x))
+    neg = _masked_neg(x, ops, strict=False)
+    return ops.where(x >= 0, pos * ops.sigmoid(pos), ops.expm1(neg) * ops.sigmoid(neg))
+
+
+def _elish_d(x, ops):
+    pos = ops.where(x >= 0, x, ops.zeros_like(x))
+    neg = _masked_neg(x, ops, strict=False)
+    # x sigma(-x) is 0 in float64 beyond x = 800; capping x there keeps f'(+inf) = 1 instead of inf * 0
+    capped = ops.minimum(pos, 1000.0)
+    d_pos = ops.sigmoid(pos) * (1.0 + capped * ops.sigmoid(-capped))
+    sn = ops.sigmoid(neg)
+    d_neg = (sn - _ELISH_K * sn * sn) * ops.expm1((neg - _ELISH_C_HI) - _ELISH_C_LO)
+    return ops.where(x >= 0, d_pos, d_neg)
+
+
+register(
+    ActivationSpec(
+        name="elu",
+        family="exponential",
+        summary="The exponential linear unit: x for x > 0, alpha (e^x - 1) below; pushes mean "
+        "activations towards zero.",
+        forward=_elu,
+        derivative=_elu_d,
+        derivative_from_output=_elu_d_from_output,
+        derivative_from_output_exact=False,
+        reference=lambda x, alpha: x if x > 0 else alpha * mp.expm1(x),
+        formula=r"f(x) = \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}",
+        derivative_formula=r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha e^{x} & x \le 0 \end{cases}",
+        params=(
+            Param(
+                "alpha",
+                1.0,
+                bounds=NONNEG,
+                doc="the saturation value -alpha for x -> -inf",
+                elsewhere=("torch ELU(alpha=1.0)", "keras elu(alpha=1.0)", "jax.nn.elu(alpha=1.0)"),
+                test_values=(0.5, 2.0),
+            ),
+        ),
+        range=lambda p: Interval(-p["alpha"], INF, p["alpha"] == 0, False),
+        derivative_range=lambda p: Interval(0.0, max(1.0, p["alpha"]), p["alpha"] == 0, True),
+        monotonic=True,
+        smoothness=lambda p: 1 if p["alpha"] == 1 else 0,
+        kinks=lambda p: (
+            ()
+            if p["alpha"] == 1
+            else (
+                Kink(
+                    0.0,
+                    p["alpha"],
+                    "one-sided slopes alpha | 1; f'(0) = alpha, torch's elu_backward uses the x <= 0 branch",
+                ),
+            )
+        ),
+        approximates_identity=lambda p: p["alpha"] == 1,
+        references=(ELU_PAPER,),
+        note="Negative outputs push the mean activation towards zero, which the paper shows speeds up "
+        "learning; saturates smoothly at -alpha, so it is robust to noise. Costs an exp.",
+        examples=(Example(-1.0, -0.632120558828558, 12),),
+    )
+)
 
 
 register(
@@ -103,29 +303,6 @@ register(
         examples=(Example(1.0, SELU_LAMBDA, 15), Example(-1.0, -1.11133073781256, 12)),
     )
 )
-
-# ----------------------------------------------------------------------------- CELU
-CELU_PAPER = Reference(
-    "Barron, J. T.",
-    2017,
-    "Continuously Differentiable Exponential Linear Units",
-    "https://arxiv.org/abs/1704.07483",
-)
-
-
-def _celu(x, ops, alpha):
-    neg = _masked_neg(x, ops)
-    return ops.where(x > 0, x, alpha * ops.expm1(neg / alpha))
-
-
-def _celu_d(x, ops, alpha):
-    neg = _masked_neg(x, ops)
-    return ops.where(x > 0, ops.ones_like(x), ops.exp(neg / alpha))
-
-
-def _celu_d_from_output(y, ops, alpha):
-    # y > 0 exactly where x > 0; below, f' = e^(x/alpha) = (y + alpha) / alpha
-    return ops.where(y > 0, ops.ones_like(y), (y + alpha) / alpha)
 
 
 register(
@@ -179,38 +356,6 @@ register(
     )
 )
 
-# ----------------------------------------------------------------------------- PELU
-PELU_PAPER = Reference(
-    "Trottier, L., Giguere, P. and Chaib-draa, B.",
-    2017,
-    "Parametric Exponential Linear Unit for Deep Convolutional Neural Networks",
-    "https://arxiv.org/abs/1605.09332",
-)
-
-
-def _pelu(x, ops, a, b):
-    neg = _masked_neg(x, ops, strict=False)
-    # a * (x / b) rather than (a / b) * x: f(0) = 0 even where a / b overflows (b subnormal)
-    return ops.where(x >= 0, a * (x / b), a * ops.expm1(neg / b))
-
-
-def _pelu_d(x, ops, a, b):
-    # (a/b) e^{min(x, 0)/b}: the same expression serves both sides (exp(0) = 1 for x >= 0).
-    return a * ops.exp(_masked_neg(x, ops, strict=False) / b) / b
-
-
-def _pelu_da(x, ops, a, b):
-    neg = _masked_neg(x, ops, strict=False)
-    return ops.where(x >= 0, x / b, ops.expm1(neg / b))
-
-
-def _pelu_db(x, ops, a, b):
-    # d/db: -a x / b^2 for x >= 0 and -a x e^{x/b} / b^2 below, again one expression.
-    # at x = -inf, (x / b) e^{x/b} is inf * 0: the limit is 0 (the exponential wins)
-    return -a * zero_times(x / b, ops.exp(_masked_neg(x, ops, strict=False) / b), ops) / b
-
-
-_PELU_DOC = "learned per channel; the paper requires a, b > 0"
 
 register(
     ActivationSpec(
@@ -265,40 +410,6 @@ register(
     )
 )
 
-# ----------------------------------------------------------------------------- ISRLU
-ISRLU_PAPER = Reference(
-    "Carlile, B., Delamarter, G., Kinney, P., Marti, A. and Whitney, B.",
-    2017,
-    "Improving Deep Learning by Inverse Square Root Linear Units (ISRLUs)",
-    "https://arxiv.org/abs/1710.09967",
-)
-
-
-def _isrlu(x, ops, alpha):
-    n = _masked_neg(x, ops, strict=False)
-    # Below -1 use -1/sqrt(alpha + 1/x^2): alpha x^2 cannot overflow and f(-inf) = -1/sqrt(alpha).
-    big = n < -1.0
-    nb = ops.where(big, n, -ops.ones_like(n))
-    ns = ops.where(big, ops.zeros_like(n), n)  # NaN stays here and propagates
-    u = ops.reciprocal(nb)
-    neg = ops.where(big, -1.0 / ops.sqrt(alpha + u * u), ns / ops.sqrt(1.0 + alpha * ns * ns))
-    return ops.where(x >= 0, x, neg)
-
-
-def _isrlu_d(x, ops, alpha):
-    n = _masked_neg(x, ops, strict=False)
-    q = 1.0 + alpha * n * n  # overflow to inf gives 0, the correctly rounded (1 + a x^2)^{-3/2}
-    # one power instead of sqrt, product and quotient: ~3 float32 ulp worst case instead of ~5
-    return q**-1.5
-
-
-def _isrlu_ref(x, alpha):
-    if x >= 0:
-        return x
-    if x == -mp.inf:
-        return -1 / mp.sqrt(alpha)
-    return x / mp.sqrt(1 + alpha * x * x)
-
 
 register(
     ActivationSpec(
@@ -334,38 +445,6 @@ register(
     )
 )
 
-# ----------------------------------------------------------------------------- ELiSH
-ELISH_PAPER = Reference(
-    "Basirat, M. and Roth, P. M.",
-    2018,
-    "The Quest for the Golden Activation Function",
-    "https://arxiv.org/abs/1808.00783",
-)
-# For x < 0, f' = sigma(x) sigma(-x) (e^{2x} + 2e^x - 1) = sigma(x) (1 - (2 - sqrt2) sigma(x)) (e^{x-c} - 1),
-# c = ln(sqrt2 - 1) = -asinh(1), where f' vanishes. expm1(x - c) resolves that zero; c is split in a
-# float32-exact head and a tail, so x - c is (nearly) exact in float32 and float64. This form also
-# needs fewer roundings than the product of two sigmoids (float32 worst case ~4 ulp instead of ~6).
-_ELISH_K = 2.0 - math.sqrt(2.0)
-_ELISH_C_HI = -0.8813735842704773  # float32(ln(sqrt(2) - 1))
-_ELISH_C_LO = -2.7490657303107342e-09  # ln(sqrt(2) - 1) - _ELISH_C_HI
-
-
-def _elish(x, ops):
-    pos = ops.where(x >= 0, x, ops.zeros_like(x))
-    neg = _masked_neg(x, ops, strict=False)
-    return ops.where(x >= 0, pos * ops.sigmoid(pos), ops.expm1(neg) * ops.sigmoid(neg))
-
-
-def _elish_d(x, ops):
-    pos = ops.where(x >= 0, x, ops.zeros_like(x))
-    neg = _masked_neg(x, ops, strict=False)
-    # x sigma(-x) is 0 in float64 beyond x = 800; capping x there keeps f'(+inf) = 1 instead of inf * 0
-    capped = ops.minimum(pos, 1000.0)
-    d_pos = ops.sigmoid(pos) * (1.0 + capped * ops.sigmoid(-capped))
-    sn = ops.sigmoid(neg)
-    d_neg = (sn - _ELISH_K * sn * sn) * ops.expm1((neg - _ELISH_C_HI) - _ELISH_C_LO)
-    return ops.where(x >= 0, d_pos, d_neg)
-
 
 register(
     ActivationSpec(
@@ -396,6 +475,7 @@ register(
     )
 )
 
+
 # ----------------------------------------------------------------------------- exponential
 register(
     ActivationSpec(
@@ -424,264 +504,5 @@ register(
         "for moderate inputs (float32 beyond x = 88.7) and its gradient explodes, so it is rarely "
         "used in hidden layers.",
         examples=(Example(1.0, 2.718281828459045, 15), Example(0.0, 1.0, 15)),
-    )
-)
-
-# ----------------------------------------------------------------------------- softplus
-SOFTPLUS_PAPER = Reference(
-    "Dugas, C., Bengio, Y., Belisle, F., Nadeau, C. and Garcia, R.",
-    2001,
-    "Incorporating Second-Order Functional Knowledge for Better Option Pricing (NIPS 13)",
-    "https://www.cirano.qc.ca/en/summaries/2002s-46",
-)
-
-
-def _softplus(x, ops, beta, threshold):
-    bx = beta * x
-    # torch's rule: above the threshold the function *is* x (not a rounding shortcut).
-    return ops.where(bx > threshold, x, ops.softplus(bx) / beta)
-
-
-def _softplus_d(x, ops, beta, threshold):
-    bx = beta * x
-    return ops.where(bx > threshold, ops.ones_like(x), ops.sigmoid(bx))
-
-
-def _softplus_ref(x, beta, threshold):
-    if beta * x > threshold:
-        return x
-    return mp.log1p(mp.exp(beta * x)) / beta
-
-
-def _softplus_kinks(p):
-    t = p["threshold"]
-    if t == INF:
-        return ()
-    # at x = threshold/beta itself beta*x > threshold is False, so the softplus branch is used
-    return (
-        Kink(
-            t / p["beta"],
-            1.0 / (1.0 + math.exp(-t)),
-            "torch's linear switch: f = x for beta x > threshold, a jump down by "
-            "log1p(e^-threshold)/beta (2.1e-9 at the defaults); at the switch itself the softplus "
-            "branch holds, f' = sigma(threshold)",
-            jump=True,
-        ),
-    )
-
-
-register(
-    ActivationSpec(
-        name="softplus",
-        aliases=("smooth_relu",),
-        family="softplus",
-        summary="The softplus (1/beta) log(1 + e^{beta x}): a smooth ReLU whose derivative is the sigmoid.",
-        forward=_softplus,
-        derivative=_softplus_d,
-        reference=_softplus_ref,
-        formula=r"f(x) = \begin{cases} \frac{1}{\beta} \log\!\left(1 + e^{\beta x}\right) & \beta x \le t \\ "
-        r"x & \beta x > t \end{cases}",
-        derivative_formula=r"f'(x) = \begin{cases} \sigma(\beta x) & \beta x \le t \\ 1 & \beta x > t "
-        r"\end{cases}",
-        params=(
-            Param(
-                "beta",
-                1.0,
-                bounds=POS,
-                doc="sharpness; beta -> inf gives ReLU",
-                elsewhere=(
-                    "torch Softplus(beta=1.0)",
-                    "keras.activations.softplus (beta = 1, no parameter)",
-                    "jax.nn.softplus (beta = 1, no parameter)",
-                ),
-                test_values=(2.0, 0.5),
-            ),
-            # Default inf, not torch's 20: the stable form never overflows, so the switch buys
-            # nothing here and costs a 2e-9 jump (f would be discontinuous and not monotonic).
-            Param(
-                "threshold",
-                INF,
-                bounds=Interval(0.0, INF, False, True),
-                doc="f = x where beta x > threshold (torch's switch to the linear tail); the default inf "
-                "is the exact smooth softplus; threshold=20 reproduces torch bit for bit",
-                elsewhere=("torch Softplus(threshold=20.0)", "keras / jax softplus: no threshold (= inf)"),
-                test_values=(20.0,),
-            ),
-        ),
-        range=open_(0.0, INF),
-        derivative_range=lambda p: Interval(0.0, 1.0, False, p["threshold"] != INF),
-        # the switch drops f by log1p(e^-t)/beta, so f(t/beta) > f(t/beta + tiny): strictly not monotone
-        monotonic=lambda p: p["threshold"] == INF,
-        smoothness=lambda p: INF if p["threshold"] == INF else -1,
-        kinks=_softplus_kinks,
-        probe_points=(20.0 + 1e-9, 10.0 + 5e-10, 40.0 + 2e-9),  # just past the switch, inside the drop
-        references=(SOFTPLUS_PAPER, RELU_PAPERS[1]),
-        note="A smooth, strictly positive ReLU whose derivative is the logistic sigmoid; never exactly zero, "
-        "so no dead units, but no sparsity either and an exp/log per element. torch's threshold=20 makes "
-        "it return x far in the linear tail (a jump of ~2e-9); pass threshold=20 to match torch exactly.",
-        examples=(
-            Example(0.0, 0.693147180559945, 12),
-            Example(1000.0, 1000.0, 12),
-            Example(1.0, 0.731058578630005, 12, of="derivative", source="f' is the logistic sigmoid"),
-            Example(0.0, 0.5, 12, of="derivative", source="f' is the logistic sigmoid"),
-        ),
-    )
-)
-
-# ----------------------------------------------------------------------------- log-sigmoid
-register(
-    ActivationSpec(
-        name="log_sigmoid",
-        aliases=("logsigmoid",),
-        family="softplus",
-        summary="The logarithm of the logistic sigmoid, log sigma(x) = -softplus(-x); computed without "
-        "forming sigma(x).",
-        forward=lambda x, ops: ops.log_sigmoid(x),
-        derivative=lambda x, ops: ops.sigmoid(-x),
-        derivative_from_output=lambda y, ops: -ops.expm1(y),
-        reference=lambda x: -mp.log1p(mp.exp(-x)),
-        formula=r"f(x) = \log \sigma(x) = -\log\!\left(1 + e^{-x}\right)",
-        derivative_formula=r"f'(x) = \sigma(-x) = 1 - \sigma(x)",
-        range=open_(-INF, 0.0),
-        derivative_range=open_(0.0, 1.0),
-        monotonic=True,
-        references=(PYTORCH,),
-        note="Mostly used inside losses (binary cross-entropy, negative sampling) where log(sigmoid(x)) "
-        "would underflow to -inf; as a hidden activation it is a flipped softplus with no positive outputs.",
-        examples=(Example(-1000.0, -1000.0, 12), Example(0.0, -0.693147180559945, 12)),
-    )
-)
-
-# ----------------------------------------------------------------------------- squareplus
-SQUAREPLUS_PAPER = Reference(
-    "Barron, J. T.",
-    2021,
-    "Squareplus: A Softplus-Like Algebraic Rectifier",
-    "https://arxiv.org/abs/2112.11687",
-)
-
-
-def _sqp_parts(y, ops, b):
-    # sqrt(y^2 + b) = |y| sqrt(1 + c), c = b/y^2, for |y| > 1: y^2 cannot overflow and y = +-inf
-    # gives c = 0. Both halves see a harmless placeholder where they are not used.
-    big = ops.abs(y) > 1.0
-    yb = ops.where(big, y, ops.ones_like(y))
-    ys = ops.where(big, ops.zeros_like(y), y)  # NaN stays here and propagates
-    c = (b / yb) / yb
-    sq = ys * ys + b
-    return big, yb, ys, c, ops.sqrt(1.0 + c), sq, ops.sqrt(sq)
-
-
-def _squareplus(x, ops, b):
-    pos = ops.where(x >= 0, x, ops.zeros_like(x))
-    neg = _masked_neg(x, ops, strict=False)
-    big, yb, ys, _, qb, _, rs = _sqp_parts(pos, ops, b)
-    f_pos = ops.where(big, 0.5 * yb * (1.0 + qb), 0.5 * (ys + rs))
-    # below 0, x + sqrt(x^2 + b) cancels; b / (2 (sqrt(x^2 + b) - x)) is the same value without it
-    big, yb, ys, _, qb, _, rs = _sqp_parts(neg, ops, b)
-    f_neg = ops.where(big, (b / -yb) / (2.0 * (qb + 1.0)), b / (2.0 * (rs - ys)))
-    return ops.where(x >= 0, f_pos, f_neg)
-
-
-def _squareplus_d(x, ops, b):
-    pos = ops.where(x >= 0, x, ops.zeros_like(x))
-    neg = _masked_neg(x, ops, strict=False)
-    big, yb, ys, _, qb, _, rs = _sqp_parts(pos, ops, b)
-    d_pos = ops.where(big, 0.5 * (1.0 + ops.reciprocal(qb)), 0.5 * (1.0 + ys / rs))
-    # below 0: b / (2 R (R - x)) = b / (2 (x^2 + b + |x| R)), free of the cancellation in 1 + x/R;
-    # for |x| > 1 numerator and denominator are divided by x^2
-    big, yb, ys, c, qb, sq, rs = _sqp_parts(neg, ops, b)
-    d_neg = ops.where(big, 0.5 * c / ((1.0 + c) + qb), 0.5 * b / (sq - ys * rs))
-    return ops.where(x >= 0, d_pos, d_neg)
-
-
-def _squareplus_ref(x, b):
-    if x == -mp.inf:
-        return mp.mpf(0)
-    return (x + mp.sqrt(x * x + b)) / 2
-
-
-register(
-    ActivationSpec(
-        name="squareplus",
-        family="softplus",
-        summary="Squareplus (x + sqrt(x^2 + b)) / 2: a softplus look-alike using only a square root.",
-        forward=_squareplus,
-        derivative=_squareplus_d,
-        reference=_squareplus_ref,
-        formula=r"f(x) = \frac{x + \sqrt{x^2 + b}}{2}",
-        derivative_formula=r"f'(x) = \frac12 \left(1 + \frac{x}{\sqrt{x^2 + b}}\right)",
-        params=(
-            Param(
-                "b",
-                4.0,
-                bounds=POS,
-                doc="curvature near 0: f(0) = sqrt(b)/2; b -> 0 gives ReLU",
-                elsewhere=("jax.nn.squareplus(b=4)", "keras.activations.squareplus(b=4)"),
-                test_values=(1.0, 0.25),
-            ),
-        ),
-        range=open_(0.0, INF),
-        derivative_range=open_(0.0, 1.0),
-        monotonic=True,
-        references=(SQUAREPLUS_PAPER,),
-        note="Shaped like softplus (positive, smooth, convex, slope 1/2 at 0) but needs only a multiply and a "
-        "square root, so it is cheaper on hardware where exp/log are slow. Its tails approach 0 and x "
-        "algebraically (like b/(4|x|)), much more slowly than softplus.",
-        examples=(
-            Example(0.0, 1.0, 12),
-            Example(0.0, 0.5, 12, of="derivative"),
-            Example(-1000.0, 0.000999999000002, 15),
-        ),
-    )
-)
-
-# ----------------------------------------------------------------------------- sparse plus
-FY_PAPER = Reference(
-    "Blondel, M., Martins, A. F. T. and Niculae, V.",
-    2020,
-    "Learning with Fenchel-Young Losses",
-    "https://arxiv.org/abs/1901.02324",
-)
-
-
-def _sparse_plus(x, ops):
-    mid = ops.clip(x, -1.0, 1.0) + 1.0  # clipped: the unused quadratic cannot overflow
-    inner = ops.where(x >= 1, x, 0.25 * mid * mid)
-    return ops.where(x <= -1, ops.zeros_like(x), inner)
-
-
-def _sparse_plus_d(x, ops):
-    mid = ops.clip(x, -1.0, 1.0) + 1.0
-    return keep_nan(x, 0.5 * mid, ops)
-
-
-register(
-    ActivationSpec(
-        name="sparse_plus",
-        aliases=("sparseplus",),
-        family="softplus",
-        summary="Sparse plus: 0 for x <= -1, (x + 1)^2 / 4 on (-1, 1), x for x >= 1; a softplus that is "
-        "exactly zero and exactly linear outside [-1, 1].",
-        forward=_sparse_plus,
-        derivative=_sparse_plus_d,
-        reference=lambda x: mp.mpf(0) if x <= -1 else (x if x >= 1 else (x + 1) ** 2 / 4),
-        formula=r"f(x) = \begin{cases} 0 & x \le -1 \\ \tfrac14 (x + 1)^2 & -1 < x < 1 \\ x & x \ge 1 "
-        r"\end{cases}",
-        derivative_formula=r"f'(x) = \begin{cases} 0 & x \le -1 \\ \tfrac12 (x + 1) & -1 < x < 1 \\ "
-        r"1 & x \ge 1 \end{cases}",
-        range=NONNEG,
-        derivative_range=Interval(0.0, 1.0, True, True),
-        monotonic=True,
-        smoothness=1,
-        kinks=(
-            Kink(-1.0, 0.0, "C^1: both one-sided slopes are 0; f'' jumps from 0 to 1/2"),
-            Kink(1.0, 1.0, "C^1: both one-sided slopes are 1; f'' jumps from 1/2 to 0"),
-        ),
-        references=(FY_PAPER,),
-        note="A piecewise-quadratic twin of softplus (its derivative is the 'sparse sigmoid' of the "
-        "Fenchel-Young losses paper, which jax cites): outputs exact zeros below -1, so it can be sparse "
-        "and is cheap, while staying convex and C^1.",
-        examples=(Example(-1.0, 0.0, 12), Example(0.0, 0.25, 12), Example(1.0, 1.0, 12)),
     )
 )

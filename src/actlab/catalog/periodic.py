@@ -1,4 +1,4 @@
-"""Periodic and radial functions: sinusoid, sinc, snake, and the Gaussian bump."""
+"""Periodic and oscillating functions: sinusoid, sinc, snake."""
 
 from __future__ import annotations
 
@@ -8,77 +8,7 @@ from mpmath import mp
 
 from ..registry import register
 from ..spec import ActivationSpec
-from ._common import INF, POS, REALS, WIKI_TABLE, Example, Interval, Param, Reference, closed
-
-
-def _poly(y, coeffs):
-    """coeffs[0] + coeffs[1] y + ... by Horner (the first step multiplies, so the result is an array)."""
-    acc = y * coeffs[-1] + coeffs[-2]
-    for c in reversed(coeffs[:-2]):
-        acc = acc * y + c
-    return acc
-
-
-# ----------------------------------------------------------------------------- gaussian
-# x*x rounds with relative error u, which exp(-x^2) turns into an error of x^2 * u: 32 float32 ulp at
-# x = 8. Splitting x = hi + lo with hi on a 2^-8 grid makes hi*hi exact in float32 for |x| < 16 (and
-# float32 exp(-x^2) underflows to 0 beyond ~10.2); the small rest lo*(2 hi + lo) goes in a second
-# exp. Adding and subtracting 1.5 * 2^15 rounds to that grid in float32; in float64 it rounds to
-# 2^-37, which leaves the plain x^2 error (<= 2e-13 relative before underflow), well inside 1e-12.
-_GRID = 1.5 * 2.0**15
-_GAUSS_ZERO = 40.0  # exp(-1600) is 0 in every dtype; beyond it the split is skipped (inf - inf)
-# f' = -2x e^{-x^2} is still a normal float32 at x = 9.4, where e^{-x^2} alone is subnormal and
-# carries few bits; the derivative therefore computes e^{16 - x^2} (16 - hi^2 is exact) and
-# multiplies by e^{-16} last.
-_SHIFT = 16.0
-_E_SHIFT = math.exp(-_SHIFT)
-
-
-def _gauss_parts(x, ops):
-    far = ops.abs(x) >= _GAUSS_ZERO
-    xs = ops.where(far, ops.zeros_like(x), x)  # NaN is not `far`, so it propagates
-    hi = (xs + _GRID) - _GRID
-    lo = xs - hi
-    return far, xs, hi * hi, lo * (hi + hi + lo)
-
-
-def _gaussian(x, ops):
-    far, _, h2, rest = _gauss_parts(x, ops)
-    return ops.where(far, ops.zeros_like(x), ops.exp(-h2) * ops.exp(-rest))
-
-
-def _gaussian_d(x, ops):
-    _, xs, h2, rest = _gauss_parts(x, ops)  # xs = 0 where |x| >= 40, so f' = 0 there
-    return -2.0 * xs * ops.exp(_SHIFT - h2) * ops.exp(-rest) * _E_SHIFT
-
-
-_GAUSS_DMAX = 0.8577639  # sqrt(2/e) = 0.85776388496..., rounded outward
-
-register(
-    ActivationSpec(
-        name="gaussian",
-        aliases=("gauss", "gaussian_bump"),
-        family="radial",
-        summary="The Gaussian bump e^(-x^2): 1 at the origin, decaying to 0 on both sides.",
-        forward=_gaussian,
-        derivative=_gaussian_d,
-        reference=lambda x: mp.exp(-x * x),
-        formula=r"f(x) = e^{-x^2}",
-        derivative_formula=r"f'(x) = -2x\,e^{-x^2}",
-        range=Interval(0.0, 1.0, False, True),
-        derivative_range=closed(-_GAUSS_DMAX, _GAUSS_DMAX),
-        monotonic=False,
-        references=(WIKI_TABLE,),
-        note="A radial-basis response: the unit fires only for inputs near 0, which suits RBF networks "
-        "and local features. Its gradient vanishes on both tails, so deep stacks of it train poorly.",
-        examples=(
-            Example(0.0, 1.0),
-            Example(1.0, 0.36787944117144233, 15),
-            Example(-1.0 / math.sqrt(2.0), _GAUSS_DMAX, 7, of="derivative", source="max of f' at -1/sqrt 2"),
-        ),
-    )
-)
-
+from ._common import INF, POS, REALS, WIKI_TABLE, Example, Param, Reference, closed, horner
 
 # ----------------------------------------------------------------------------- sinusoid
 PARASCANDOLO = Reference(
@@ -88,29 +18,6 @@ PARASCANDOLO = Reference(
     "https://openreview.net/forum?id=Sks3zF9eg",
 )
 
-register(
-    ActivationSpec(
-        name="sinusoid",
-        aliases=("sin", "sine"),
-        family="periodic",
-        summary="The sine function: periodic, bounded, and equal to the identity to first order at 0.",
-        forward=lambda x, ops: ops.sin(x),
-        derivative=lambda x, ops: ops.cos(x),
-        reference=lambda x: mp.sin(x),  # no limit at +-inf: mpmath gives nan there
-        formula=r"f(x) = \sin x",
-        derivative_formula=r"f'(x) = \cos x",
-        range=closed(-1.0, 1.0),
-        derivative_range=closed(-1.0, 1.0),
-        monotonic=False,
-        approximates_identity=True,
-        references=(WIKI_TABLE, PARASCANDOLO),
-        note="Never saturates for good and its gradient never vanishes for long, but the periodic "
-        "response creates many shallow local minima; trained networks mostly use only the "
-        "tanh-like part near 0. Helpful where the target itself is periodic.",
-        examples=(Example(math.pi / 2, 1.0, 15),),
-    )
-)
-
 
 # ----------------------------------------------------------------------------- sinc
 # Below the switch sinc and its derivative come from their Taylor series: the closed form of f'
@@ -118,7 +25,11 @@ register(
 # 10 terms leave a truncation below 1e-16 at |x| = 1.5; from there on float32 evaluation of the
 # closed form is within a few ulp.
 _SINC_SWITCH = 1.5
+
+
 _SINC = tuple((-1.0) ** n / math.factorial(2 * n + 1) for n in range(10))  # coefficients of y = x^2
+
+
 _SINC_D = tuple((-1.0) ** n * 2 * n / math.factorial(2 * n + 1) for n in range(1, 11))  # f'/x in y
 
 
@@ -134,13 +45,13 @@ def _sinc_parts(x, ops):
 def _sinc(x, ops):
     small, inf, xs, xl = _sinc_parts(x, ops)
     far = ops.where(inf, ops.zeros_like(x), ops.sin(xl) / xl)
-    return ops.where(small, _poly(xs * xs, _SINC), far)
+    return ops.where(small, horner(xs * xs, _SINC), far)
 
 
 def _sinc_d(x, ops):
     small, inf, xs, xl = _sinc_parts(x, ops)
     far = ops.where(inf, ops.zeros_like(x), (ops.cos(xl) - ops.sin(xl) / xl) / xl)
-    return ops.where(small, xs * _poly(xs * xs, _SINC_D), far)
+    return ops.where(small, xs * horner(xs * xs, _SINC_D), far)
 
 
 def _sinc_ref(x):
@@ -152,46 +63,9 @@ def _sinc_ref(x):
 
 
 _SINC_MIN = -0.2172337  # -0.21723362821122165741 at x = 4.4934094579, rounded outward
-_SINC_DMAX = 0.4361819  # |f'| peaks at 0.43618181727 at x = -+2.0815759778
 
-register(
-    ActivationSpec(
-        name="sinc",
-        aliases=("cardinal_sine",),
-        family="periodic",
-        summary="The unnormalised sinc sin(x)/x with f(0) = 1: a decaying, oscillating bump.",
-        forward=_sinc,
-        derivative=_sinc_d,
-        reference=_sinc_ref,
-        formula=r"f(x) = \begin{cases} \dfrac{\sin x}{x} & x \ne 0 \\ 1 & x = 0 \end{cases}",
-        derivative_formula=r"f'(x) = \begin{cases} \dfrac{\cos x}{x} - \dfrac{\sin x}{x^2} & x \ne 0 \\ "
-        r"0 & x = 0 \end{cases}",
-        range=closed(_SINC_MIN, 1.0),
-        derivative_range=closed(-_SINC_DMAX, _SINC_DMAX),
-        monotonic=False,
-        float32_ulp=20,
-        float32_ulp_why="f' = (cos x - sin(x)/x)/x cancels near the zeros of f' (x = tan x: 4.4934, "
-        "7.7253, ...): the rounding of cos x and sin x, each within an ulp of numbers ~5-10x "
-        "larger than the numerator, is amplified accordingly. Measured 5.5 ulp on the check "
-        "grid (x = 7.7071) and 19.3 ulp on a dense scan (x = 4.48564); f itself stays within "
-        "1.3 ulp.",
-        references=(WIKI_TABLE,),
-        note="Unnormalised (sin x / x, not sin(pi x)/(pi x) as numpy.sinc). A bump at 0 with decaying "
-        "ripples, so units respond to several input bands; rarely used because its many "
-        "extrema make optimisation awkward.",
-        examples=(
-            Example(
-                1e-8,
-                -3.3333333333333335e-9,
-                20,
-                of="derivative",
-                source="cancellation probe: naive cos x / x - sin x / x^2 gives 0",
-            ),
-            Example(4.493409457909064, -0.21723362821122166, 15, source="first minimum"),
-            Example(0.0, 1.0),
-        ),
-    )
-)
+
+_SINC_DMAX = 0.4361819  # |f'| peaks at 0.43618181727 at x = -+2.0815759778
 
 
 # ----------------------------------------------------------------------------- snake
@@ -245,6 +119,70 @@ def _snake_dalpha(x, ops, alpha):
     u = _snake_u(x, ops, alpha)
     s = ops.sin(u)
     return s * (2.0 * u * ops.cos(u) - s) / (alpha * alpha)
+
+
+register(
+    ActivationSpec(
+        name="sinusoid",
+        aliases=("sin", "sine"),
+        family="periodic",
+        summary="The sine function: periodic, bounded, and equal to the identity to first order at 0.",
+        forward=lambda x, ops: ops.sin(x),
+        derivative=lambda x, ops: ops.cos(x),
+        reference=lambda x: mp.sin(x),  # no limit at +-inf: mpmath gives nan there
+        formula=r"f(x) = \sin x",
+        derivative_formula=r"f'(x) = \cos x",
+        range=closed(-1.0, 1.0),
+        derivative_range=closed(-1.0, 1.0),
+        monotonic=False,
+        approximates_identity=True,
+        references=(WIKI_TABLE, PARASCANDOLO),
+        note="Never saturates for good and its gradient never vanishes for long, but the periodic "
+        "response creates many shallow local minima; trained networks mostly use only the "
+        "tanh-like part near 0. Helpful where the target itself is periodic.",
+        examples=(Example(math.pi / 2, 1.0, 15),),
+    )
+)
+
+
+register(
+    ActivationSpec(
+        name="sinc",
+        aliases=("cardinal_sine",),
+        family="periodic",
+        summary="The unnormalised sinc sin(x)/x with f(0) = 1: a decaying, oscillating bump.",
+        forward=_sinc,
+        derivative=_sinc_d,
+        reference=_sinc_ref,
+        formula=r"f(x) = \begin{cases} \dfrac{\sin x}{x} & x \ne 0 \\ 1 & x = 0 \end{cases}",
+        derivative_formula=r"f'(x) = \begin{cases} \dfrac{\cos x}{x} - \dfrac{\sin x}{x^2} & x \ne 0 \\ "
+        r"0 & x = 0 \end{cases}",
+        range=closed(_SINC_MIN, 1.0),
+        derivative_range=closed(-_SINC_DMAX, _SINC_DMAX),
+        monotonic=False,
+        float32_ulp=20,
+        float32_ulp_why="f' = (cos x - sin(x)/x)/x cancels near the zeros of f' (x = tan x: 4.4934, "
+        "7.7253, ...): the rounding of cos x and sin x, each within an ulp of numbers ~5-10x "
+        "larger than the numerator, is amplified accordingly. Measured 5.5 ulp on the check "
+        "grid (x = 7.7071) and 19.3 ulp on a dense scan (x = 4.48564); f itself stays within "
+        "1.3 ulp.",
+        references=(WIKI_TABLE,),
+        note="Unnormalised (sin x / x, not sin(pi x)/(pi x) as numpy.sinc). A bump at 0 with decaying "
+        "ripples, so units respond to several input bands; rarely used because its many "
+        "extrema make optimisation awkward.",
+        examples=(
+            Example(
+                1e-8,
+                -3.3333333333333335e-9,
+                20,
+                of="derivative",
+                source="cancellation probe: naive cos x / x - sin x / x^2 gives 0",
+            ),
+            Example(4.493409457909064, -0.21723362821122166, 15, source="first minimum"),
+            Example(0.0, 1.0),
+        ),
+    )
+)
 
 
 register(

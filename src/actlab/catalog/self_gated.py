@@ -1,4 +1,4 @@
-"""Self-gated functions: x times a smooth gate of x (GELU, SiLU/Swish, Mish, TanhExp, LiSHT, SERF)."""
+"""Self-gated functions x * gate(x): SiLU/swish, GELU, mish and their relatives."""
 
 from __future__ import annotations
 
@@ -14,15 +14,29 @@ from ._common import INF, NONNEG, SQRT_2, SQRT_2_OVER_PI, Example, Interval, Par
 # and Phi(-40) underflow to 0). Clamping the gate's argument there keeps x * gate from becoming
 # inf * 0 = NaN at x = +-inf, and keeps autograd from meeting 0 * inf at huge finite x.
 _CUT = 800.0
+
+
 _GELU_CUT = 40.0
+
+
 _GELU_TANH_CUT = 30.0
+
+
 _TANH_EXP_TOP = 40.0  # tanh(e^40) == 1 exactly, and e^40 is finite in every float type
+
+
 _SECH_TOP = 40.0  # sech^2(40) = 7e-35: e^(+-80) is within float32's exp range
+
+
 # Below w = -40 every gate here is C e^w to better than 1e-17 relative (1 + e^w rounds to 1).
 _TAIL = 40.0
+
+
 # GELU's left tail x < -12: Phi(x) = phi(x)/|x| * sum_k (-1)^k (2k-1)!! / x^(2k), asymptotic; 16 terms
 # leave < 1e-16 relative at |x| = 12 (the first omitted term bounds the error).
 _GELU_SERIES_AT = 12.0
+
+
 # The Mills ratio Phi(-t) / phi(t) for 0 <= t <= 40 as P(t)/Q(t) (coefficients from the constant
 # term up): a linearised least-squares rational fit on 1,600 points against mpmath; largest
 # relative error 7.8e-10, a hundredth of a float32 ulp (tests/test_gelu_float32.py checks it)
@@ -34,6 +48,8 @@ _GELU_MILLS_P = (
     0.0342564567674454,
     0.0027737011679122014,
 )
+
+
 _GELU_MILLS_Q = (
     1.0,
     1.8578207452342277,
@@ -43,15 +59,28 @@ _GELU_MILLS_Q = (
     0.03425642289854275,
     0.002773701473087531,
 )
+
+
 # floats (exact: 29!! < 2^53): as Python ints the larger ones overflow int32 constants under JAX
 _GELU_SERIES = tuple(float((-1) ** k * math.prod(range(1, 2 * k, 2))) for k in range(16))
+
+
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
 _GELU_K = 0.044715
+
+
 _QUICK_GELU_BETA = 1.702
+
 
 # SiLU's minimum, -0.278464542761073795..., rounded outward; Swish-beta's is this over beta.
 _SILU_MIN = 0.2784646
+
+
 # f' of every x * sigma(beta x) with beta > 0 is g(beta x), g = SiLU'; so they share its range.
 _SILU_D_RANGE = Interval(-0.0998394, 1.0998394, True, True)
 
@@ -179,66 +208,6 @@ def _ref_gelu(x, approximate):
     return x * mp.ncdf(x)
 
 
-register(
-    ActivationSpec(
-        name="gelu",
-        aliases=("gaussian_error_linear_unit",),
-        family="self-gated",
-        summary="The Gaussian error linear unit x Phi(x): x weighted by the probability that a standard "
-        "normal variable is below x; the transformer default.",
-        forward=_gelu,
-        derivative=_gelu_d,
-        reference=_ref_gelu,
-        formula=r"f(x) = x\,\Phi(x) = \frac{x}{2}\,\operatorname{erfc}\!\left(-\frac{x}{\sqrt2}\right); "
-        r"\quad \text{tanh: } \frac{x}{2}\left(1 + \tanh\!\left(\sqrt{2/\pi}\,(x + 0.044715\,x^3)\right)"
-        r"\right)",
-        derivative_formula=r"f'(x) = \Phi(x) + x\,\varphi(x); \quad \text{tanh: } \tfrac12(1 + \tanh u) + "
-        r"\tfrac12 x\,\operatorname{sech}^2 u\,\sqrt{2/\pi}\,(1 + 3 \cdot 0.044715\,x^2)",
-        params=(
-            Param(
-                "approximate",
-                "none",
-                choices=("none", "tanh"),
-                doc="'none': the exact x Phi(x); 'tanh': the tanh approximation of the paper (as "
-                "torch's approximate='tanh')",
-                elsewhere=(
-                    "torch GELU(approximate='none')",
-                    "keras.activations.gelu(approximate=False)",
-                    "keras.ops.gelu(approximate=True)",
-                    "jax.nn.gelu(approximate=True)",
-                ),
-                test_values=("tanh",),
-            ),
-        ),
-        # minima -0.16997120747990366... at -0.75179... (exact), -0.17004075057125405... (tanh), rounded outward
-        range=lambda p: Interval(-0.1700408 if p["approximate"] == "tanh" else -0.1699713, INF, True, False),
-        # extrema of f' at x = +-sqrt(2) (exact: f'' = phi(x)(2 - x^2)), +-1.41850 (tanh); f'(-x) = 1 - f'(x)
-        derivative_range=lambda p: (
-            Interval(-0.1289931, 1.1289931, True, True)
-            if p["approximate"] == "tanh"
-            else Interval(-0.1289042, 1.1289042, True, True)
-        ),
-        monotonic=False,
-        float32_ulp=144,
-        float32_ulp_why="the gate's argument is rounded before the special function: -x/sqrt(2) before erfc "
-        "(relative condition ~ x^2; dense scan worst 127 ulp at x = -11.89) and "
-        "sqrt(2/pi)(x + 0.044715 x^3) before the sigmoid in the tanh form (condition ~ 2|u|; "
-        "112 ulp at x = -9.68, f' 105 ulp at -9.82)",
-        references=(GELU_PAPER,),
-        note="Smooth and non-monotonic, with a small negative dip; weights inputs by how large they are "
-        "rather than gating them by sign. The default in BERT/GPT-style transformers. Costs an erfc "
-        "(or a tanh in the approximation, which differs from the exact form by at most ~5e-4).",
-        examples=(
-            Example(-2.0, -0.0455002638963584),
-            Example(-0.5, -0.154268769362993),
-            Example(1.0, 0.841344746068543),
-            Example(3.0, 2.99595030590511),
-            Example(-1.0, -0.0833154705876863, of="derivative"),
-            Example(1.0, 1.08331547058769, of="derivative"),
-        ),
-    )
-)
-
 SILU_PAPERS = (
     Reference(
         "Elfwing, S., Uchibe, E. and Doya, K.",
@@ -309,6 +278,145 @@ def _ref_swish(x, beta):
     return x / (1 + mp.exp(-beta * x))
 
 
+MISH_PAPER = Reference(
+    "Misra, D.",
+    2019,
+    "Mish: A Self Regularized Non-Monotonic Activation Function",
+    "https://arxiv.org/abs/1908.08681",
+)
+
+
+def _mish(x, ops):
+    xs = ops.maximum(x, -_CUT)
+    # tanh(softplus(x)) = e^x (1 - e^x / 2 + ...)
+    return _tail_where(xs, ops, lambda h: (xs * h) * h, lambda: xs * ops.tanh(ops.softplus(xs)))
+
+
+def _mish_d(x, ops):
+    xc = ops.clip(x, -_CUT, _CUT)
+    sp = ops.softplus(xc)
+    # sech^2 = 4 sigma(2 sp) sigma(-2 sp): no cancellation of 1 - tanh^2 for large sp.
+    sech2 = 4.0 * ops.sigmoid(2.0 * sp) * ops.sigmoid(-2.0 * sp)
+    return _tail_where(
+        xc, ops, lambda h: ((1.0 + xc) * h) * h, lambda: ops.tanh(sp) + xc * sech2 * ops.sigmoid(xc)
+    )
+
+
+TANH_EXP_PAPER = Reference(
+    "Liu, X. and Di, X.",
+    2020,
+    "TanhExp: A Smooth Activation Function with High Convergence Speed for Lightweight Neural Networks",
+    "https://arxiv.org/abs/2003.09855",
+)
+
+
+def _tanh_exp(x, ops):
+    # e^x is taken of a clamped x: tanh(e^x) is exactly 1 (or 0) beyond, and e^x cannot overflow,
+    # so autograd never sees sech^2(inf) * inf.
+    xg = ops.clip(x, -_CUT, _TANH_EXP_TOP)
+    xs = ops.maximum(x, -_CUT)
+    # tanh(e^x) = e^x (1 - e^(2x) / 3 + ...)
+    return _tail_where(xs, ops, lambda h: (xs * h) * h, lambda: xs * ops.tanh(ops.exp(xg)))
+
+
+def _tanh_exp_d(x, ops):
+    xc = ops.clip(x, -_CUT, _TANH_EXP_TOP)
+    e = ops.exp(xc)
+    # x e sech^2(e) is below 1e-31 once e > 40 (x > 3.69): it is taken at e = 40 there, where its
+    # value (~1e-32) is as negligible beside tanh(e) = 1 as the true one. Otherwise e^(+-2e) would
+    # leave exp's range, and vectorized exp takes a slow scalar path for every vector holding such
+    # an element (3x the time of the whole derivative for 3 * randn inputs, measured).
+    ec = ops.clip(e, 0.0, _SECH_TOP)
+    sech2 = 4.0 * ops.sigmoid(2.0 * ec) * ops.sigmoid(-2.0 * ec)
+    return _tail_where(xc, ops, lambda h: ((1.0 + xc) * h) * h, lambda: ops.tanh(e) + xc * ec * sech2)
+
+
+def _lisht_d(xc, ops):
+    # sech^2 x = 4 s (1 - s), s = sigma(-2|x|) <= 1/2: one sigmoid, and 1 - s does not cancel
+    s = ops.sigmoid(-2.0 * ops.abs(xc))
+    return ops.tanh(xc) + (4.0 * xc) * (s * (1.0 - s))
+
+
+def _serf(x, ops):
+    xs = ops.maximum(x, -_CUT)
+    # erf(softplus(x)) = (2 / sqrt pi) e^x (1 - e^x / 2 + ...)
+    return _tail_where(
+        xs, ops, lambda h: _TWO_OVER_SQRT_PI * ((xs * h) * h), lambda: xs * ops.erf(ops.softplus(xs))
+    )
+
+
+def _serf_d(x, ops):
+    xc = ops.clip(x, -_CUT, _CUT)
+    sp = ops.softplus(xc)
+    return _tail_where(
+        xc,
+        ops,
+        lambda h: _TWO_OVER_SQRT_PI * (((1.0 + xc) * h) * h),
+        lambda: ops.erf(sp) + xc * _TWO_OVER_SQRT_PI * ops.exp(-sp * sp) * ops.sigmoid(xc),
+    )
+
+
+register(
+    ActivationSpec(
+        name="gelu",
+        aliases=("gaussian_error_linear_unit",),
+        family="self-gated",
+        summary="The Gaussian error linear unit x Phi(x): x weighted by the probability that a standard "
+        "normal variable is below x; the transformer default.",
+        forward=_gelu,
+        derivative=_gelu_d,
+        reference=_ref_gelu,
+        formula=r"f(x) = x\,\Phi(x) = \frac{x}{2}\,\operatorname{erfc}\!\left(-\frac{x}{\sqrt2}\right); "
+        r"\quad \text{tanh: } \frac{x}{2}\left(1 + \tanh\!\left(\sqrt{2/\pi}\,(x + 0.044715\,x^3)\right)"
+        r"\right)",
+        derivative_formula=r"f'(x) = \Phi(x) + x\,\varphi(x); \quad \text{tanh: } \tfrac12(1 + \tanh u) + "
+        r"\tfrac12 x\,\operatorname{sech}^2 u\,\sqrt{2/\pi}\,(1 + 3 \cdot 0.044715\,x^2)",
+        params=(
+            Param(
+                "approximate",
+                "none",
+                choices=("none", "tanh"),
+                doc="'none': the exact x Phi(x); 'tanh': the tanh approximation of the paper (as "
+                "torch's approximate='tanh')",
+                elsewhere=(
+                    "torch GELU(approximate='none')",
+                    "keras.activations.gelu(approximate=False)",
+                    "keras.ops.gelu(approximate=True)",
+                    "jax.nn.gelu(approximate=True)",
+                ),
+                test_values=("tanh",),
+            ),
+        ),
+        # minima -0.16997120747990366... at -0.75179... (exact), -0.17004075057125405... (tanh), rounded outward
+        range=lambda p: Interval(-0.1700408 if p["approximate"] == "tanh" else -0.1699713, INF, True, False),
+        # extrema of f' at x = +-sqrt(2) (exact: f'' = phi(x)(2 - x^2)), +-1.41850 (tanh); f'(-x) = 1 - f'(x)
+        derivative_range=lambda p: (
+            Interval(-0.1289931, 1.1289931, True, True)
+            if p["approximate"] == "tanh"
+            else Interval(-0.1289042, 1.1289042, True, True)
+        ),
+        monotonic=False,
+        float32_ulp=144,
+        float32_ulp_why="the gate's argument is rounded before the special function: -x/sqrt(2) before erfc "
+        "(relative condition ~ x^2; dense scan worst 127 ulp at x = -11.89) and "
+        "sqrt(2/pi)(x + 0.044715 x^3) before the sigmoid in the tanh form (condition ~ 2|u|; "
+        "112 ulp at x = -9.68, f' 105 ulp at -9.82)",
+        references=(GELU_PAPER,),
+        note="Smooth and non-monotonic, with a small negative dip; weights inputs by how large they are "
+        "rather than gating them by sign. The default in BERT/GPT-style transformers. Costs an erfc "
+        "(or a tanh in the approximation, which differs from the exact form by at most ~5e-4).",
+        examples=(
+            Example(-2.0, -0.0455002638963584),
+            Example(-0.5, -0.154268769362993),
+            Example(1.0, 0.841344746068543),
+            Example(3.0, 2.99595030590511),
+            Example(-1.0, -0.0833154705876863, of="derivative"),
+            Example(1.0, 1.08331547058769, of="derivative"),
+        ),
+    )
+)
+
+
 register(
     ActivationSpec(
         name="silu",
@@ -344,6 +452,7 @@ register(
         ),
     )
 )
+
 
 register(
     ActivationSpec(
@@ -400,6 +509,7 @@ register(
     )
 )
 
+
 register(
     ActivationSpec(
         name="quick_gelu",
@@ -441,29 +551,6 @@ register(
     )
 )
 
-MISH_PAPER = Reference(
-    "Misra, D.",
-    2019,
-    "Mish: A Self Regularized Non-Monotonic Activation Function",
-    "https://arxiv.org/abs/1908.08681",
-)
-
-
-def _mish(x, ops):
-    xs = ops.maximum(x, -_CUT)
-    # tanh(softplus(x)) = e^x (1 - e^x / 2 + ...)
-    return _tail_where(xs, ops, lambda h: (xs * h) * h, lambda: xs * ops.tanh(ops.softplus(xs)))
-
-
-def _mish_d(x, ops):
-    xc = ops.clip(x, -_CUT, _CUT)
-    sp = ops.softplus(xc)
-    # sech^2 = 4 sigma(2 sp) sigma(-2 sp): no cancellation of 1 - tanh^2 for large sp.
-    sech2 = 4.0 * ops.sigmoid(2.0 * sp) * ops.sigmoid(-2.0 * sp)
-    return _tail_where(
-        xc, ops, lambda h: ((1.0 + xc) * h) * h, lambda: ops.tanh(sp) + xc * sech2 * ops.sigmoid(xc)
-    )
-
 
 register(
     ActivationSpec(
@@ -502,34 +589,6 @@ register(
         ),
     )
 )
-
-TANH_EXP_PAPER = Reference(
-    "Liu, X. and Di, X.",
-    2020,
-    "TanhExp: A Smooth Activation Function with High Convergence Speed for Lightweight Neural Networks",
-    "https://arxiv.org/abs/2003.09855",
-)
-
-
-def _tanh_exp(x, ops):
-    # e^x is taken of a clamped x: tanh(e^x) is exactly 1 (or 0) beyond, and e^x cannot overflow,
-    # so autograd never sees sech^2(inf) * inf.
-    xg = ops.clip(x, -_CUT, _TANH_EXP_TOP)
-    xs = ops.maximum(x, -_CUT)
-    # tanh(e^x) = e^x (1 - e^(2x) / 3 + ...)
-    return _tail_where(xs, ops, lambda h: (xs * h) * h, lambda: xs * ops.tanh(ops.exp(xg)))
-
-
-def _tanh_exp_d(x, ops):
-    xc = ops.clip(x, -_CUT, _TANH_EXP_TOP)
-    e = ops.exp(xc)
-    # x e sech^2(e) is below 1e-31 once e > 40 (x > 3.69): it is taken at e = 40 there, where its
-    # value (~1e-32) is as negligible beside tanh(e) = 1 as the true one. Otherwise e^(+-2e) would
-    # leave exp's range, and vectorized exp takes a slow scalar path for every vector holding such
-    # an element (3x the time of the whole derivative for 3 * randn inputs, measured).
-    ec = ops.clip(e, 0.0, _SECH_TOP)
-    sech2 = 4.0 * ops.sigmoid(2.0 * ec) * ops.sigmoid(-2.0 * ec)
-    return _tail_where(xc, ops, lambda h: ((1.0 + xc) * h) * h, lambda: ops.tanh(e) + xc * ec * sech2)
 
 
 register(
@@ -570,12 +629,6 @@ register(
 )
 
 
-def _lisht_d(xc, ops):
-    # sech^2 x = 4 s (1 - s), s = sigma(-2|x|) <= 1/2: one sigmoid, and 1 - s does not cancel
-    s = ops.sigmoid(-2.0 * ops.abs(xc))
-    return ops.tanh(xc) + (4.0 * xc) * (s * (1.0 - s))
-
-
 register(
     ActivationSpec(
         name="lisht",
@@ -614,25 +667,6 @@ register(
         ),
     )
 )
-
-
-def _serf(x, ops):
-    xs = ops.maximum(x, -_CUT)
-    # erf(softplus(x)) = (2 / sqrt pi) e^x (1 - e^x / 2 + ...)
-    return _tail_where(
-        xs, ops, lambda h: _TWO_OVER_SQRT_PI * ((xs * h) * h), lambda: xs * ops.erf(ops.softplus(xs))
-    )
-
-
-def _serf_d(x, ops):
-    xc = ops.clip(x, -_CUT, _CUT)
-    sp = ops.softplus(xc)
-    return _tail_where(
-        xc,
-        ops,
-        lambda h: _TWO_OVER_SQRT_PI * (((1.0 + xc) * h) * h),
-        lambda: ops.erf(sp) + xc * _TWO_OVER_SQRT_PI * ops.exp(-sp * sp) * ops.sigmoid(xc),
-    )
 
 
 register(

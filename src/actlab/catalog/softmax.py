@@ -1,4 +1,4 @@
-"""Functions of a whole vector along an axis: the softmax family and sparsemax."""
+"""Functions of a whole vector along an axis: softmax, log-softmax, softmin, sparsemax."""
 
 from __future__ import annotations
 
@@ -47,29 +47,6 @@ def _ref_softmax(xs):
     return [v / s for v in e]
 
 
-register(
-    ActivationSpec(
-        name="softmax",
-        kind="vector",
-        family="softmax",
-        summary="The softmax along an axis: exponentials normalised to a probability distribution.",
-        forward=_softmax,
-        vjp=_softmax_vjp,
-        vjp_from_output=_softmax_vjp_from_output,
-        reference=_ref_softmax,
-        formula=r"f(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}}",
-        derivative_formula=r"\frac{\partial f_i}{\partial x_j} = f_i (\delta_{ij} - f_j)",
-        range=Interval(0.0, 1.0, True, True),
-        monotonic=False,
-        float32_ulp=16,
-        float32_ulp_why="x - max(x) is rounded before exp; exp amplifies that by |x - max(x)| (~8 ulp at 9)",
-        references=(WIKI_TABLE,),
-        note="Turns logits into class probabilities that sum to one: the output layer for multi-class "
-        "classification. Shift-invariant; computed with the max subtracted so huge logits are safe.",
-    )
-)
-
-
 BRIDLE = Reference(
     "Bridle, J. S.",
     1990,
@@ -95,29 +72,6 @@ def _ref_log_softmax(xs):
     return [v - lse for v in xs]
 
 
-register(
-    ActivationSpec(
-        name="log_softmax",
-        aliases=("logsoftmax",),
-        kind="vector",
-        family="softmax",
-        summary="The logarithm of the softmax along an axis, computed without forming the softmax.",
-        forward=_log_softmax,
-        vjp=_log_softmax_vjp,
-        reference=_ref_log_softmax,
-        formula=r"f(x)_i = x_i - \log \sum_j e^{x_j}",
-        derivative_formula=r"\frac{\partial f_i}{\partial x_j} = \delta_{ij} - \mathrm{softmax}(x)_j",
-        range=Interval(-INF, 0.0, False, True),
-        monotonic=False,
-        error_relative_to_input=True,
-        references=(BRIDLE, PYTORCH),
-        note="Log-probabilities for the cross-entropy / NLL loss. Working in the log domain keeps tiny "
-        "probabilities representable: at [1000, 999, -1000] the last entry is -2000.313..., where "
-        "log(softmax) would give -inf.",
-    )
-)
-
-
 def _softmin(x, ops, axis):
     return _softmax(-x, ops, axis)
 
@@ -136,28 +90,6 @@ def _ref_softmin(xs):
     s = mp.fsum(e)
     return [v / s for v in e]
 
-
-register(
-    ActivationSpec(
-        name="softmin",
-        kind="vector",
-        family="softmax",
-        summary="The softmin along an axis: the softmax of -x, so the smallest entry gets the most mass.",
-        forward=_softmin,
-        vjp=_softmin_vjp,
-        vjp_from_output=_softmin_vjp_from_output,
-        reference=_ref_softmin,
-        formula=r"f(x)_i = \frac{e^{-x_i}}{\sum_j e^{-x_j}}",
-        derivative_formula=r"\frac{\partial f_i}{\partial x_j} = -f_i (\delta_{ij} - f_j)",
-        range=Interval(0.0, 1.0, True, True),
-        monotonic=False,
-        float32_ulp=16,
-        float32_ulp_why="-x - max(-x) is rounded before exp; exp amplifies that by |x - min(x)| (as softmax)",
-        references=(BRIDLE, PYTORCH),
-        note="A probability distribution that favours small entries, e.g. turning distances or costs "
-        "into soft assignments. Same stability and saturation behaviour as the softmax.",
-    )
-)
 
 SPARSEMAX_PAPER = Reference(
     "Martins, A. F. T. and Astudillo, R. F.",
@@ -202,6 +134,75 @@ def _ref_sparsemax(xs):
             kz, top = k, acc
     tau = (top - 1) / kz
     return [max(v - tau, mp.mpf(0)) for v in xs]
+
+
+register(
+    ActivationSpec(
+        name="softmax",
+        kind="vector",
+        family="softmax",
+        summary="The softmax along an axis: exponentials normalised to a probability distribution.",
+        forward=_softmax,
+        vjp=_softmax_vjp,
+        vjp_from_output=_softmax_vjp_from_output,
+        reference=_ref_softmax,
+        formula=r"f(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}}",
+        derivative_formula=r"\frac{\partial f_i}{\partial x_j} = f_i (\delta_{ij} - f_j)",
+        range=Interval(0.0, 1.0, True, True),
+        monotonic=False,
+        float32_ulp=16,
+        float32_ulp_why="x - max(x) is rounded before exp; exp amplifies that by |x - max(x)| (~8 ulp at 9)",
+        references=(WIKI_TABLE,),
+        note="Turns logits into class probabilities that sum to one: the output layer for multi-class "
+        "classification. Shift-invariant; computed with the max subtracted so huge logits are safe.",
+    )
+)
+
+
+register(
+    ActivationSpec(
+        name="log_softmax",
+        aliases=("logsoftmax",),
+        kind="vector",
+        family="softmax",
+        summary="The logarithm of the softmax along an axis, computed without forming the softmax.",
+        forward=_log_softmax,
+        vjp=_log_softmax_vjp,
+        reference=_ref_log_softmax,
+        formula=r"f(x)_i = x_i - \log \sum_j e^{x_j}",
+        derivative_formula=r"\frac{\partial f_i}{\partial x_j} = \delta_{ij} - \mathrm{softmax}(x)_j",
+        range=Interval(-INF, 0.0, False, True),
+        monotonic=False,
+        error_relative_to_input=True,
+        references=(BRIDLE, PYTORCH),
+        note="Log-probabilities for the cross-entropy / NLL loss. Working in the log domain keeps tiny "
+        "probabilities representable: at [1000, 999, -1000] the last entry is -2000.313..., where "
+        "log(softmax) would give -inf.",
+    )
+)
+
+
+register(
+    ActivationSpec(
+        name="softmin",
+        kind="vector",
+        family="softmax",
+        summary="The softmin along an axis: the softmax of -x, so the smallest entry gets the most mass.",
+        forward=_softmin,
+        vjp=_softmin_vjp,
+        vjp_from_output=_softmin_vjp_from_output,
+        reference=_ref_softmin,
+        formula=r"f(x)_i = \frac{e^{-x_i}}{\sum_j e^{-x_j}}",
+        derivative_formula=r"\frac{\partial f_i}{\partial x_j} = -f_i (\delta_{ij} - f_j)",
+        range=Interval(0.0, 1.0, True, True),
+        monotonic=False,
+        float32_ulp=16,
+        float32_ulp_why="-x - max(-x) is rounded before exp; exp amplifies that by |x - min(x)| (as softmax)",
+        references=(BRIDLE, PYTORCH),
+        note="A probability distribution that favours small entries, e.g. turning distances or costs "
+        "into soft assignments. Same stability and saturation behaviour as the softmax.",
+    )
+)
 
 
 register(

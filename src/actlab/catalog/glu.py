@@ -1,9 +1,4 @@
-"""Gated linear units: the input is split in halves (a, b) along an axis, f = a * g(b).
-
-Each gate g is an activation already defined in this catalog, used through its spec: the GLU
-variants add no second definition of sigmoid, ReLU, GELU or SiLU, and inherit their gate's
-numerics, parameters and kink conventions (a kink of g at b = k is a kink of f in b).
-"""
+"""Gated linear units: the input split in halves a, b and f = a * gate(b)."""
 
 from __future__ import annotations
 
@@ -11,7 +6,8 @@ from typing import Any
 
 from ..registry import register, spec
 from ..spec import ActivationSpec, Reference
-from . import classic, self_gated  # noqa: F401  (the gates are registered there)
+from . import linear as _linear  # noqa: F401  (the gates are registered in these modules)
+from . import rectifier, self_gated, sigmoidal  # noqa: F401
 from ._common import REALS, zero_times
 
 GLU_PAPER = Reference(
@@ -20,15 +16,20 @@ GLU_PAPER = Reference(
     "Language Modeling with Gated Convolutional Networks",
     "https://arxiv.org/abs/1612.08083",
 )
+
+
 GLU_VARIANTS = Reference(
     "Shazeer, N.", 2020, "GLU Variants Improve Transformer", "https://arxiv.org/abs/2002.05202"
 )
+
+
 BILINEAR_PAPER = Reference(
     "Mnih, A. and Hinton, G. E.",
     2007,
     "Three New Graphical Models for Statistical Language Modelling",
     "https://doi.org/10.1145/1273496.1273577",
 )
+
 
 GATED_NOTE = (
     "Halves the size of its input along the axis (torch's dim=-1 default), so the projection "
@@ -92,6 +93,7 @@ gated_by(
     "SwiGLU/GEGLU in transformers.",
 )
 
+
 gated_by(
     "relu",
     name="reglu",
@@ -103,6 +105,7 @@ gated_by(
     note=GATED_NOTE + "The cheapest GLU variant; Shazeer's transformer experiments rank it close to "
     "GEGLU and SwiGLU. Where b <= 0 the unit passes nothing and neither half gets a gradient.",
 )
+
 
 gated_by(
     "gelu",
@@ -116,6 +119,7 @@ gated_by(
     "experiments it and SwiGLU gave the best perplexities. `approximate='tanh'` uses GELU's tanh form.",
 )
 
+
 gated_by(
     "silu",
     name="swiglu",
@@ -127,6 +131,7 @@ gated_by(
     note=GATED_NOTE + "The feed-forward activation of many large language models (PaLM, LLaMA); "
     "smooth, with a non-monotone dip for negative b. Uses Swish with beta = 1 (SiLU).",
 )
+
 
 gated_by(
     "identity",
