@@ -24,6 +24,16 @@ def metadata_grid(s: ActivationSpec, params: Mapping[str, Any]) -> np.ndarray:
     return np.unique(np.concatenate([np.linspace(-60, 60, 24001), points(s, params)]))
 
 
+def on_grid(s: ActivationSpec, params: Mapping[str, Any]) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
+    """(the function, the grid, f and f' on it in float64) for the metadata checks and suggestions."""
+    act = get(s.name, **params)
+    xs = metadata_grid(s, params)
+    with np.errstate(all="ignore"):
+        f = np.asarray(act(xs), dtype=np.float64)
+        d = np.asarray(act.derivative(xs), dtype=np.float64)
+    return act, xs, f, d
+
+
 def monotonic_seen(f: np.ndarray) -> tuple[bool, int]:
     """(whether the finite values ``f`` never decrease, beyond 1e-12 relative; the first drop's index)."""
     fin = f[np.isfinite(f)]
@@ -42,11 +52,7 @@ def identity_seen(act) -> tuple[bool, str]:
 
 
 def check_metadata(s: ActivationSpec, params: Mapping[str, Any], rep: Report) -> None:
-    act = get(s.name, **params)
-    xs = metadata_grid(s, params)
-    with np.errstate(all="ignore"):
-        f = np.asarray(act(xs), dtype=np.float64)
-        d = np.asarray(act.derivative(xs), dtype=np.float64)
+    act, xs, f, d = on_grid(s, params)
     fin = np.isfinite(f)
 
     def fail(what, detail):

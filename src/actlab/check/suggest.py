@@ -14,13 +14,12 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from ..api import get
 from ..properties import zero_centred
 from ..reference import find_limit, ref_derivative, ref_value
 from ..registry import resolve_params
 from ..spec import ActivationSpec, Interval
 from .gated import check_gated
-from .metadata import identity_seen, metadata_grid, monotonic_seen
+from .metadata import identity_seen, monotonic_seen, on_grid
 from .report import Report
 from .values import check_elementwise_values
 from .vector import check_vector
@@ -164,11 +163,7 @@ def suggest(s: ActivationSpec) -> Suggestion:
 
 
 def _elementwise_rows(s: ActivationSpec, params: Mapping[str, Any], out: Suggestion) -> None:
-    act = get(s.name, **params)
-    xs = metadata_grid(s, params)
-    with np.errstate(all="ignore"):
-        f = np.asarray(act(xs), dtype=np.float64)
-        d = np.asarray(act.derivative(xs), dtype=np.float64)
+    act, xs, f, d = on_grid(s, params)
     for label, vals, which, declared, ref in (
         ("range", f, "value", s.range_for(params), lambda x: ref_value(s, params, x)),
         (
