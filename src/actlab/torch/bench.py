@@ -42,7 +42,7 @@ from ..registry import spec as get_spec
 from ..spec import ActivationSpec
 from .ckernels import gated_kernels_for, kernels_for, param_kernels_for, use_ckernels
 from .fixed_kernels import HAND_WRITTEN
-from .function import plan_for, use_compiled
+from .function import Saved, plan_for, use_compiled
 from .modules import create
 from .native import TORCH_KERNELS, native_kernel
 from .repair import repaired_kernel
@@ -170,7 +170,7 @@ def _callables(s: ActivationSpec, dtype: torch.dtype) -> dict[str, tuple[Callabl
     for col, impl in (("actlab", "auto"), ("naive", "autograd")):
         m = create(s.name, impl=impl, dtype=dtype).eval()
         out[col] = (m, list(m.parameters()))
-    if s.kind == "elementwise" and plan_for(s, s.defaults()).strategy == "mask":
+    if s.kind == "elementwise" and plan_for(s, s.defaults()).strategy is Saved.MASK:
         m = create(s.name, memory="lean", dtype=dtype).eval()
         out["actlab lean"] = (m, list(m.parameters()))
     by_hand = TEXTBOOK.get(s.name)
@@ -229,7 +229,7 @@ def _path(s: ActivationSpec) -> str:
         return "torch kernel"
     if repaired_kernel(s.name, d) is not None:
         return "torch kernel + repair"
-    strategy = "input" if s.learnable else plan_for(s, d).strategy
+    strategy = Saved.INPUT if s.learnable else plan_for(s, d).strategy
     fixed = {k: v for k, v in d.items() if not s.param(k).learnable}
     if s.name in HAND_WRITTEN:
         return f"hand-written C ({strategy})"
@@ -240,7 +240,7 @@ def _path(s: ActivationSpec) -> str:
             all(n in s.param_derivatives for n in learn) and param_kernels_for(s, fixed, learn) is not None
         )
     else:
-        fused = strategy in ("input", "output") and (
+        fused = strategy in (Saved.INPUT, Saved.OUTPUT) and (
             (kernels_for(s, fixed) if s.kind != "gated" else gated_kernels_for(s, fixed)) is not None
         )
     return f"{'fused C' if fused else 'Function'} ({strategy})"

@@ -29,7 +29,7 @@ from .ckernels import (
 )
 from .fewbit import FEWBIT_TIERS
 from .fixed_kernels import HAND_WRITTEN
-from .function import _FUSED_DTYPES, _HALF, Plan, _call, _Run, memory_tier, plan_for
+from .function import _FUSED_DTYPES, _HALF, Body, Plan, Saved, _call, _Run, memory_tier, plan_for
 from .native import native_kernel, takes_half, trains_exactly
 from .repair import apply_repaired, repaired_kernel
 
@@ -53,10 +53,10 @@ def fast_path(s: ActivationSpec, params: Mapping[str, Any]) -> Callable[..., tor
     repair = None if kernel is not None else repaired_kernel(s.name, params)
     plan = plan_for(s, params)
     if kernel is None and repair is None:
-        if plan.strategy == "mask":
+        if plan.strategy is Saved.MASK:
             return _bits_path(s, params, plan, always=True)
         return _fused_path(s, params)
-    masked = kernel is not None and plan.strategy == "mask"
+    masked = kernel is not None and plan.strategy is Saved.MASK
     lean = _bits_path(s, params, plan, always=False) if masked else None
     half_ok = takes_half(params)
     name = s.name
@@ -173,7 +173,7 @@ class _FusedParams(torch.autograd.Function):
             # double backward (differentiable closed form) or a gradient of another dtype: the
             # general Function's backward, on the parameters shaped as the general path passes them
             shaped = [t.reshape(-1) if lead else t.reshape(()) for t, lead in zip(tensors, k.run.leading)]
-            grads = list(_call(k.run, 1, g, x, *shaped))
+            grads = list(_call(k.run, Body.BACKWARD, g, x, *shaped))
             grads += [None] * (1 + len(tensors) - len(grads))
             rest = [None if d is None else d.reshape(t.shape).to(t.dtype) for d, t in zip(grads[1:], tensors)]
             return (grads[0].to(g.dtype), None, *rest)
@@ -202,7 +202,7 @@ def learnable_fused_path(
     fixed = dict(fixed)
     # the plan for tensor-valued parameters (the general path's: their values are not known here)
     plan = plan_for(s, {**fixed, **{n: torch.zeros(1) for n in learnable}})
-    if plan.strategy not in ("input", "none"):
+    if plan.strategy not in (Saved.INPUT, Saved.NONE):
         return None
     leading = tuple(bool(s.param(n).leading) for n in learnable)
     run_ = _Run(s, plan, tuple(fixed.items()), tuple(learnable), leading, None, None, False)
@@ -250,7 +250,7 @@ class _Fused(torch.autograd.Function):
         if torch.is_grad_enabled() or g.dtype != saved.dtype:
             # double backward (differentiable closed form) or a gradient of another dtype: the
             # general Function's backward
-            return _call(k.run, 1, g, saved)[0].to(g.dtype), None
+            return _call(k.run, Body.BACKWARD, g, saved)[0].to(g.dtype), None
         out = torch.empty_like(saved)
         return k.ks.elementwise(k.grad, out, saved, g.contiguous()), None
 
@@ -260,7 +260,7 @@ class _Kernel:
 
     def __init__(self, ks: Any, run: _Run):
         self.ks, self.run = ks, run
-        self.from_output = run.plan.strategy == "output"
+        self.from_output = run.plan.strategy is Saved.OUTPUT
         self.grad = "dy_grad" if self.from_output else "dx_grad"
 
 
@@ -268,7 +268,7 @@ def _fused_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torc
     """``_Fused`` on the function's kernels, with the plan and the run built once: float32/float64
     CPU tensors outside transforms and compilers; the kernels themselves are built on first use."""
     plan = plan_for(s, params)
-    if plan.strategy not in ("input", "output"):
+    if plan.strategy not in (Saved.INPUT, Saved.OUTPUT):
         return None
     run_ = _Run(s, plan, tuple(params.items()), (), (), None, None, False)
     state: dict[str, Any] = {}
@@ -277,7 +277,7 @@ def _fused_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torc
         k = state.get(dtype, _MISSING)
         if k is _MISSING:
             ks = kernels_for(s, params)
-            grad = "dy_grad" if plan.strategy == "output" else "dx_grad"
+            grad = "dy_grad" if plan.strategy is Saved.OUTPUT else "dx_grad"
             usable = ks is not None and ks.takes("fwd", dtype) and ks.takes(grad, dtype)
             k = state[dtype] = _Kernel(ks, run_) if usable else None
         return k
@@ -335,7 +335,7 @@ class _FusedBits(torch.autograd.Function):
         (bits,) = ctx.saved_tensors
         ks = ctx.ks
         if torch.is_grad_enabled() or not ks.takes("bits_bwd", g.dtype):
-            return _call(ctx.run, 1, g, bits)[0].to(g.dtype), None, None
+            return _call(ctx.run, Body.BACKWARD, g, bits)[0].to(g.dtype), None, None
         g = g.contiguous()
         out = torch.empty_like(g)
         size = g.element_size()
@@ -349,7 +349,7 @@ def _bits_path(
     """``_FusedBits`` for a function whose plan is a mask: under autograd ``always`` (functions
     torch lacks: the 1-bit mask is their default) or in the lean tier (the caller's choice);
     inference by the mask kernels' forward. CPU tensors outside transforms and compilers."""
-    bits = dataclasses.replace(plan, strategy="bits")
+    bits = dataclasses.replace(plan, strategy=Saved.BITS)
     run_ = _Run(s, bits, tuple(params.items()), (), (), None, None, False)
     state: dict[str, Any] = {}
 
@@ -412,7 +412,7 @@ def _along_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torc
     if not gated:
         hand = HAND_WRITTEN.get(name)
         return _vector_path(s, hand) if hand is not None and not params else None
-    if plan_for(s, params).strategy != "input":
+    if plan_for(s, params).strategy is not Saved.INPUT:
         return None
     runs: dict[int, _Run] = {}
     state: dict[str, Any] = {}
@@ -430,7 +430,7 @@ def _along_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torc
             return None
         run_ = runs.get(axis)
         if run_ is None:
-            run_ = runs[axis] = _Run(s, Plan("input"), tuple(params.items()), (), (), axis, None, False)
+            run_ = runs[axis] = _Run(s, Plan(Saved.INPUT), tuple(params.items()), (), (), axis, None, False)
         x = x.contiguous()
         if x.requires_grad and torch.is_grad_enabled():
             return _FusedGated.apply(x, ks, run_)
@@ -447,7 +447,7 @@ class _FromOutput(torch.autograd.Function):
     def forward(ctx, x, hand, run):
         y = hand[0](x)
         if y is None:  # a row with a NaN or an infinity: the spec's limits, by the general body
-            y = _call(run, 0, x)[0]
+            y = _call(run, Body.FORWARD, x)[0]
         ctx.hand, ctx.run = hand, run
         ctx.save_for_backward(y)
         return y
@@ -459,7 +459,7 @@ class _FromOutput(torch.autograd.Function):
         if not torch.is_grad_enabled() and g.dtype == y.dtype:
             gx = ctx.hand[1](y, g.contiguous())
         if gx is None:  # double backward (differentiable ops), or another dtype
-            gx = _call(ctx.run, 1, g, y)[0].to(g.dtype)
+            gx = _call(ctx.run, Body.BACKWARD, g, y)[0].to(g.dtype)
         return gx, None, None
 
 
@@ -480,7 +480,7 @@ def _vector_path(s: ActivationSpec, hand: tuple) -> Callable[..., torch.Tensor |
         if x.requires_grad and torch.is_grad_enabled():
             run_ = runs.get(0)
             if run_ is None:
-                run_ = runs[0] = _Run(s, Plan("output"), (), (), (), -1, None, False)
+                run_ = runs[0] = _Run(s, Plan(Saved.OUTPUT), (), (), (), -1, None, False)
             y = _FromOutput.apply(xl, hand, run_)
         else:
             y = hand[0](xl)
@@ -518,7 +518,7 @@ class _FusedGated(torch.autograd.Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         if torch.is_grad_enabled() or g.dtype != x.dtype:
-            return _call(ctx.run, 1, g, x)[0].to(g.dtype), None, None
+            return _call(ctx.run, Body.BACKWARD, g, x)[0].to(g.dtype), None, None
         out = torch.empty_like(x)
         run_gated(ctx.ks, "gbwd", out, *_halves(x, ctx.run.axis), x, g.contiguous())
         return out, None, None

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import enum
 import math
 import os
 import types
@@ -55,7 +56,9 @@ from .repair import apply_repaired, repaired_kernel
 __all__ = [
     "IMPLS",
     "MEMORY_TIERS",
+    "Body",
     "Plan",
+    "Saved",
     "compiled_enabled",
     "forward_fn",
     "inplace_supported",
@@ -73,12 +76,37 @@ def _ops():
 
 
 # --------------------------------------------------------------------------- plans
+class Saved(str, enum.Enum):
+    """What forward saves for backward (see the module docstring)."""
+
+    CONSTANT = "constant"  # nothing: f' is one number
+    MASK = "mask"  # a 1-byte mask of the inputs on the second slope
+    BITS = "bits"  # the same mask packed to 1 bit per element (the lean tier)
+    OUTPUT = "output"  # the output, where f' follows from f
+    INPUT = "input"  # the input
+    NONE = "none"  # nothing: inference, no backward
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
+class Body(enum.IntEnum):
+    """Which body of the Function runs (an index into the compiled triple)."""
+
+    FORWARD = 0  # forward, returning what backward needs
+    BACKWARD = 1
+    INFERENCE = 2  # forward only, nothing saved
+
+
 @dataclass(frozen=True)
 class Plan:
     """What forward saves. ``mask`` plans: f' is ``high`` on the union of ``runs`` and ``low``
     elsewhere; each run is ``(lower, upper)`` with a bound ``(at, closed)`` or None."""
 
-    strategy: str
+    strategy: Saved
     low: float = 0.0
     high: float = 0.0
     runs: tuple = field(default=())
@@ -111,17 +139,17 @@ _PLANS: dict[tuple, Plan] = LRU(1024)
 
 def _plan_uncached(s: ActivationSpec, params: Mapping[str, Any], inplace: bool = False) -> Plan:
     if s.kind == "vector" and s.vjp_from_output is not None:
-        return Plan("output")
+        return Plan(Saved.OUTPUT)
     if s.kind != "elementwise":
-        return Plan("input")
+        return Plan(Saved.INPUT)
     numeric = _hashable(params) is not None
     if numeric and s.piecewise_linear_for(params):
         plan = _piecewise_plan(s, params)
         if plan is not None:
             return plan
     if numeric and s.derivative_from_output is not None and (s.derivative_from_output_exact or inplace):
-        return Plan("output")
-    return Plan("input")
+        return Plan(Saved.OUTPUT)
+    return Plan(Saved.INPUT)
 
 
 def _piecewise_plan(s: ActivationSpec, params: Mapping[str, Any]) -> Plan | None:
@@ -135,14 +163,14 @@ def _piecewise_plan(s: ActivationSpec, params: Mapping[str, Any]) -> Plan | None
     if not all(np.isfinite(distinct)):
         return None
     if len(distinct) == 1:
-        return Plan("constant", low=distinct[0], high=distinct[0])
+        return Plan(Saved.CONSTANT, low=distinct[0], high=distinct[0])
     if len(distinct) != 2:
         return None
     # fewest comparisons first; then low = 0 (backward is then a single multiply)
     options = []
     for high, low in ((distinct[0], distinct[1]), (distinct[1], distinct[0])):
         runs = _runs(vals, high, ks)
-        options.append((len(runs), low != 0.0, Plan("mask", low=low, high=high, runs=runs)))
+        options.append((len(runs), low != 0.0, Plan(Saved.MASK, low=low, high=high, runs=runs)))
     return min(options, key=lambda o: o[:2])[2]
 
 
@@ -260,19 +288,19 @@ def _compiled(body: Callable, run: "_Run", tag: str) -> Callable:
     return torch.compile(fresh, dynamic=False)
 
 
-def _call(run: "_Run", which: int, *args: Any) -> Any:
+def _call(run: "_Run", which: Body, *args: Any) -> Any:
     """Run the forward (0) or backward (1) body, compiled when the switch is on. Inside a
     user's torch.compile the bodies are traced as they are (the caller's compiler fuses them)."""
     body = (_forward_body, _backward_body, _inference_body)[which]
     # Masked plans stay eager: inductor's CPU code stores the bool mask element by element,
     # which measured 5-9x slower than eager's comparison (docs/benchmarks.md).
-    masked = run.plan.strategy in ("mask", "constant")
-    bits = run.plan.strategy == "bits"
+    masked = run.plan.strategy in (Saved.MASK, Saved.CONSTANT)
+    bits = run.plan.strategy is Saved.BITS
     fused = _fused(run, which, args)
     if fused is not None:
         return fused
     # off the fused kernels, half types are evaluated in float32 (the caller rounds the result)
-    nfull = 2 if which == 1 else 1
+    nfull = 2 if which == Body.BACKWARD else 1
     args = tuple(_working(a) if isinstance(a, torch.Tensor) else a for a in args[:nfull]) + args[nfull:]
     if bits:
         return body(run, *args)  # packing with torch's integer ops, on the whole tensor
@@ -296,7 +324,7 @@ _FUSED_DTYPES = (torch.float32, torch.float64)
 _HALF = (torch.bfloat16, torch.float16)  # elementwise kernels load and store these, computing in float
 
 
-def _fused(run: "_Run", which: int, args: tuple) -> Any:
+def _fused(run: "_Run", which: Body, args: tuple) -> Any:
     """The body through its fused C kernel (``ckernels``), or None where that does not apply:
     under autograd (double backward), a compiler, tensor parameters, other devices or dtypes."""
     if torch.is_grad_enabled() or _traced():
@@ -307,24 +335,24 @@ def _fused(run: "_Run", which: int, args: tuple) -> Any:
         return None
     if run.tensor_names:
         return _fused_params(run, which, args)
-    if run.plan.strategy == "bits":
-        return _fused_bits(run, which, args) if which != 2 else None
-    if run.plan.strategy == "constant" and which != 1 and run.native is None:
+    if run.plan.strategy is Saved.BITS:
+        return _fused_bits(run, which, args) if which != Body.INFERENCE else None
+    if run.plan.strategy is Saved.CONSTANT and which != Body.BACKWARD and run.native is None:
         # f' is one number (binary_step): backward is g times it; forward is the fused kernel
         return _fused_elementwise(run, which, args)
-    if run.native is not None or run.plan.strategy not in ("input", "output", "none"):
+    if run.native is not None or run.plan.strategy not in (Saved.INPUT, Saved.OUTPUT, Saved.NONE):
         return None
     if run.spec.kind == "gated":
         return _fused_gated(run, which, args) if x.dtype in _FUSED_DTYPES else None
     return _fused_elementwise(run, which, args)
 
 
-def _fused_params(run: "_Run", which: int, args: tuple) -> Any:
+def _fused_params(run: "_Run", which: Body, args: tuple) -> Any:
     """Learnable scalar parameters (and hinge parameters with one value per hinge, shape (S,)):
     their values are the kernels' arguments, and the backward's one pass gives the input gradient
     and each parameter's (summed in double). Per-channel parameters keep the eager path."""
-    tensors = args[2:] if which == 1 else args[1:]
-    if run.spec.kind != "elementwise" or run.plan.strategy not in ("input", "none"):
+    tensors = args[2:] if which == Body.BACKWARD else args[1:]
+    if run.spec.kind != "elementwise" or run.plan.strategy not in (Saved.INPUT, Saved.NONE):
         return None
     if any(
         t.device.type != "cpu" or (t.dim() > 1 if lead else t.numel() != 1)
@@ -332,13 +360,13 @@ def _fused_params(run: "_Run", which: int, args: tuple) -> Any:
     ):
         return None
     pk = param_kernels_for(run.spec, dict(run.fixed), run.tensor_names)
-    first = args[1] if which == 1 else args[0]
+    first = args[1] if which == Body.BACKWARD else args[0]
     if pk is None or not pk.takes(first.dtype) or any(t.numel() != w for t, w in zip(tensors, pk.widths)):
         return None
     values = pk.values(tensors)
-    if which != 1:
+    if which != Body.BACKWARD:
         y = pk.forward(first.contiguous(), values)
-        return y if which == 2 else (y, None)
+        return y if which == Body.INFERENCE else (y, None)
     g = args[0]
     if g.dtype != first.dtype:
         return None
@@ -347,14 +375,14 @@ def _fused_params(run: "_Run", which: int, args: tuple) -> Any:
     return (gx, *pk.param_grads(sums, tensors, wanted))
 
 
-def _fused_bits(run: "_Run", which: int, args: tuple) -> Any:
+def _fused_bits(run: "_Run", which: Body, args: tuple) -> Any:
     """The lean tier's forward (f and the packed mask in one pass) and backward through C."""
     x = args[0]
     plan = run.plan
     ks = mask_kernels_for(run.spec, dict(run.fixed), plan.runs, plan.low, plan.high)
-    if ks is None or not ks.takes("bits_fwd" if which == 0 else "bits_bwd", x.dtype):
+    if ks is None or not ks.takes("bits_fwd" if which == Body.FORWARD else "bits_bwd", x.dtype):
         return None
-    if which == 0:
+    if which == Body.FORWARD:
         x = x.contiguous()
         y = torch.empty_like(x)
         bits = torch.empty((x.numel() + 7) // 8, dtype=torch.uint8)
@@ -366,14 +394,14 @@ def _fused_bits(run: "_Run", which: int, args: tuple) -> Any:
     return (out,)
 
 
-def _fused_gated(run: "_Run", which: int, args: tuple) -> Any:
+def _fused_gated(run: "_Run", which: Body, args: tuple) -> Any:
     ks = gated_kernels_for(run.spec, dict(run.fixed))
     if ks is None:
         return None
-    x = (args[1] if which == 1 else args[0]).contiguous()
+    x = (args[1] if which == Body.BACKWARD else args[0]).contiguous()
     axis = run.axis % x.dim()
     outer, inner = math.prod(x.shape[:axis]), (x.shape[axis] // 2) * math.prod(x.shape[axis + 1 :])
-    if which == 1:
+    if which == Body.BACKWARD:
         g = args[0].contiguous()
         if g.dtype != x.dtype:
             return None
@@ -384,19 +412,19 @@ def _fused_gated(run: "_Run", which: int, args: tuple) -> Any:
     shape[axis] //= 2
     y = torch.empty(shape, dtype=x.dtype)
     run_gated(ks, "gfwd", y, outer, inner, x)
-    return y if which == 2 else (y, None)
+    return y if which == Body.INFERENCE else (y, None)
 
 
-def _fused_elementwise(run: "_Run", which: int, args: tuple) -> Any:
-    first = args[1] if which == 1 else args[0]
+def _fused_elementwise(run: "_Run", which: Body, args: tuple) -> Any:
+    first = args[1] if which == Body.BACKWARD else args[0]
     ks = kernels_for(run.spec, dict(run.fixed))
     if ks is None:
         return None
-    if which == 1:
+    if which == Body.BACKWARD:
         g, saved = args[0], args[1]
         if g.dtype != saved.dtype:
             return None
-        kind = "dy_grad" if run.plan.strategy == "output" else "dx_grad"
+        kind = "dy_grad" if run.plan.strategy is Saved.OUTPUT else "dx_grad"
         if kind not in ks.kinds or not ks.takes(kind, saved.dtype):
             return None
         out = torch.empty(saved.shape, dtype=saved.dtype)
@@ -404,7 +432,7 @@ def _fused_elementwise(run: "_Run", which: int, args: tuple) -> Any:
     if not ks.takes("fwd", first.dtype):
         return None
     out = ks.run("fwd", torch.empty(first.shape, dtype=first.dtype), first.contiguous())
-    return out if which == 2 else (out, None)
+    return out if which == Body.INFERENCE else (out, None)
 
 
 # --------------------------------------------------------------------------- blocked eager
@@ -456,9 +484,9 @@ def _block_rows(run: "_Run", x: torch.Tensor, tensors: tuple) -> tuple[bool, int
     return (False, rows) if rows < x.shape[0] else None
 
 
-def _whole(which: int, k: int) -> bool:
+def _whole(which: Body, k: int) -> bool:
     """Whether result ``k`` of body ``which`` is full-size (else a parameter gradient, summed)."""
-    return which != 1 or k == 0
+    return which != Body.BACKWARD or k == 0
 
 
 class _CountIntermediates(torch.overrides.TorchFunctionMode):
@@ -479,7 +507,7 @@ class _CountIntermediates(torch.overrides.TorchFunctionMode):
 _WORTH_BLOCKS: dict[tuple, bool] = LRU(1024)
 
 
-def _worth_blocks(run: "_Run", which: int, body: Callable, full: list, tensors: tuple, flat: bool) -> bool:
+def _worth_blocks(run: "_Run", which: Body, body: Callable, full: list, tensors: tuple, flat: bool) -> bool:
     """Blocks pay one extra in-cache copy per result: worth it when the body writes at least three
     full-size intermediates (a one-op body such as exp or g * y runs faster whole). Counted once per
     function, parameters and body on a small slice of the real inputs."""
@@ -500,14 +528,14 @@ def _accumulator(r: torch.Tensor | None, rows: int, whole: bool) -> torch.Tensor
     return r.new_empty((rows,) + r.shape[1:]) if whole else torch.zeros_like(r)
 
 
-def _in_blocks(run: "_Run", which: int, body: Callable, args: tuple) -> Any:
+def _in_blocks(run: "_Run", which: Body, body: Callable, args: tuple) -> Any:
     """``body(run, *args)``, evaluated block by block along the first dimension when that helps.
 
     Full-size arguments (x; or g and what forward saved) are cut; parameters are passed whole.
     Full-size results are written into one output each; parameter gradients are summed."""
     if torch.is_grad_enabled() or torch.compiler.is_compiling():
         return body(run, *args)
-    nfull = 2 if which == 1 else 1
+    nfull = 2 if which == Body.BACKWARD else 1
     full, tensors = list(args[:nfull]), args[nfull:]
     ref = full[-1] if full[-1] is not None else full[0]
     layout = _block_rows(run, ref, tensors)
@@ -519,10 +547,10 @@ def _in_blocks(run: "_Run", which: int, body: Callable, args: tuple) -> Any:
     if flat:
         full = [None if t is None else t.reshape(-1) for t in full]
     rows = full[0].shape[0]
-    single = which == 2  # inference returns one tensor, forward and backward a tuple
+    single = which == Body.INFERENCE  # inference returns one tensor, forward and backward a tuple
     # the closed-form backward writes the input gradient straight into its slice of the output
     dst = None
-    if which == 1 and run.plan.strategy in ("input", "output"):
+    if which == Body.BACKWARD and run.plan.strategy in (Saved.INPUT, Saved.OUTPUT):
         g, x = full
         dst = x.new_empty(x.shape, dtype=torch.promote_types(g.dtype, x.dtype))
     outs: list = []
@@ -581,9 +609,9 @@ def _forward_body(run: _Run, x: torch.Tensor, *tensors: torch.Tensor):
         y = run.native(x, run.axis, **run.params(tensors))
     else:
         y = s.forward(x, _ops(), **run.kw(tensors))
-    if plan.strategy == "mask":
+    if plan.strategy is Saved.MASK:
         return y, _mask(x, plan.runs)
-    if plan.strategy == "bits":
+    if plan.strategy is Saved.BITS:
         return y, pack_bits(_mask(x, plan.runs))
     return y, None
 
@@ -627,15 +655,15 @@ def _backward_body(run: _Run, g: torch.Tensor, saved: torch.Tensor | None, *tens
     """The gradients (input, then one per tensor parameter). ``out``, given only where no graph is
     recorded (blocks), receives the input gradient of the input and output plans."""
     s, plan, ops = run.spec, run.plan, _ops()
-    if plan.strategy == "mask":
+    if plan.strategy is Saved.MASK:
         return (_masked_grad(g, saved, plan.low, plan.high),)
-    if plan.strategy == "bits":
+    if plan.strategy is Saved.BITS:
         return (_masked_grad(g, unpack_bits(saved, g.shape), plan.low, plan.high),)
-    if plan.strategy == "constant":
+    if plan.strategy is Saved.CONSTANT:
         return (g * plan.low if plan.low != 1.0 else g,)
-    if plan.strategy == "output" and s.kind == "vector":
+    if plan.strategy is Saved.OUTPUT and s.kind == "vector":
         return (s.vjp_from_output(saved, g, ops, run.axis),)
-    if plan.strategy == "output":
+    if plan.strategy is Saved.OUTPUT:
         d = s.derivative_from_output(saved, ops, **run.params(tensors))
         return (g * d if out is None else torch.mul(g, d, out=out),)
     x = saved
@@ -679,7 +707,7 @@ class _Apply(torch.autograd.Function):
     def forward(ctx, x, run, *tensors):
         # half types are evaluated in float32 but saved (input, output) in their own dtype, so
         # the Function never keeps more bytes than torch's kernels do
-        y, mask = _call(run, 0, x, *tensors)
+        y, mask = _call(run, Body.FORWARD, x, *tensors)
         if y.dtype != x.dtype:
             y = y.to(x.dtype)
         ctx.run = run
@@ -688,11 +716,11 @@ class _Apply(torch.autograd.Function):
             x.copy_(y)
             ctx.mark_dirty(x)
             y = x
-        if st in ("mask", "bits"):
+        if st in (Saved.MASK, Saved.BITS):
             ctx.save_for_backward(mask, *tensors)
-        elif st == "constant":
+        elif st is Saved.CONSTANT:
             ctx.save_for_backward(*tensors)
-        elif st == "output":
+        elif st is Saved.OUTPUT:
             ctx.save_for_backward(y, *tensors)
         else:
             ctx.save_for_backward(x, *tensors)
@@ -702,11 +730,11 @@ class _Apply(torch.autograd.Function):
     def backward(ctx, g):
         run = ctx.run
         saved = ctx.saved_tensors
-        if run.plan.strategy == "constant":
+        if run.plan.strategy is Saved.CONSTANT:
             first, tensors = None, saved
         else:
             first, tensors = saved[0], saved[1:]
-        grads = list(_call(run, 1, g, first, *tensors))
+        grads = list(_call(run, Body.BACKWARD, g, first, *tensors))
         if grads[0] is not None and grads[0].dtype != g.dtype:
             grads[0] = grads[0].to(g.dtype)
         grads += [None] * (1 + len(tensors) - len(grads))
@@ -756,7 +784,7 @@ def forward_fn(
         stochastic_training = s.stochastic and training
         if inplace:
             _check_inplace(s, params, x, impl)
-            if (stochastic_training or plan_for(s, params, inplace=True).strategy == "input") and not (
+            if (stochastic_training or plan_for(s, params, inplace=True).strategy is Saved.INPUT) and not (
                 _traced() or _transformed()
             ):
                 return _inplace_by_copy(s, impl, memory, x, ops, params, extra)
@@ -804,7 +832,9 @@ def forward_fn(
             plain = forward_fn(s)
             return apply_fewbit(s.name, bits, params, x, lambda t: plain(t, ops, **params, **ax))
         if impl == "auto" and not inplace:
-            if kernel is not None and not (needs_grad and lean and plan_for(s, params).strategy == "mask"):
+            if kernel is not None and not (
+                needs_grad and lean and plan_for(s, params).strategy is Saved.MASK
+            ):
                 if not needs_grad or trains_exactly(s.name, x.dtype):
                     # torch's kernel: the spec's values, kink conventions and accuracy (checked),
                     # one fused pass each way, and the bytes torch saves
@@ -814,17 +844,17 @@ def forward_fn(
                 return apply_repaired(s, repair, params, x, needs_grad)
         if not needs_grad and not inplace:
             # nothing to save: the spec's forward
-            return _apply(s, Plan("none"), params, x, axis, None, False, inference=True)
+            return _apply(s, Plan(Saved.NONE), params, x, axis, None, False, inference=True)
         plan = plan_for(s, params, inplace=inplace)
         if (
-            plan.strategy == "mask"
+            plan.strategy is Saved.MASK
             and not inplace
             and (lean or (kernel is None and _bits_fused(s, params, plan, x)))
         ):
             # the 1-bit mask in one fused pass: exact, less memory and faster than the eager
             # 1-byte mask; by default only where torch has no kernel (torch's saves what it saves)
-            plan = dataclasses.replace(plan, strategy="bits")
-        use_native_values = plan.strategy in ("mask", "bits", "constant") and kernel is not None
+            plan = dataclasses.replace(plan, strategy=Saved.BITS)
+        use_native_values = plan.strategy in (Saved.MASK, Saved.BITS, Saved.CONSTANT) and kernel is not None
         return _apply(s, plan, params, x, axis, kernel if use_native_values else None, inplace)
 
     fn.casts_itself = True  # type: ignore[attr-defined]
@@ -843,7 +873,7 @@ def _fewbit_applies(s: ActivationSpec, params: Mapping[str, Any]) -> bool:
     keep their exact 1-bit mask, constant slopes save nothing)."""
     if s.kind != "elementwise" or s.stochastic or s.derivative is None or _hashable(params) is None:
         return False
-    return plan_for(s, params).strategy not in ("mask", "constant")
+    return plan_for(s, params).strategy not in (Saved.MASK, Saved.CONSTANT)
 
 
 def _apply(s, plan, params, x, axis, native, inplace, inference=False):
@@ -862,7 +892,7 @@ def _apply(s, plan, params, x, axis, native, inplace, inference=False):
     run = _Run(s, plan, tuple(fixed), tuple(names), tuple(leading), axis, native, inplace)
     if inference:
         with torch.no_grad():  # nothing requires grad here; lets the body run in blocks
-            return _call(run, 2, x, *tensors)
+            return _call(run, Body.INFERENCE, x, *tensors)
     return _Apply.apply(x, run, *tensors)
 
 
