@@ -11,12 +11,13 @@ import os
 os.environ.setdefault("KERAS_BACKEND", "torch")  # before keras is first imported (xdist imports all modules)
 
 import contextlib  # noqa: E402
+import inspect  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
-from actlab.ops import PRIMITIVES, for_array  # noqa: E402
+from actlab.ops import PRIMITIVES, Ops, for_array  # noqa: E402
 from actlab.ops import numpy as onp  # noqa: E402
 from actlab.ops import torch as otorch  # noqa: E402
 
@@ -102,6 +103,65 @@ LIBS = _libs()
 def test_every_primitive_is_provided(mod):
     missing = [n for n in PRIMITIVES if not hasattr(mod, n)]
     assert not missing, f"{mod.__name__} lacks {missing}"
+
+
+def _members() -> dict[str, inspect.Signature]:
+    """The protocol's methods (less ``self``)."""
+    out = {}
+    for k, v in vars(Ops).items():
+        if inspect.isfunction(v) and not k.startswith("_"):
+            sig = inspect.signature(v)
+            out[k] = sig.replace(parameters=list(sig.parameters.values())[1:])
+    return out
+
+
+def test_protocol_declares_every_primitive():
+    assert sorted([*_members(), *Ops.__annotations__]) == sorted(PRIMITIVES)
+
+
+def _incompatible(proto: inspect.Signature, f) -> str | None:
+    """Why ``f`` cannot be called as the protocol says (None: it can): each protocol parameter at
+    its position, by name where the protocol allows a keyword, optional where the protocol's is;
+    any further parameter of ``f`` optional."""
+    P = inspect.Parameter
+    try:
+        params = list(inspect.signature(f).parameters.values())
+    except (TypeError, ValueError):  # a builtin without a signature: callable positionally only
+        named = [p.name for p in proto.parameters.values() if p.kind is not P.POSITIONAL_ONLY]
+        return f"no signature, but the protocol passes {named} by name" if named else None
+    positional = [p for p in params if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD)]
+    varargs = any(p.kind is P.VAR_POSITIONAL for p in params)
+    for i, want in enumerate(proto.parameters.values()):
+        if i >= len(positional):
+            if not varargs:
+                return f"takes no parameter {want.name!r} at position {i}"
+            continue
+        got = positional[i]
+        if want.kind is not P.POSITIONAL_ONLY and (got.name != want.name or got.kind is P.POSITIONAL_ONLY):
+            return f"names parameter {i} {got.name!r} ({got.kind.description}), not {want.name!r}"
+        if want.default is not P.empty and got.default is P.empty:
+            return f"requires {got.name!r}, which the protocol makes optional"
+    extra = positional[len(proto.parameters) :] + [p for p in params if p.kind is P.KEYWORD_ONLY]
+    required = [p.name for p in extra if p.default is P.empty]
+    return f"requires more parameters {required}" if required else None
+
+
+@pytest.mark.parametrize("mod", [onp, otorch] + [p.values[0].mod for p in LIBS[1:] if p.values[0]])
+def test_every_primitive_matches_the_protocol(mod):
+    assert isinstance(mod.name, str)
+    bad = {
+        k: why for k, sig in _members().items() if (why := _incompatible(sig, getattr(mod, k))) is not None
+    }
+    assert not bad, f"{mod.__name__} differs from actlab.ops.Ops: {bad}"
+
+
+def test_the_protocol_check_can_fail():
+    sig = _members()["sum"]
+    assert _incompatible(sig, lambda x, axis, keepdims=True: x) is None
+    assert "names parameter 1" in _incompatible(sig, lambda x, dim, keepdims=True: x)
+    assert "optional" in _incompatible(sig, lambda x, axis, keepdims: x)
+    assert "no parameter" in _incompatible(sig, lambda x: x)
+    assert "more parameters" in _incompatible(_members()["exp"], lambda x, out: x)
 
 
 @pytest.mark.parametrize("lib", LIBS)

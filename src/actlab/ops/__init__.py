@@ -1,13 +1,17 @@
 """One tiny namespace of array primitives per array library.
 
 Catalog code is written against these names only, so one definition serves NumPy, torch, JAX
-and keras.ops. Every module here exports the same names; ``tests/test_ops.py``
-checks that they agree.
+and keras.ops. Every module here exports the same names, typed by the protocol ``Ops``;
+``tests/test_ops.py`` checks that they agree.
 """
 
 from __future__ import annotations
 
-__all__ = ["PRIMITIVES", "for_array"]
+from typing import Any
+
+from .protocol import Ops
+
+__all__ = ["PRIMITIVES", "Ops", "for_array"]
 
 # The names every ops module provides (kept in one list so tests can check parity).
 PRIMITIVES = (
@@ -19,7 +23,7 @@ PRIMITIVES = (
 ).split()
 
 
-def for_array(x):
+def for_array(x: Any) -> Ops:
     """The ops module for the array type of ``x`` (NumPy for everything that is not a tensor).
 
     JAX arrays and tracers select ``ops.jax``. Keras has no array type of its own (on the torch
