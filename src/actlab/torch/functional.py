@@ -11,8 +11,12 @@ shows exactly these, from ``actlab.signatures``.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
+import torch
+
+from .._lru import LRU
 from ..api import Activation
 from ..docs import docstring
 from ..naming import export_functions
@@ -24,10 +28,36 @@ from .function import _check_memory
 
 __all__: list[str] = []
 
+_F32_MAX = float(torch.finfo(torch.float32).max)
+
+
+def _setting(args: tuple, params: dict[str, Any]) -> tuple | None:
+    """A key for parameters given as plain numbers and strings (None for arrays and tensors, which
+    are checked per call). The type and repr are kept: -0.0 and 0.0, 1 and 1.0 are different
+    settings to the checks."""
+    items = [(i, v) for i, v in enumerate(args)] + sorted(params.items())
+    if not all(type(v) in (int, float, str, bool) for _, v in items):
+        return None
+    return tuple((k, type(v).__name__, repr(v)) for k, v in items)
+
+
+def _fits_float32(params: dict[str, Any]) -> bool:
+    for v in params.values():
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            try:
+                f = float(v)
+            except OverflowError:
+                return False
+            if math.isfinite(f) and abs(f) > _F32_MAX:
+                return False
+    return True
+
 
 def _make(s: ActivationSpec) -> Callable[..., Any]:
     fast = fast_path(s, resolve_params(s, {}))  # the defaults, resolved once
     eval_fast = eval_path(s, resolve_params(s, {}))  # rrelu outside training
+    # other settings, resolved and checked once each: (fast path or None,)
+    settings: LRU = LRU(64)
 
     def fn(
         input: Any,
@@ -44,6 +74,20 @@ def _make(s: ActivationSpec) -> Callable[..., Any]:
             y = fast(input, _check_memory(memory), dim)
             if y is not None:
                 return y
+        elif (args or params) and not inplace and impl == "auto" and not s.stochastic:
+            key = _setting(args, params)
+            if key is not None:
+                entry = settings.get(key)
+                if entry is None:
+                    # a bad value raises here, every time: only settings that passed are kept
+                    resolved = bind_params(s, args, params)
+                    entry = settings[key] = (fast_path(s, resolved), _fits_float32(resolved))
+                run, fits32 = entry
+                # a value past float32's range is refused for float32 work by the general path
+                if run is not None and (fits32 or getattr(input, "dtype", None) == torch.float64):
+                    y = run(input, _check_memory(memory), dim)
+                    if y is not None:
+                        return y
         if (
             eval_fast is not None
             and not training
