@@ -11,8 +11,10 @@ import torch
 import actlab
 import actlab.torch as at
 from actlab.catalog import _common
+from actlab.catalog._piecewise import clipped, piecewise_spec
 from actlab.check import check_spec
-from actlab.spec import ActivationSpec
+from actlab.piecewise import Line
+from actlab.torch.function import plan_for
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -26,7 +28,11 @@ def _block() -> str:
 def test_readme_block_adds_a_complete_activation(scratch_spec):
     captured = []
     ns = {name: getattr(_common, name) for name in _common.__all__}
-    ns.update(ActivationSpec=ActivationSpec, register=captured.append)
+    ns.update(
+        Line=Line,
+        clipped=clipped,
+        piecewise_linear=lambda pieces, **fields: captured.append(piecewise_spec(pieces, **fields)),
+    )
     exec(compile(_block(), "README.md", "exec"), ns)
     (spec,) = captured
     with scratch_spec(spec):
@@ -38,3 +44,8 @@ def test_readme_block_adds_a_complete_activation(scratch_spec):
         assert type(m).__name__ == "ReLUN" and "ReLU capped at n" in type(m).__doc__
         assert torch.equal(m(torch.tensor([7.0])), torch.tensor([6.0]))
         assert "relu_n" in actlab.list_activations("relu*")
+        # derived from the pieces: kinks, range, and the 1-byte mask saved for training
+        d = {"n": 6.0}
+        assert [(k.at_for(d), k.derivative_for(d)) for k in spec.kinks_for(d)] == [(0.0, 0.0), (6.0, 0.0)]
+        assert str(spec.range_for(d)) == "[0, 6]" and spec.monotonic_for(d)
+        assert plan_for(spec, d).strategy == "mask"
