@@ -175,10 +175,9 @@ def prepare_params(s: ActivationSpec, params: Mapping[str, Any], x: Any, ops: An
     for p in s.params:
         v = params[p.name]
         lead = 1 if p.leading else 0
-        if lead:
-            n = int(params[p.leading])
-            if isinstance(v, numbers.Real) or getattr(v, "ndim", 1) == 0:
-                v = np.full((n,), float(v)) if ops.name == "numpy" else _full_tensor(n, v, x)
+        if lead and (isinstance(v, numbers.Real) or getattr(v, "ndim", 1) == 0):
+            n = p.count(params)
+            v = np.full((n,), float(v)) if ops.name == "numpy" else _full_tensor(n, v, x)
         if isinstance(v, (numbers.Real, str)) or v is None:
             out[p.name] = v
             continue
@@ -189,11 +188,7 @@ def prepare_params(s: ActivationSpec, params: Mapping[str, Any], x: Any, ops: An
 
             v = torch.as_tensor(v, device=x.device)
             v = v.to(x.dtype) if v.dtype != x.dtype else v
-        if lead and v.shape[0] != int(params[p.leading]):
-            raise ShapeError(
-                f"{s.name}: {p.name!r} has shape {tuple(v.shape)}; it needs "
-                f"{params[p.leading]} values along its first axis (one per hinge)"
-            )
+        p.check_leading(s.name, tuple(v.shape), params)
         if v.ndim > lead:
             v = _channel_reshape(v, s, p.name, lead, tuple(x.shape), ops)
         out[p.name] = v
@@ -359,7 +354,7 @@ class Activation:
             inplace=inplace,
         )
 
-    def derivative(self, x: Any, *, axis: int = -1, dim: int | None = None) -> Any:
+    def derivative(self, x: Any, *, axis: int | tuple[int, ...] = -1, dim: int | None = None) -> Any:
         """Closed-form f'(x). Gated kinds: the partials w.r.t. both halves, concatenated.
         Vector kinds: the Jacobian along ``axis``, shape ``(..., n, n)`` with that axis last."""
         s = self.spec
@@ -379,11 +374,14 @@ class Activation:
             ops = _ops.for_array(d)
             if s.kind == "elementwise":
                 return d * g
+            assert isinstance(axis, int)  # derivative refused a tuple of axes: a gated kind halves one
             ax = axis % d.ndim
             da, db = ops.split_half(d, ax)
             return ops.concat([da * g, db * g], ax)
         gc = g if _is_tensor(g) else np.asarray(g, dtype=np.float64)
-        return self._run(lambda xc, ops, axis, g, **p: s.vjp(xc, g, ops, axis=axis, **p), x, axis=axis, g=gc)
+        vjp = s.vjp
+        assert vjp is not None  # registration requires it of vector kinds
+        return self._run(lambda xc, ops, axis, g, **p: vjp(xc, g, ops, axis=axis, **p), x, axis=axis, g=gc)
 
     def __repr__(self) -> str:
         d = self.spec.defaults()

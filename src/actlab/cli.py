@@ -300,8 +300,8 @@ def _cmd_claims(a: argparse.Namespace) -> int:
     from .lab.claims import VERDICTS, coverage_summary, run_claims
     from .lab.claims.maps import parse_overrides
 
-    keys = list(a.keys or []) + ([k for k in a.only.split(",") if k.strip()] if a.only else [])
-    keys = keys or None
+    given = list(a.keys or []) + ([k for k in a.only.split(",") if k.strip()] if a.only else [])
+    keys = given or None  # None: every claim
     axes = ("optimizer", "lr", "lr_rel", "depth", "width", "init", "seeds", "epochs")
     overrides = parse_overrides(**{n: getattr(a, n) for n in axes})
     workers = a.workers if a.workers is not None else 2

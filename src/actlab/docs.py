@@ -190,8 +190,8 @@ def show_text(s: ActivationSpec) -> str:
             out.append(f"  {p.name} = {number_text(p.default)}  {valid}  {' '.join(tags)}".rstrip())
             if p.doc:
                 out.append(f"      {p.doc}")
-            for e in p.elsewhere:
-                out.append(f"      elsewhere: {e}")
+            for other in p.elsewhere:
+                out.append(f"      elsewhere: {other}")
         out.append("")
     out.append("properties: " + ", ".join(properties_text(s, d)))
     if s.kind == "elementwise":

@@ -66,6 +66,7 @@ class Kind:
         self, s: ActivationSpec, x: Any, g: Any, ops: Any, p: Mapping[str, Any], axis: int | None
     ) -> Any:
         """The gradient w.r.t. ``x`` of sum(g * f(x)) from the spec's closed forms."""
+        assert s.derivative is not None  # registration requires it of elementwise and gated kinds
         return s.derivative(x, ops, **p) * g
 
 
@@ -94,6 +95,7 @@ class Vector(_AlongAxis):
     def input_grad(
         self, s: ActivationSpec, x: Any, g: Any, ops: Any, p: Mapping[str, Any], axis: int | None
     ) -> Any:
+        assert s.vjp is not None  # registration requires it of vector kinds
         return s.vjp(x, g, ops, axis=axis, **p)
 
 
@@ -123,6 +125,7 @@ class Gated(_AlongAxis):
     def input_grad(
         self, s: ActivationSpec, x: Any, g: Any, ops: Any, p: Mapping[str, Any], axis: int | None
     ) -> Any:
+        assert s.derivative is not None  # registration requires it of elementwise and gated kinds
         da, db = ops.split_half(s.derivative(x, ops, axis=axis, **p), axis)
         return ops.concat([da * g, db * g], axis)
 

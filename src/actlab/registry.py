@@ -313,17 +313,18 @@ def _check_tensor(s: ActivationSpec, p: Param, v: Any) -> Any:
 
 def _check_choice(s: ActivationSpec, p: Param, v: Any) -> Any:
     k = p.name
-    choices = ", ".join(map(repr, p.choices))
-    numeric = all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in p.choices)
+    allowed = p.choices or ()  # called for parameters with choices only
+    choices = ", ".join(map(repr, allowed))
+    numeric = all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in allowed)
     if isinstance(v, str) and not numeric:
-        if v in p.choices:
+        if v in allowed:
             return str(v)
     elif numeric and not isinstance(v, (bool, np.bool_, str)) and isinstance(v, (numbers.Real, Decimal)):
         try:
             f = float(v)
         except (OverflowError, ValueError, TypeError):
             f = math.nan
-        for c in p.choices:
+        for c in allowed:
             if f == c:
                 return c
     raise ParameterError(f"{s.name}: {k}={_show(v)} is not allowed; choose one of {choices}")

@@ -15,7 +15,7 @@ as they are.
 from __future__ import annotations
 
 from inspect import Parameter, Signature
-from typing import Any
+from typing import Any, Callable
 
 from .spec import ActivationSpec, Param
 
@@ -138,12 +138,13 @@ def with_signature(f: Any, sig: Signature) -> Any:
     return f
 
 
-def init_with_signature(base: type, owner: str, sig: Signature) -> Any:
-    """An ``__init__`` for ``owner``, a generated subclass of ``base``, that shows ``sig`` and runs
-    ``base``'s (a class's signature is its ``__init__``'s, less ``self``)."""
+def init_with_signature(base_init: Callable[..., None], module: str, owner: str, sig: Signature) -> Any:
+    """An ``__init__`` for ``owner``, a generated subclass in ``module``, that shows ``sig`` and runs
+    its base class's ``base_init`` (a class's signature is its ``__init__``'s, less ``self``)."""
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        base.__init__(self, *args, **kwargs)
+        base_init(self, *args, **kwargs)
 
-    __init__.__qualname__ = f"{owner}.__init__"
+    # where the class lives (documentation tools resolve a method through its module)
+    __init__.__module__, __init__.__qualname__ = module, f"{owner}.__init__"
     return with_signature(__init__, sig)

@@ -91,8 +91,8 @@ def _group(s: str, i: int) -> tuple[str, int]:
                 return s[i + 1 : j], j + 1
             j += 1
         return s[i + 1 :], len(s)
-    if s[i] == "\\":
-        m = re.match(r"\\([A-Za-z]+|.)", s[i:])
+    m = re.match(r"\\([A-Za-z]+|.)", s[i:]) if s[i] == "\\" else None
+    if m is not None:  # a command (or an escaped character); a lone trailing backslash is a character
         return m.group(0), i + len(m.group(0))
     return s[i], i + 1
 
@@ -132,8 +132,9 @@ def _convert(s: str) -> str:
     i = 0
     while i < len(s):
         c = s[i]
-        if c == "\\":
-            m = re.match(r"\\([A-Za-z]+|.)", s[i:])
+        # a command (or an escaped character); a lone trailing backslash is a character
+        m = re.match(r"\\([A-Za-z]+|.)", s[i:]) if c == "\\" else None
+        if m is not None:
             name = m.group(1)
             i += len(m.group(0))
             if name in ("frac", "dfrac", "tfrac"):

@@ -98,7 +98,7 @@ def param_axes(s: ActivationSpec) -> list[dict[str, Any]]:
     )
     n = 21 if k_num <= 1 else int((MAX_COMBOS / fixed_count) ** (1 / k_num))
     n = max(3, min(21, n))
-    axes = []
+    axes: list[dict[str, Any]] = []
     for p in s.params:
         if p.integer:
             # a structural count (APL's hinges): more hinges repeat the same scalar a and b, so a
@@ -131,9 +131,9 @@ def _x_with_kinks(kink_xs: list[float]) -> np.ndarray:
     return np.sort(np.concatenate([x, extra])) if extra else x
 
 
-def _saturation(x: np.ndarray, d: np.ndarray) -> list[list[float]]:
+def _saturation(x: np.ndarray, d: np.ndarray) -> list[list[float | None]]:
     """Intervals of the grid where |f'| < 0.01, widened by half a step so a lone point shows."""
-    out: list[list[float]] = []
+    out: list[list[float | None]] = []
     half = (HI - LO) / (N - 1) / 2
     flat = np.isfinite(d) & (np.abs(d) < SATURATION)
     start = None

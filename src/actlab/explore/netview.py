@@ -18,7 +18,7 @@ _SECTION_KEYS = ("depth", "training", "spirals")
 def load() -> tuple[dict[str, Any] | None, str]:
     """(data, why it is missing). The module is imported lazily: it may not exist in this build."""
     try:
-        from .network import load_network_data  # type: ignore[import-not-found]
+        from .network import load_network_data
     except ImportError as e:
         return None, f"this build has no network data (actlab.explore.network is not available: {e})"
     data = load_network_data()

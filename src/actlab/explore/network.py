@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import dataclasses
 import gzip
 import json
 import math
@@ -105,8 +104,7 @@ def _monitor_defaults() -> tuple[float, float]:
     # the lab's trials decide what "saturated" means; take their defaults rather than restating them
     from ..lab.train import TrialConfig
 
-    f = {x.name: x.default for x in dataclasses.fields(TrialConfig)}
-    return float(f["monitor_threshold"]), float(f["monitor_share"])
+    return float(TrialConfig.monitor_threshold), float(TrialConfig.monitor_share)
 
 
 def settings_for(**kw: Any) -> dict[str, Any]:

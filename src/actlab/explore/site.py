@@ -109,6 +109,7 @@ def serve(folder: str | Path, port: int = 0, ready: Callable[[str], None] = prin
     handler = functools.partial(Quiet, directory=str(folder))
     with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as httpd:
         host, real_port = httpd.server_address[:2]
+        assert isinstance(host, str)  # an IPv4 address, bound above
         ready(f"http://{host}:{real_port}/index.html")
         try:
             httpd.serve_forever()

@@ -104,12 +104,12 @@ def summary_from_claims_md(text: str) -> dict[str, Any]:
     env_line = next((ln for ln in lines[:12] if ln.startswith("- python")), "")
     command = head.get("command", "").strip("`")
     time_utc = env_line.rsplit("; ", 1)[-1] if "; " in env_line else ""
-    scope = {}
+    scope: dict[int, str] = {}
     for ln in lines:
         m = re.match(r"\| \d+ \| .* \| \*\*([^*]+)\*\* \| (.*) \|$", ln)
         if m:
             scope[len(scope)] = m.group(2)
-    claims = []
+    claims: list[dict[str, Any]] = []
     i = 0
     while i < len(lines):
         m = re.match(r"## \d+\. `([a-z0-9_]+)`: (.+)", lines[i])

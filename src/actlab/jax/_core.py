@@ -72,12 +72,10 @@ def _split_params(
     dynamic: dict[str, jax.Array] = {}
     for p in s.params:
         v = params[p.name]
-        n = int(params[p.leading]) if p.leading else 0
         if isinstance(v, (str, bool)) or v is None or p.choices is not None or p.integer:
             static.append((p.name, v))
         elif isinstance(v, numbers.Real):
-            # catalog code indexes per-hinge parameters (a[s]); a tuple of floats is indexable and hashable
-            static.append((p.name, tuple([float(v)] * n) if p.leading else float(v)))
+            static.append((p.name, p.constant(v, params)))
         else:
             arr = jnp.asarray(v)
             if not jnp.issubdtype(arr.dtype, jnp.floating) and not jnp.issubdtype(arr.dtype, jnp.integer):
@@ -85,12 +83,8 @@ def _split_params(
             arr = arr.astype(dtype)
             if p.leading:
                 if arr.ndim == 0:
-                    arr = jnp.broadcast_to(arr, (n,))
-                if arr.shape[0] != n:
-                    raise ShapeError(
-                        f"{s.name}: {p.name!r} has shape {arr.shape}; it needs {n} values along its "
-                        f"first axis (one per hinge), e.g. shape ({n},) or ({n}, C)"
-                    )
+                    arr = jnp.broadcast_to(arr, (p.count(params),))
+                p.check_leading(s.name, tuple(arr.shape), params)
             dynamic[p.name] = arr
     return tuple(static), dynamic
 
@@ -214,6 +208,7 @@ class JaxActivation:
         fold = kind_of(s).fold(s.name, axis, tuple(x.shape), one_axis=True)
         ax = None if fold is None else fold.axis
         static, dynamic = _split_params(s, self.params, x.dtype)
+        assert s.derivative is not None  # registration requires it of elementwise and gated kinds
         d = s.derivative(x, ops, **kind_of(s).kw(ax), **dict(static), **dynamic)
         return d.astype(out_dtype)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import numbers
 from decimal import Decimal
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import keras
 import numpy as np
@@ -84,7 +84,7 @@ def _constants(s: ActivationSpec, params: Mapping[str, Any], dtype: str) -> dict
             continue
         v = params[p.name]
         if p.leading and isinstance(v, numbers.Real):
-            out[p.name] = tuple([float(v)] * int(params[p.leading]))
+            out[p.name] = p.constant(v, params)
         elif isinstance(v, np.ndarray):
             out[p.name] = K.convert_to_tensor(v, dtype=dtype)
     return out
@@ -96,7 +96,7 @@ def apply(
     x: Any,
     *,
     learned: Mapping[str, Any] | None = None,
-    axis: int | tuple[int, ...] = -1,
+    axis: int | Sequence[int] = -1,
     training: bool = False,
     seed: Any = None,
 ) -> Any:
@@ -211,7 +211,7 @@ class ActivationFunction:
     ``training=True`` (the layer ``actlab.keras.RReLU`` follows Keras's ``training`` flag).
     """
 
-    def __init__(self, name: str, params: Mapping[str, Any] | None = None, axis: int = -1):
+    def __init__(self, name: str, params: Mapping[str, Any] | None = None, axis: int | Sequence[int] = -1):
         if not isinstance(name, str):
             raise ParameterError(
                 f"ActivationFunction: 'name' must be a string (an activation name such as 'elu'), got "
@@ -223,14 +223,14 @@ class ActivationFunction:
                 f"got {type(params).__name__} {_short(params)}"
             )
         s = get_spec(name)
-        axis = _check_axis(f"ActivationFunction({name!r})", s, axis)
+        checked = _check_axis(f"ActivationFunction({name!r})", s, axis)
         given = dict(params or {})
         _check_scalars(s, given, "parameter")
         self.spec = s
         self.params = resolve_params(s, given)
         # the checked values (floats, lists of floats): JSON in get_config whatever number type came in
         self._given = {k: _jsonable(self.params[k]) for k in given}
-        self.axis = axis
+        self.axis = checked
         # Keras and people read __name__ off activation callables (summaries, error messages).
         self.__name__ = s.name
 
@@ -269,7 +269,9 @@ class ActivationCall(keras.Operation):
 
     __module__ = "actlab.keras"
 
-    def __init__(self, name: str, params: Mapping[str, Any], axis: int = -1, training: bool = False):
+    def __init__(
+        self, name: str, params: Mapping[str, Any], axis: int | Sequence[int] = -1, training: bool = False
+    ):
         super().__init__()
         self.act = ActivationFunction(name, params, axis)
         if not isinstance(training, bool):
@@ -284,7 +286,8 @@ class ActivationCall(keras.Operation):
 
     def compute_output_spec(self, x: Any) -> Any:
         kind = kind_of(self.act.spec)
-        ax = self.act.axis % len(x.shape) if kind is GATED else None
+        axis = self.act.axis  # one int for gated kinds (_check_axis)
+        ax = axis % len(x.shape) if kind is GATED and isinstance(axis, int) else None
         return keras.KerasTensor(kind.output_shape(tuple(x.shape), ax), dtype=x.dtype)
 
     def get_config(self) -> dict[str, Any]:
@@ -301,7 +304,7 @@ class ActivationCall(keras.Operation):
 keras.saving.register_keras_serializable(package=PACKAGE)(ActivationCall)
 
 
-def get(name: str, *, axis: int = -1, **params: Any) -> ActivationFunction:
+def get(name: str, *, axis: int | Sequence[int] = -1, **params: Any) -> ActivationFunction:
     """The activation ``name`` (canonical or alias) as a serializable Keras activation callable.
 
     Unknown names raise ``UnknownActivationError`` with close matches; parameters are checked
@@ -321,7 +324,14 @@ def function(name: str) -> Callable[..., Any]:
 def _function(name: str) -> Callable[..., Any]:
     s = get_spec(name)
 
-    def fn(x: Any, *args: Any, axis: int = -1, training: bool = False, seed: Any = None, **params: Any):
+    def fn(
+        x: Any,
+        *args: Any,
+        axis: int | Sequence[int] = -1,
+        training: bool = False,
+        seed: Any = None,
+        **params: Any,
+    ):
         return apply(s, bind_params(s, args, params), x, axis=axis, training=training, seed=seed)
 
     fn.__name__ = fn.__qualname__ = s.name
@@ -360,7 +370,14 @@ class ActivationLayer(keras.layers.Layer):
 
     spec: ActivationSpec
 
-    def __init__(self, *, shared_axes: Any = None, axis: int = -1, seed: int | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *,
+        shared_axes: Any = None,
+        axis: int | Sequence[int] = -1,
+        seed: int | None = None,
+        **kwargs: Any,
+    ):
         s = self.spec
         pnames = {p.name for p in s.params}
         given = {k: kwargs.pop(k) for k in list(kwargs) if k in pnames}
@@ -376,7 +393,7 @@ class ActivationLayer(keras.layers.Layer):
                 )
         if kwargs.get("name") is not None and not isinstance(kwargs["name"], str):
             raise ParameterError(f"{owner}: name must be a string, got {type(kwargs['name']).__name__}")
-        axis = _check_axis(owner, s, axis)
+        checked = _check_axis(owner, s, axis)
         if seed is not None:
             _check_int(owner, "seed", seed)
         super().__init__(**kwargs)
@@ -394,7 +411,7 @@ class ActivationLayer(keras.layers.Layer):
         self._init = {p.name: float(resolved[p.name]) for p in learn}
         self._learn = [p.name for p in learn]
         self.shared_axes = _check_shared_axes(type(self).__name__, shared_axes)
-        self.axis = axis
+        self.axis = checked
         self.seed = seed
         if s.stochastic:
             # a layer-owned generator keeps the random draws traceable under jit (JAX backend)
@@ -421,7 +438,7 @@ class ActivationLayer(keras.layers.Layer):
                 continue
             pshape = shape if p.per_channel else ()
             if p.leading:
-                pshape = (int(self._fixed[p.leading]),) + tuple(pshape)
+                pshape = (p.count(self._fixed),) + tuple(pshape)
             w = self.add_weight(
                 name=p.name,
                 shape=tuple(pshape),
@@ -444,7 +461,7 @@ class ActivationLayer(keras.layers.Layer):
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
         shape = list(input_shape)
-        if self.spec.kind == "gated":
+        if self.spec.kind == "gated" and isinstance(self.axis, int):  # one int for gated kinds (_check_axis)
             ax = self.axis % len(shape)
             if shape[ax] is not None:
                 shape[ax] //= 2
@@ -515,7 +532,9 @@ def _layer_class(name: str) -> type[ActivationLayer]:
             "__doc__": _layer_doc(s),
             "__module__": "actlab.keras",
             # the spec's parameters and the keywords that apply, for inspect.signature and IDEs
-            "__init__": init_with_signature(ActivationLayer, class_name(s.name), keras_layer(s)),
+            "__init__": init_with_signature(
+                ActivationLayer.__init__, "actlab.keras", class_name(s.name), keras_layer(s)
+            ),
         },
     )
     return keras.saving.register_keras_serializable(package=PACKAGE)(cls)

@@ -186,7 +186,8 @@ def _plot_fewbit(ax: Any, s: ActivationSummary, col: Any) -> None:
     from ..torch.fewbit import tier_bits
 
     bits = tier_bits(s.memory)
-    q = fewbit(s.activation, bits, resolve_params(spec(s.activation), s.params))  # type: ignore[arg-type]
+    assert bits is not None  # plotted for the few-bit tiers only
+    q = fewbit(s.activation, bits, resolve_params(spec(s.activation), s.params))
     x = np.linspace(-4.0, 4.0, 1601)
     ls = {4: "--", 3: "-.", 2: ":"}[bits]
     ax.plot(x, q.derivative(x), color=col, lw=1.3, ls=ls, label=f"{s.label} f'")
@@ -561,7 +562,7 @@ def findings(res: CompareResult, alpha: float = 0.05) -> list[str]:
         f"Best final test accuracy: {best.label}, {100 * best.final_test_accuracy[0]:.1f}% "
         f"(mean of {len(b)} seeds)."
     ]
-    tests = []
+    tests: list[tuple[ActivationSummary, float | None, float]] = []
     for s in ranked[1:]:
         o = _per_seed(res, s)
         common = sorted(set(b) & set(o))
@@ -576,7 +577,7 @@ def findings(res: CompareResult, alpha: float = 0.05) -> list[str]:
         )
         tests.append((s, float(d.mean()), p if math.isfinite(p) else 1.0))
     # Holm: the i-th smallest p-value (0-based) is judged at alpha / (m - i), stopping at the first miss
-    ordered = sorted((t for t in tests if t[1] is not None), key=lambda t: t[2])
+    ordered = sorted(((s, d, p) for s, d, p in tests if d is not None), key=lambda t: t[2])
     m = len(ordered)
     beyond, within = [], []
     still = True
@@ -718,7 +719,7 @@ def write_compare_report(result: CompareResult, out_dir: str | Path) -> dict[str
                     "final_test_accuracy",
                     lambda r: r.final_test_accuracy,
                     f"final test accuracy: dot = mean, bar = CI, ticks = seeds "
-                    f"(one test image = {100 / max(c.n_test, 1):.2g} percentage points)",
+                    f"(one test image = {100 / max(c.n_test or 0, 1):.2g} percentage points)",
                     "test accuracy (%)",
                     pct=True,
                 ),

@@ -603,7 +603,7 @@ def _teacher(n: int, rng: np.random.Generator, teacher_seed: int = 7) -> tuple[n
 
 
 def load_dataset(
-    name: str,
+    name: str | os.PathLike[str],
     *,
     data_dir: str | os.PathLike | None = None,
     n_train: int | None = None,
@@ -635,7 +635,7 @@ def load_dataset(
         if data_dir is not None:
             raise ParameterError(f"data_dir applies to {sorted(_RAW_MD5)} only; {str(name)!r} is a file")
         return _npz(name, flat=flat, n_train=n_train, n_test=n_test, seed=seed)
-    key = _check_name(name)
+    key = _check_name(os.fspath(name))
     if data_dir is not None and key not in _RAW_MD5:
         raise ParameterError(f"data_dir applies to {sorted(_RAW_MD5)} only; {key!r} needs no files")
     if key == "digits":

@@ -111,7 +111,8 @@ def make_activation(activation: ActivationLike, memory: str | None = None) -> nn
     if isinstance(activation, nn.Module):
         m = copy.deepcopy(activation)
         if memory is not None:
-            m.memory = memory
+            # an actlab module's tier, or "default" on any module (typed by nn.Module as a tensor or module)
+            m.memory = memory  # type: ignore[assignment]
         return m
     if isinstance(activation, type) and issubclass(activation, ActivationModule) and memory is not None:
         return activation(memory=memory)

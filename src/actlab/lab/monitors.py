@@ -68,7 +68,7 @@ def activation_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:
     """(qualified name, module) of every elementwise activation module in ``model``, in order."""
     from ..torch import ActivationModule
 
-    out = []
+    out: list[tuple[str, nn.Module]] = []
     for name, m in model.named_modules():
         if isinstance(m, ActivationModule):
             if m.spec.kind == "elementwise":

@@ -87,9 +87,9 @@ def _draw_weights(
         # init_weights draws from torch's global RNG: seed a private copy of it
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
-            stack = nn.Sequential(*[nn.Linear(width, width, bias=False, dtype=dtype) for _ in range(depth)])
-            init_weights(stack, key, (name, dict(params)))
-        return [layer.weight.detach() for layer in stack]
+            layers = [nn.Linear(width, width, bias=False, dtype=dtype) for _ in range(depth)]
+            init_weights(nn.Sequential(*layers), key, (name, dict(params)))
+        return [layer.weight.detach() for layer in layers]
     gen = torch.Generator().manual_seed(seed)
     std = float(init) / math.sqrt(width)
     return [torch.randn(width, width, generator=gen, dtype=dtype) * std for _ in range(depth)]

@@ -532,7 +532,9 @@ def run_sweep(
             raise ParameterError(f"run_sweep takes TrialConfig objects, got {type(t).__name__}")
         unique.setdefault(t.key(), t)
     own_store = store is not None and not isinstance(store, ResultStore)
-    st: ResultStore | None = ResultStore(store) if own_store else store  # type: ignore[assignment]
+    st: ResultStore | None = (
+        store if (store is None or isinstance(store, ResultStore)) else ResultStore(store)
+    )
     owner = uuid.uuid4().hex  # this sweep's name in the claims table
     found: dict[str, TrialResult] = {}
     n_skipped = n_run = n_by_others = n_bad = 0
@@ -559,7 +561,7 @@ def run_sweep(
         pending = {k: c for k, c in unique.items() if k not in found}
         if pending:
             # lazy: a sweep whose trials all run in other processes starts no pool or cluster
-            run_obj = LazyRunner(runner, workers, address=address) if own_runner else runner  # type: ignore[arg-type]
+            run_obj = LazyRunner(runner, workers, address=address) if isinstance(runner, str) else runner
             if st is not None:
                 beat = _Heartbeat(st.path, owner)
             if progress:

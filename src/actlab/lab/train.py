@@ -620,7 +620,8 @@ def _train(
                 err = 1.0 - _evaluate(model, xtr, ytr)
                 model.train()
                 paused += time.perf_counter() - t_check
-                if math.isfinite(loss_value) and err <= cfg.target_error:
+                # (checks are pending only where a target error is set)
+                if math.isfinite(loss_value) and cfg.target_error is not None and err <= cfg.target_error:
                     hit = (round(epoch - 1 + pending[0] / n, 6), trained)
                     pending = []
                 else:

@@ -81,8 +81,11 @@ class _Layer:
         self.name = name
         self.act = act
         self.incoming = incoming
-        self.params = [p for p in (incoming.weight, getattr(incoming, "bias", None)) if p is not None]
-        n = int(incoming.weight.shape[0])
+        # the weight, and the bias where there is one (None, or absent)
+        self.params: list[torch.Tensor] = [
+            p for p in (incoming.weight, getattr(incoming, "bias", None)) if isinstance(p, torch.Tensor)
+        ]
+        n = int(self.params[0].shape[0])
         self.n = n
         self.init = [p.detach().clone() for p in self.params]
         self.active = torch.zeros(n, dtype=torch.bool)  # gradient-active at some step so far

@@ -16,6 +16,7 @@ per epoch of ``actlab compare`` are a separate measurement (see docs/benchmarks.
 
 from __future__ import annotations
 
+import functools
 import statistics
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Sequence
@@ -120,9 +121,9 @@ def bench_models(
             gated = name in ("swiglu", "geglu", "reglu")
             if gated and kind == "cnn":
                 continue  # a gated unit halves the channels: not the same network
-            kw = {} if memory is None else {"memory": memory}
-            ours, x, y = _model(kind, lambda n=name: create(n, **kw), gated)
-            theirs, _, _ = _model(kind, lambda n=name: _torch_activation(n), gated)
+            kw: dict[str, Any] = {} if memory is None else {"memory": memory}
+            ours, x, y = _model(kind, functools.partial(create, name, **kw), gated)
+            theirs, _, _ = _model(kind, functools.partial(_torch_activation, name), gated)
             theirs.load_state_dict(ours.state_dict())
 
             def step(m: nn.Module) -> Callable[[], None]:

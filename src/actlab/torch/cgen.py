@@ -141,10 +141,10 @@ class V:
     def __ge__(self, o):
         return self._bin(">=", o, boolean=True)
 
-    def __eq__(self, o):  # type: ignore[override]
+    def __eq__(self, o):
         return self._bin("==", o, boolean=True)
 
-    def __ne__(self, o):  # type: ignore[override]
+    def __ne__(self, o):
         return self._bin("!=", o, boolean=True)
 
     def __and__(self, o):

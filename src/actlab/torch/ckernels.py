@@ -35,13 +35,15 @@ import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Mapping, NamedTuple
+from typing import Any, Callable, Mapping, NamedTuple, Sequence, TypeVar
 
 import torch
 
 from .._lru import LRU
 from ..spec import ActivationSpec
 from .cgen import gated_source, kernel_source, mask_source, param_grad_source
+
+_K = TypeVar("_K")  # what a cache entry holds: _Kernels, ParamKernels
 
 __all__ = [
     "ckernels_enabled",
@@ -234,7 +236,7 @@ class _Kernels:
         kind: str,
         dtype: torch.dtype,
         n: int,
-        args: list[tuple[torch.Tensor, float]],
+        args: Sequence[tuple[torch.Tensor, float | PerChunk]],
         tail: tuple[int, ...] = (),
         align: int = 512,
         work: int | None = None,
@@ -276,7 +278,8 @@ class _Kernels:
                 p + (size.nbytes * chunk if isinstance(size, PerChunk) else int(start * size))
                 for p, (_, size) in zip(ptrs, args)
             ]
-            futures.append(pool.submit(f, *shifted, min(step, n - start), *tail))
+            chunk_args = (*shifted, min(step, n - start), *tail)
+            futures.append(pool.submit(f, *chunk_args))
         f(*ptrs, min(step, n), *tail)
         for fut in futures:
             fut.result()
@@ -311,6 +314,7 @@ def _pool(workers: int) -> ThreadPoolExecutor:
 
 
 def _bodies(s: ActivationSpec) -> dict[str, tuple[Callable, tuple[str, ...]]]:
+    assert s.derivative is not None  # registration requires it of elementwise kinds
     b: dict[str, tuple[Callable, tuple[str, ...]]] = {
         "fwd": (s.forward, ("x",)),
         "dx_grad": (s.derivative, ("x",)),
@@ -330,7 +334,7 @@ def mask_kernels_for(s: ActivationSpec, params: Mapping[str, Any], runs: tuple, 
     )
 
 
-def _cached(key: tuple, load: Callable[[], "_Kernels | None"]) -> "_Kernels | None":
+def _cached(key: tuple, load: Callable[[], _K | None]) -> _K | None:
     """``load()`` once per key (spec, parameters, ...): None where the parameters do not hash."""
     kind, s, params, *rest = key
     try:
@@ -357,7 +361,8 @@ _ARGS1 = {"fwd": 2, "dx_grad": 3, "dy_grad": 3}  # pointers per kernel: inputs (
 def gated_kernels_for(s: ActivationSpec, params: Mapping[str, Any]) -> "_Kernels | None":
     """Fused ``gfwd``/``gbwd`` of a gated unit a * gate(b), or None. They are used only where the
     gate's own elementwise kernels passed the accuracy gate (the unit adds one product)."""
-    if not ckernels_enabled() or s.kind != "gated" or s.gate is None:
+    partials = s.partials
+    if not ckernels_enabled() or s.kind != "gated" or s.gate is None or partials is None:
         return None
     from ..registry import spec as _spec
 
@@ -365,7 +370,7 @@ def gated_kernels_for(s: ActivationSpec, params: Mapping[str, Any]) -> "_Kernels
         return None
     return _cached(
         ("gated", s, params),
-        lambda: _load(s.name, lambda: gated_source(s.name, s.forward, s.partials, params), _GATED_ARGS),
+        lambda: _load(s.name, lambda: gated_source(s.name, s.forward, partials, params), _GATED_ARGS),
     )
 
 
@@ -580,7 +585,7 @@ class ParamKernels(NamedTuple):
         """(g f'(x), and with ``params`` the sums of g df/dp per parameter, float64)."""
         out = torch.empty_like(x)
         size = x.element_size()
-        args = [(x, size), (g, size), (out, size), (values, 0)]
+        args: list[tuple[torch.Tensor, float | PerChunk]] = [(x, size), (g, size), (out, size), (values, 0)]
         if not params:
             self.ks.call("dx_grad", x.dtype, x.numel(), args)
             return out, None
@@ -601,21 +606,23 @@ def param_kernels_for(
     time (the others fixed), or None: each one value, or S values where the parameter has a leading
     axis (APL's hinges: S = the fixed ``hinges``). They enter the default path after meeting the
     accuracy budget at the parameters' defaults and test values."""
-    if not ckernels_enabled() or s.kind != "elementwise" or s.stochastic or s.derivative is None:
+    derivative = s.derivative
+    if not ckernels_enabled() or s.kind != "elementwise" or s.stochastic or derivative is None:
         return None
     if not runtime or any(n not in s.param_derivatives for n in runtime):
         return None
     pd = {n: s.param_derivatives[n] for n in runtime}
+    leading = {n: s.param(n).leading for n in runtime}
     try:
-        widths = tuple(int(fixed[s.param(n).leading]) if s.param(n).leading else 1 for n in runtime)
+        widths = tuple(int(fixed[lead]) if lead else 1 for lead in leading.values())
     except (KeyError, TypeError, ValueError):
         return None
     cruntime = tuple((n, w) if s.param(n).leading else n for n, w in zip(runtime, widths))
 
     def source() -> str:
-        bodies = {"fwd": (s.forward, ("x",)), "dx_grad": (s.derivative, ("x",))}
+        bodies = {"fwd": (s.forward, ("x",)), "dx_grad": (derivative, ("x",))}
         return kernel_source(s.name, bodies, fixed, cruntime) + param_grad_source(
-            s.name, s.derivative, pd, fixed, cruntime
+            s.name, derivative, pd, fixed, cruntime
         )
 
     def load() -> ParamKernels | None:

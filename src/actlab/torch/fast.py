@@ -80,6 +80,7 @@ def fast_path(s: ActivationSpec, params: Mapping[str, Any]) -> Callable[..., tor
             return kernel(x, None, **params)
         if _traced():
             return None  # a compiler or a trace gets the spec's plain ops (the general path)
+        assert repair is not None  # with no kernel there is a repair (both None returned above)
         return apply_repaired(s, repair, params, x, needs_grad)
 
     return run
@@ -271,7 +272,7 @@ def _fused_path(s: ActivationSpec, params: dict[str, Any]) -> Callable[..., torc
     if plan.strategy not in (Saved.INPUT, Saved.OUTPUT):
         return None
     run_ = _Run(s, plan, tuple(params.items()), (), (), None, None, False)
-    state: dict[str, Any] = {}
+    state: dict[torch.dtype, Any] = {}
 
     def kernel(dtype: torch.dtype) -> _Kernel | None:
         k = state.get(dtype, _MISSING)

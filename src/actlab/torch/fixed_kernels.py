@@ -273,7 +273,7 @@ def fewbit_pack(x: torch.Tensor, edges: torch.Tensor, bits: int) -> torch.Tensor
     """The ``bits`` bit planes of x's codes against the float32 ``edges`` (as ``torch.bucketize``
     of x in float32), one uint8 tensor of shape (bits, ceil(n / 8)); None where it does not apply."""
     fns = _usable(x)
-    pack = fns and fns.get(f"fewbit_pack_{_TAGS[x.dtype]}")
+    pack = fns.get(f"fewbit_pack_{_TAGS[x.dtype]}") if fns else None
     if pack is None or edges.dtype != torch.float32 or not edges.is_contiguous():
         return None
     n = x.numel()
@@ -286,7 +286,7 @@ def fewbit_unpack(planes: torch.Tensor, g: torch.Tensor, levels: torch.Tensor) -
     """g times the level of each element's code in ``planes`` (from ``fewbit_pack``); None where it
     does not apply."""
     fns = _usable(g, levels)
-    unpack = fns and fns.get(f"fewbit_unpack_{_TAGS[g.dtype]}")
+    unpack = fns.get(f"fewbit_unpack_{_TAGS[g.dtype]}") if fns else None
     if unpack is None or levels.dtype != g.dtype or planes.dtype != torch.uint8:
         return None
     n = g.numel()
@@ -307,7 +307,7 @@ def sparsemax_forward(x: torch.Tensor) -> torch.Tensor | None:
     kernel does not apply, or where a row holds a NaN or an infinity (the spec's limits for those
     are the general path's)."""
     fns = _usable(x)
-    f = fns and fns.get(f"sparsemax_fwd_{_TAGS[x.dtype]}")
+    f = fns.get(f"sparsemax_fwd_{_TAGS[x.dtype]}") if fns else None
     rows, d = _rows(x)
     if f is None or d == 0 or rows == 0:
         return None
@@ -319,7 +319,7 @@ def sparsemax_forward(x: torch.Tensor) -> torch.Tensor | None:
 def sparsemax_backward(p: torch.Tensor, g: torch.Tensor) -> torch.Tensor | None:
     """The input gradient from sparsemax's output ``p`` (last dimension) and the upstream ``g``."""
     fns = _usable(p, g)
-    f = fns and fns.get(f"sparsemax_bwd_{_TAGS[p.dtype]}")
+    f = fns.get(f"sparsemax_bwd_{_TAGS[p.dtype]}") if fns else None
     rows, d = _rows(p)
     if f is None or g.dtype != p.dtype or g.shape != p.shape or d == 0 or rows == 0:
         return None

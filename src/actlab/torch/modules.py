@@ -134,7 +134,7 @@ class ActivationModule(nn.Module):
         for p in learn:
             shape: tuple[int, ...] = (num_parameters,)
             if p.leading:
-                shape = (int(resolved[p.leading]), num_parameters)
+                shape = (p.count(resolved), num_parameters)
             value = torch.full(shape, float(resolved[p.name]), **factory)
             if learnable:
                 setattr(self, p.name, nn.Parameter(value))
@@ -290,7 +290,9 @@ def _module_class(name: str) -> type[ActivationModule]:
             "__doc__": docstring(s, form="module"),
             "__module__": "actlab.torch",
             # the spec's parameters and the keywords that apply, for inspect.signature and IDEs
-            "__init__": init_with_signature(ActivationModule, class_name(s.name), torch_module(s)),
+            "__init__": init_with_signature(
+                ActivationModule.__init__, "actlab.torch", class_name(s.name), torch_module(s)
+            ),
         },
     )
     return cls
@@ -462,7 +464,7 @@ def _count(owner: str, key: str, n: Any) -> int:
     if (
         not isinstance(n, numbers.Integral)
         or isinstance(n, (bool, np.bool_))
-        or not 1 <= n <= MAX_NUM_PARAMETERS
+        or not 1 <= int(n) <= MAX_NUM_PARAMETERS
     ):
         raise ParameterError(
             f"{owner}: {key} must be a positive integer at most MAX_NUM_PARAMETERS = {MAX_NUM_PARAMETERS} "
@@ -506,7 +508,7 @@ def _check_size(owner: str, s: ActivationSpec, resolved: Mapping[str, Any], num_
     total = 0
     for p in s.params:
         if p.learnable:
-            total += num_parameters * (int(resolved[p.leading]) if p.leading else 1)
+            total += num_parameters * (p.count(resolved) if p.leading else 1)
     if total > MAX_PARAMETER_ELEMENTS:
         lead = [f"{p.leading}={resolved[p.leading]}" for p in s.params if p.learnable and p.leading]
         raise ParameterError(

@@ -88,8 +88,8 @@ def _fires(x: torch.Tensor, below: float) -> bool:
     found = outside(x, below)  # a fused scan at memory speed, where it applies (reads raw memory)
     if found is not None:
         return found
-    lo, hi = torch.aminmax(x.detach())
-    lo, hi = float(lo), float(hi)
+    lo_t, hi_t = torch.aminmax(x.detach())
+    lo, hi = float(lo_t), float(hi_t)
     # NaN anywhere makes both NaN and hides the rest: then look element by element
     return lo < below or hi == math.inf or math.isnan(lo)
 

@@ -204,7 +204,8 @@ def _place(parent: nn.Module, attr: str, module: nn.Module) -> None:
     if attr == "activation" and isinstance(getattr(parent, "activation_relu_or_gelu", None), int):
         # nn.TransformerEncoderLayer's fused inference path reads this flag, set at construction,
         # and then computes relu/gelu itself, ignoring self.activation.
-        parent.activation_relu_or_gelu = 0
+        # (typed through nn.Module.__getattr__ as a tensor or module; the flag is an int)
+        parent.activation_relu_or_gelu = 0  # type: ignore[assignment]
 
 
 def replace_activations(
@@ -378,11 +379,10 @@ def _source_uses(cls: type, spellings: set[str], names: list[str]) -> Iterator[s
             # actlab.get("relu")(x): a call of the result of get("<name>")
             if not hit and isinstance(node.func, ast.Call):
                 inner, _ = _call_name(node.func.func)
-                args = node.func.args
-                literal = bool(args) and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str)
-                if inner == "get" and literal:
+                arg0 = node.func.args[0] if node.func.args else None
+                if inner == "get" and isinstance(arg0, ast.Constant) and isinstance(arg0.value, str):
                     try:
-                        hit = canonical(args[0].value) in names
+                        hit = canonical(arg0.value) in names
                     except UnknownActivationError:
                         hit = False
             if hit:

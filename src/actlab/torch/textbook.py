@@ -21,8 +21,10 @@ import torch.nn.functional as F
 __all__ = ["TEXTBOOK"]
 
 
-def _halves(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    return x.chunk(2, dim=-1)
+def _gated(x: torch.Tensor, gate: Callable[[torch.Tensor], torch.Tensor]) -> torch.Tensor:
+    """a * gate(b) for the halves a, b of x along the last dim."""
+    a, b = x.chunk(2, dim=-1)
+    return a * gate(b)
 
 
 def _piecewise3(x, lo, mid, hi, a, b):
@@ -33,10 +35,10 @@ TEXTBOOK: dict[str, Callable[..., Any]] = {
     "apl": lambda x, hinges, a, b: F.relu(x) + a * F.relu(-x + b),
     "arctan": lambda x: torch.atan(x),
     "bent_identity": lambda x: (torch.sqrt(x * x + 1) - 1) / 2 + x,
-    "bilinear": lambda x: (lambda a, b: a * b)(*_halves(x)),
+    "bilinear": lambda x: _gated(x, lambda b: b),
     "elish": lambda x: torch.where(x >= 0, x * torch.sigmoid(x), (torch.exp(x) - 1) * torch.sigmoid(x)),
     "gaussian": lambda x: torch.exp(-x * x),
-    "geglu": lambda x, approximate: (lambda a, b: a * F.gelu(b, approximate=approximate))(*_halves(x)),
+    "geglu": lambda x, approximate: _gated(x, lambda b: F.gelu(b, approximate=approximate)),
     "hard_mish": lambda x: 0.5 * x * torch.clamp(x + 2, 0, 2),
     "isrlu": lambda x, alpha: torch.where(x >= 0, x, x / torch.sqrt(1 + alpha * x * x)),
     "isru": lambda x, alpha: x / torch.sqrt(1 + alpha * x * x),
@@ -44,7 +46,7 @@ TEXTBOOK: dict[str, Callable[..., Any]] = {
     "lisht": lambda x: x * torch.tanh(x),
     "pelu": lambda x, a, b: torch.where(x >= 0, a / b * x, a * (torch.exp(x / b) - 1)),
     "quick_gelu": lambda x: x * torch.sigmoid(1.702 * x),
-    "reglu": lambda x, grad_at_zero: (lambda a, b: a * F.relu(b))(*_halves(x)),
+    "reglu": lambda x, grad_at_zero: _gated(x, F.relu),
     "relu_squared": lambda x: F.relu(x) ** 2,
     "serf": lambda x: x * torch.erf(F.softplus(x)),
     "sinc": lambda x: torch.where(x == 0, 1.0, torch.sin(x) / x),
@@ -67,7 +69,7 @@ TEXTBOOK: dict[str, Callable[..., Any]] = {
         torch.where(x <= t_left, t_left + a_left * (x - t_left), x),
     ),
     "star_relu": lambda x, scale, bias: scale * F.relu(x) ** 2 + bias,
-    "swiglu": lambda x: (lambda a, b: a * F.silu(b))(*_halves(x)),
+    "swiglu": lambda x: _gated(x, F.silu),
     "swish": lambda x, beta: x * torch.sigmoid(beta * x),
     "tanh_exp": lambda x: x * torch.tanh(torch.exp(x)),
     "tanhshrink": lambda x: x - torch.tanh(x),

@@ -18,6 +18,7 @@ inconclusive otherwise.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from ..propagation import plot_propagation, propagate
 from .base import ClaimResult, Stopwatch, decision_rule, fmt, fmt_ci, mean_ci
@@ -57,7 +58,9 @@ def run(quick: bool = False, dataset: str | None = None, *, data_dir: str | None
     """Run the experiment; ``dataset``, ``data_dir`` and ``runner`` are unused (no data, no training)."""
     depth, width = (30, 128) if quick else (50, 256)
     seeds = list(range(5 if quick else 10))
-    cis, numbers, shown = {}, {"depth": depth, "width": width}, []
+    cis: dict[str, Any] = {}
+    numbers: dict[str, float] = {"depth": depth, "width": width}
+    shown = []
     with Stopwatch() as sw:
         for init in ("he", "xavier"):
             runs = [

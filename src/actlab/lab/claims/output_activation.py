@@ -59,6 +59,7 @@ same way from its cells.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
@@ -349,6 +350,11 @@ def _diabetes(seed: int = 0):
     return f(x[tr]), (y[tr] - ym) / ys, f(x[te]), (y[te] - ym) / ys
 
 
+def _unscale(p: Any, lo: float, hi: float) -> Any:
+    """A prediction on the [0, 1] scale of the fitted target back on the target's own scale."""
+    return p * (hi - lo) + lo
+
+
 def _r2(back: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray, np.ndarray], float]:
     """R^2 of the predictions mapped back to the standardised target by ``back``."""
 
@@ -422,11 +428,12 @@ def run(
                     for c in choices:
                         for s in seeds:
                             if task == "regression":
+                                back: Callable[[Any], Any]  # predictions back to the target's scale
                                 if c.activation == "sigmoid":
                                     # the target min-max scaled into [0, 1] on the fitting part;
                                     # predictions are mapped back before scoring
                                     fit = (reg_fit[0], (reg_fit[1] - lo) / (hi - lo))
-                                    back = lambda p, lo=lo, hi=hi: p * (hi - lo) + lo
+                                    back = functools.partial(_unscale, lo=lo, hi=hi)
                                 else:
                                     fit, back = reg_fit, (lambda p: p)
                                 val, epochs, score = reg_val, epochs_reg, _r2(back)

@@ -340,9 +340,9 @@ def finish(
         row += [_lr_text(c, a) for a in pm.activations]
         row += [fmt(c.numbers["metric"].get(a, math.nan)) for a in pm.activations]
         for j in range(len(pm.comparisons)):
-            ci = c.numbers["diff_ci"][j]
+            dci = c.numbers["diff_ci"][j]
             row += [
-                "n/a" if math.isnan(ci[0]) else fmt_ci(ci),
+                "n/a" if math.isnan(dci[0]) else fmt_ci(dci),
                 f"{_p(c.numbers['p_claimed'][j])} / {_p(c.numbers['p_small'][j])}",
             ]
         row += [c.verdict, "/".join(str(c.numbers["diverged"].get(a, "-")) for a in pm.activations)]

@@ -194,8 +194,8 @@ def run(
         c.numbers["missed"] = {a: sum(e > budget for e in v) for a, v in eps.items()}
         per_cell.append((eps["tanh"], eps["relu"]))
     m = len(cells)
-    for c, (t, r) in zip(cells, per_cell):
-        c.numbers["ratio_ci"], c.verdict = cell_verdict(t, r, m)
+    for c, (tanh_epochs, relu_epochs) in zip(cells, per_cell):
+        c.numbers["ratio_ci"], c.verdict = cell_verdict(tanh_epochs, relu_epochs, m)
     verdict = scoped_verdict(KIND, [(c.verdict, c.in_scope) for c in cells])
     level = 1.0 - ALPHA / max(1, m)
 
