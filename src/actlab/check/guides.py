@@ -52,11 +52,11 @@ def check_guide_properties(s: ActivationSpec, params: Mapping[str, Any], rep: Re
             g = np.asarray(act(-_SYM_X), dtype=np.float64)
         bad = ~close(f, -g if odd else g) & np.isfinite(f)
         if bad.any():
-            x = float(_SYM_X[np.argmax(bad)])
+            at = float(_SYM_X[np.argmax(bad)])
             fail(
                 "odd symmetry" if odd else "even symmetry",
-                f"f(x) = {'-' if odd else ''}f(-x) claimed, but f({x!r}) = {f[np.argmax(bad)]!r}, "
-                f"f({-x!r}) = {g[np.argmax(bad)]!r}",
+                f"f(x) = {'-' if odd else ''}f(-x) claimed, but f({at!r}) = {f[np.argmax(bad)]!r}, "
+                f"f({-at!r}) = {g[np.argmax(bad)]!r}",
             )
     if s.name in IDENTITIES and default:
         text, other, build = IDENTITIES[s.name]

@@ -204,6 +204,7 @@ def _mask(x: torch.Tensor, runs: tuple) -> torch.Tensor:
             u = x <= upper[0] if upper[1] else x < upper[0]
             c = u if c is None else c & u
         m = c if m is None else m | c
+    assert m is not None  # a mask plan has at least one run
     return m
 
 
@@ -516,6 +517,7 @@ def _worth_blocks(run: "_Run", which: Body, body: Callable, full: list, tensors:
     if worth is None:
         probe = [None if t is None else (t.reshape(-1)[:64] if flat else t[:1]) for t in full]
         ref = probe[-1] if probe[-1] is not None else probe[0]
+        assert ref is not None  # the input is always among the tensors
         with _CountIntermediates(ref.numel()) as c:
             body(run, *probe, *tensors)
         worth = _WORTH_BLOCKS[key] = c.count >= 3
@@ -655,27 +657,39 @@ def _backward_body(run: _Run, g: torch.Tensor, saved: torch.Tensor | None, *tens
     """The gradients (input, then one per tensor parameter). ``out``, given only where no graph is
     recorded (blocks), receives the input gradient of the input and output plans."""
     s, plan, ops = run.spec, run.plan, _ops()
+    # what the plan saved is there (None only for the constant plan), and so is each spec function
+    # it uses (the plan is chosen from the ones the spec has)
     if plan.strategy is Saved.MASK:
+        assert saved is not None
         return (_masked_grad(g, saved, plan.low, plan.high),)
     if plan.strategy is Saved.BITS:
+        assert saved is not None
         return (_masked_grad(g, unpack_bits(saved, g.shape), plan.low, plan.high),)
     if plan.strategy is Saved.CONSTANT:
         return (g * plan.low if plan.low != 1.0 else g,)
     if plan.strategy is Saved.OUTPUT and s.kind == "vector":
+        assert s.vjp_from_output is not None
         return (s.vjp_from_output(saved, g, ops, run.axis),)
     if plan.strategy is Saved.OUTPUT:
+        assert s.derivative_from_output is not None
         d = s.derivative_from_output(saved, ops, **run.params(tensors))
         return (g * d if out is None else torch.mul(g, d, out=out),)
     x = saved
     kw = run.kw(tensors)
     if s.kind == "vector":
+        assert s.vjp is not None
         gx = s.vjp(x, g, ops, **kw)
     elif s.kind == "gated":
-        gx = _join_halves(*s.partials(x, ops, **kw), g, run.axis, out)
-    elif out is not None:
-        gx = torch.mul(g, s.derivative(x, ops, **kw), out=out)
+        assert s.partials is not None and run.axis is not None  # a gated run splits along its axis
+        da, db = s.partials(x, ops, **kw)
+        gx = _join_halves(da, db, g, run.axis, out)
     else:
-        gx = g * s.derivative(x, ops, **kw)
+        assert s.derivative is not None
+        gx = (
+            g * s.derivative(x, ops, **kw)
+            if out is None
+            else torch.mul(g, s.derivative(x, ops, **kw), out=out)
+        )
     grads = [gx]
     p = run.params(tensors)
     for name, t, lead in zip(run.tensor_names, tensors, run.leading):
