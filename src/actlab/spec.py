@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
+from .errors import ShapeError
+
 __all__ = [
     "INF",
     "ActivationSpec",
@@ -85,6 +87,26 @@ class Param:
     doc: str = ""
     elsewhere: tuple[str, ...] = ()
     test_values: tuple = ()
+
+    # --- the leading axis (APL's hinges), for every adapter -----------------------------
+    def count(self, params: Mapping[str, Any]) -> int:
+        """Values along the leading axis (one per hinge for APL's a and b); 0 without one."""
+        return int(params[self.leading]) if self.leading else 0
+
+    def constant(self, v: Any, params: Mapping[str, Any]) -> Any:
+        """A number given for this parameter as catalog code reads it: repeated once per entry of
+        the leading axis (the code indexes a[s]; a tuple is indexable and hashable), else a float."""
+        return tuple([float(v)] * self.count(params)) if self.leading else float(v)
+
+    def check_leading(self, owner: str, shape: tuple, params: Mapping[str, Any]) -> None:
+        """An array for this parameter must hold ``count`` values along its first axis."""
+        n = self.count(params)
+        if self.leading and (len(shape) == 0 or shape[0] != n):
+            raise ShapeError(
+                f"{owner}: {self.name!r} has shape {tuple(shape)}; it needs {n} values along its first "
+                f"axis (one per {self.leading[:-1] if self.leading.endswith('s') else self.leading}), "
+                f"e.g. shape ({n},) or ({n}, C)"
+            )
 
 
 @dataclass(frozen=True)
