@@ -138,3 +138,9 @@ def test_a_wrong_reference_is_caught_for_a_built_function(scratch_spec):
     )
     with scratch_spec(wrong) as s:
         assert not check_spec(s, dtypes=("float64",)).ok
+
+
+def test_a_setting_the_constraint_refuses_has_no_pieces():
+    s = actlab.spec("hardtanh")
+    with pytest.raises(actlab.ParameterError, match="min_val .* must not be greater than max_val"):
+        s.kinks_for({"min_val": 1.0, "max_val": -1.0})

@@ -45,9 +45,16 @@ def piecewise_spec(pieces: PiecesOf, **fields: Any) -> ActivationSpec:
     of = pieces if callable(pieces) else (lambda p: pieces)
     names = [p.name for p in fields.get("params", ())]
 
+    constraint = fields.get("constraint")
+
     @functools.lru_cache(maxsize=256)  # built once per parameter setting, not per call
     def of_items(items: tuple) -> pw.Pieces:
-        return of(dict(items))
+        q = dict(items)
+        # a setting the spec refuses has no pieces: say why, as parameter resolution does
+        msg = constraint(q) if constraint is not None else None
+        if msg:
+            raise ParameterError(f"{fields.get('name')}: {msg}")
+        return of(q)
 
     def bound(p: Mapping[str, Any]) -> pw.Pieces | None:
         """The pieces at these parameters; None where a parameter holds an array (per-channel
