@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .kinds import kind_of
 from .naming import class_name
 from .spec import INF, ActivationSpec
 from .unicode_math import to_unicode
@@ -131,10 +132,7 @@ def param_lines(
 
 def axis_line(s: ActivationSpec, word: str = "axis", many: str = "") -> list[str]:
     """The axis argument of vector and gated kinds (``many``: how a tuple of axes is taken)."""
-    if s.kind == "elementwise":
-        return []
-    tail = many if (many and s.kind == "vector") else "."
-    return [f"    {word}: the axis the function acts along (default -1){tail}"]
+    return kind_of(s).doc_args(word, many)
 
 
 def docstring(s: ActivationSpec, form: str = "function") -> str:

@@ -46,7 +46,11 @@ class Kind:
 
     name = "elementwise"
     takes_axis = False
-    doc_args = "input: a tensor of any shape."
+
+    def doc_args(self, word: str = "axis", many: str = "") -> list[str]:
+        """The docstring lines of the kind's own arguments (``many``: how a tuple of axes is taken,
+        for kinds that take one)."""
+        return []
 
     def fold(
         self, fname: str, axis: Any, shape: tuple, *, adapter: str = "numpy", one_axis: bool = False
@@ -90,7 +94,9 @@ class _AlongAxis(Kind):
 
 class Vector(_AlongAxis):
     name = "vector"
-    doc_args = "input: a tensor; the function acts along ``dim`` (default -1)."
+
+    def doc_args(self, word: str = "axis", many: str = "") -> list[str]:
+        return [f"    {word}: the axis the function acts along (default -1){many or '.'}"]
 
     def input_grad(
         self, s: ActivationSpec, x: Any, g: Any, ops: Any, p: Mapping[str, Any], axis: int | None
@@ -101,7 +107,9 @@ class Vector(_AlongAxis):
 
 class Gated(_AlongAxis):
     name = "gated"
-    doc_args = "input: a tensor whose size along ``dim`` (default -1) is even; the output is half as wide."
+
+    def doc_args(self, word: str = "axis", many: str = "") -> list[str]:
+        return [f"    {word}: the axis the function acts along (default -1)."]  # one axis, split in halves
 
     def fold(
         self, fname: str, axis: Any, shape: tuple, *, adapter: str = "numpy", one_axis: bool = False
