@@ -20,7 +20,7 @@ import numpy as np
 
 from . import ops as _ops
 from .errors import InputTypeError, ParameterError, ShapeError
-from .kinds import kind_of
+from .kinds import LOW_PRECISION, kind_of
 from .registry import resolve_params
 from .registry import spec as _spec
 from .spec import ActivationSpec
@@ -267,8 +267,6 @@ class Activation:
         s = self.spec
         tensor = _is_tensor(x)
         if tensor:
-            import torch
-
             x = _promote_tensor(x, what, inplace)
             _check_tensor(x, what)
             ops = _ops.for_array(x)
@@ -280,7 +278,7 @@ class Activation:
             elif _PRECISION["mode"] == "exact":
                 xc = x.double()
             else:
-                xc = x.float() if dtype in (torch.float16, torch.bfloat16) else x
+                xc = x.float() if str(dtype)[6:] in LOW_PRECISION else x  # 'torch.float16' -> 'float16'
             reshape = lambda t, shape: t.reshape(shape)  # noqa: E731
         else:
             ops = _ops.for_array(0.0)

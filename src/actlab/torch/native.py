@@ -24,6 +24,8 @@ from typing import Any, Callable, Mapping
 import torch
 import torch.nn.functional as F
 
+from ..kinds import LOW_PRECISION
+
 __all__ = ["INEXACT_BACKWARD", "NATIVE", "TORCH_KERNELS", "native_kernel", "trains_exactly", "working"]
 
 Kernel = Callable[..., torch.Tensor]
@@ -123,7 +125,7 @@ def trains_exactly(name: str, dtype: torch.dtype) -> bool:
 def working(x: torch.Tensor) -> torch.Tensor:
     """float16/bfloat16 evaluated in float32 where no kernel takes them (as torch's kernels do
     inside), other dtypes as they are."""
-    return x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
+    return x.float() if str(x.dtype)[6:] in LOW_PRECISION else x  # 'torch.float16' -> 'float16'
 
 
 def _as_weight(w: Any, x: torch.Tensor) -> torch.Tensor:
