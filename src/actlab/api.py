@@ -20,7 +20,7 @@ import numpy as np
 
 from . import ops as _ops
 from .errors import InputTypeError, ParameterError, ShapeError
-from .kinds import LOW_PRECISION, kind_of
+from .kinds import LOW_PRECISION, Call, prepare
 from .registry import resolve_params
 from .registry import spec as _spec
 from .spec import ActivationSpec
@@ -284,20 +284,16 @@ class Activation:
             ops = _ops.for_array(0.0)
             xc, dtype, scalar = _as_numpy(x, what)
             reshape = np.reshape
-        kind = kind_of(s)
-        fold = kind.fold(
-            s.name, axis, tuple(xc.shape), adapter="torch" if tensor else "numpy", one_axis=not fold_ok
+        call = prepare(
+            s, xc, axis, ops.moveaxis, reshape, adapter="torch" if tensor else "numpy", one_axis=not fold_ok
         )
-        if fold is not None:
-            axis = fold.axis
-            if fold.empty:
-                return _empty_result(s, xc, axis, dtype, tensor)
-            xc = fold.fold(xc, ops.moveaxis, reshape)
-            if g is not None:
-                g = fold.fold(g, ops.moveaxis, reshape)
-        p = prepare_params(s, self.params, xc, ops)
-        kw = dict(p)
-        kw.update(kind.kw(axis))
+        if call.empty_shape is not None:
+            return _empty_result(xc, call, dtype, tensor)
+        xc = call.x
+        if g is not None:
+            g = call.fold_like(g, ops.moveaxis, reshape)
+        kw = prepare_params(s, self.params, xc, ops)
+        kw.update(call.kw)
         if extra:
             kw.update(extra)
         if g is not None:
@@ -308,8 +304,7 @@ class Activation:
                 y = fn(xc, ops, **kw)
         else:
             y = fn(xc, ops, **kw)
-        if fold is not None:
-            y = fold.unfold(y, ops.moveaxis, reshape)
+        y = call.finish(y, ops.moveaxis, reshape)
         if ops.name == "numpy":
             with np.errstate(over="ignore"):  # rounding a huge float64 to float16 gives inf, as it must
                 y = np.asarray(y).astype(dtype, copy=False)
@@ -387,12 +382,13 @@ class Activation:
         return f"actlab.get({self.spec.name!r}{', ' + shown if shown else ''})"
 
 
-def _empty_result(s: ActivationSpec, xc: Any, axis: int, dtype: Any, tensor: bool) -> Any:
-    """The output of an input with no elements: the kind's output shape, empty; a torch result
-    stays on the autograd graph (its gradient is empty too)."""
-    shape = kind_of(s).output_shape(tuple(xc.shape), axis)
+def _empty_result(xc: Any, call: Call, dtype: Any, tensor: bool) -> Any:
+    """The output of an input with no elements, empty; a torch result stays on the autograd graph
+    (its gradient is empty too)."""
+    shape = call.empty_shape
+    assert shape is not None and call.axis is not None
     if tensor:
-        y = xc.narrow(axis, 0, shape[axis]) * 0
+        y = xc.narrow(call.axis, 0, shape[call.axis]) * 0
         return y.to(dtype) if y.dtype != dtype else y
     return np.zeros(shape, dtype=dtype)
 

@@ -15,13 +15,16 @@ rule every framework adapter follows.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
 
 from .axes import Fold, resolve_axes
 from .errors import ShapeError
 from .spec import KINDS, ActivationSpec
 
 __all__ = [
+    "Call",
+    "prepare",
     "ELEMENTWISE",
     "GATED",
     "KIND_NAMES",
@@ -148,3 +151,46 @@ assert KIND_NAMES == KINDS, "a kind named in spec.KINDS has no class here (or th
 
 def kind_of(s: ActivationSpec) -> Kind:
     return _KINDS[s.kind]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call's input, checked and folded for the spec's functions: ``x`` with the axes the
+    function acts along merged into ``axis`` (a tuple of axes becomes one), the keywords the
+    kind adds, and how to give the result its shape back. ``empty_shape`` is set when the input
+    has no elements: the result's shape, with nothing to evaluate."""
+
+    x: Any
+    axis: int | None = None
+    kw: dict[str, Any] = field(default_factory=dict)
+    fold: Fold | None = None
+    empty_shape: tuple | None = None
+
+    def fold_like(self, g: Any, moveaxis: Callable, reshape: Callable) -> Any:
+        """An array shaped like the input (a vjp's cotangent) folded the same way."""
+        return g if self.fold is None else self.fold.fold(g, moveaxis, reshape)
+
+    def finish(self, y: Any, moveaxis: Callable, reshape: Callable) -> Any:
+        return y if self.fold is None else self.fold.unfold(y, moveaxis, reshape)
+
+
+def prepare(
+    s: ActivationSpec,
+    x: Any,
+    axis: Any,
+    moveaxis: Callable,
+    reshape: Callable,
+    *,
+    adapter: str = "numpy",
+    one_axis: bool = False,
+) -> Call:
+    """The checks every adapter makes before evaluating ``s`` on ``x`` (already in its working
+    dtype), in one place: the kind's axis rules, the empty input, the fold."""
+    kind = kind_of(s)
+    fold = kind.fold(s.name, axis, tuple(x.shape), adapter=adapter, one_axis=one_axis)
+    if fold is None:
+        return Call(x)
+    ax = fold.axis
+    if fold.empty:
+        return Call(x, ax, kind.kw(ax), fold, kind.output_shape(tuple(x.shape), ax))
+    return Call(fold.fold(x, moveaxis, reshape), ax, kind.kw(ax), fold)

@@ -26,7 +26,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..errors import InputTypeError, ParameterError, ShapeError
-from ..kinds import LOW_PRECISION, kind_of
+from ..kinds import LOW_PRECISION, kind_of, prepare
 from ..ops import jax as ops
 from ..registry import bind_params, resolve_params
 from ..registry import spec as get_spec
@@ -156,13 +156,10 @@ def apply(
 ) -> jax.Array:
     """f(x) for resolved ``params`` (see ``resolve_params``); differentiable by the spec's closed forms."""
     x, out_dtype = _as_input(s, x)
-    kind = kind_of(s)
-    fold = kind.fold(s.name, axis, tuple(x.shape))
-    ax = None if fold is None else fold.axis
-    if fold is not None:
-        if fold.empty:
-            return jnp.zeros(kind.output_shape(tuple(x.shape), ax), out_dtype)
-        x = fold.fold(x, jnp.moveaxis, jnp.reshape)
+    call = prepare(s, x, axis, jnp.moveaxis, jnp.reshape)
+    if call.empty_shape is not None:
+        return jnp.zeros(call.empty_shape, out_dtype)
+    x, ax = call.x, call.axis
     static, dynamic = _split_params(s, params, x.dtype)
     if s.stochastic and training:
         if key is None:
@@ -172,12 +169,11 @@ def apply(
             )
         # The closed-form derivative describes the evaluation function; in training, autodiff of
         # the sampled forward gives the derivative of the function actually applied.
-        y = s.forward(x, ops, **kind_of(s).kw(ax), **dict(static), **dynamic, training=True, generator=key)
+        y = s.forward(x, ops, **call.kw, **dict(static), **dynamic, training=True, generator=key)
     else:
         # constants are floats, tuples of floats, ints and strings: always hashable
         y = _custom(s.name, static, tuple(dynamic), ax)(x, *dynamic.values())
-    if fold is not None:
-        y = fold.unfold(y, jnp.moveaxis, jnp.reshape)
+    y = call.finish(y, jnp.moveaxis, jnp.reshape)
     return y.astype(out_dtype) if y.dtype != out_dtype else y
 
 

@@ -24,7 +24,7 @@ from keras import ops as K
 
 from ..docs import axis_line, doc_head, param_lines
 from ..errors import ActlabError, InputTypeError, ParameterError, ShapeError
-from ..kinds import GATED, kind_of, working_dtype
+from ..kinds import GATED, kind_of, prepare, working_dtype
 from ..naming import class_name
 from ..ops import keras as kops
 from ..ops._generic import reduce_to
@@ -113,15 +113,12 @@ def apply(
         return ActivationCall(s.name, {k: _jsonable(v) for k, v in params.items()}, axis, training)(x)
     dtype = x.dtype if symbolic else K.dtype(x)
     kind = kind_of(s)
-    fold = kind.fold(s.name, axis, tuple(x.shape))
-    ax = None if fold is None else fold.axis
-    if fold is not None:
-        if fold.empty:  # no elements: the empty output (on the graph where the shape is the input's)
-            if s.kind != "gated":
-                return x * 0
-            return K.zeros(kind.output_shape(tuple(x.shape), ax), dtype=dtype)
-        x = fold.fold(x, K.moveaxis, K.reshape)
-    kw = kind.kw(ax)
+    call = prepare(s, x, axis, K.moveaxis, K.reshape)
+    if (
+        call.empty_shape is not None
+    ):  # no elements: the empty output (on the graph where it is the input's shape)
+        return x * 0 if call.empty_shape == tuple(x.shape) else K.zeros(call.empty_shape, dtype=dtype)
+    x, ax, kw = call.x, call.axis, call.kw
     wdtype = working_dtype(dtype)
     low = wdtype != dtype
     xc = K.cast(x, wdtype) if low else x
@@ -154,8 +151,7 @@ def apply(
             return y, grad
 
         y = f(xc, *dyn.values())
-    if fold is not None:
-        y = fold.unfold(y, K.moveaxis, K.reshape)
+    y = call.finish(y, K.moveaxis, K.reshape)
     return K.cast(y, dtype) if low else y
 
 
