@@ -43,3 +43,24 @@ def test_unregister_of_an_unknown_name_suggests_close_ones():
     with pytest.raises(UnknownActivationError, match=r"unknown activation 'relux'.*Did you mean: .*relu"):
         registry.unregister("relux")
     assert registry.spec("relu").name == "relu"  # nothing else was removed
+
+
+def test_registration_refuses_what_the_kind_cannot_serve():
+    import dataclasses
+
+    import pytest
+
+    import actlab
+    from actlab import registry
+    from actlab.errors import SpecError
+
+    softmax = actlab.spec("softmax")
+    with pytest.raises(SpecError, match="a vector activation needs a closed-form vjp"):
+        registry.register(dataclasses.replace(softmax, name="scratch_no_vjp", aliases=(), vjp=None))
+    relu = actlab.spec("relu")
+    with pytest.raises(SpecError, match="an elementwise activation needs a closed-form derivative"):
+        registry.register(dataclasses.replace(relu, name="scratch_no_d", aliases=(), derivative=None))
+    glu = actlab.spec("glu")
+    with pytest.raises(SpecError, match="a gated activation needs"):
+        registry.register(dataclasses.replace(glu, name="scratch_no_d2", aliases=(), derivative=None))
+    assert "scratch_no_vjp" not in actlab.list_activations()

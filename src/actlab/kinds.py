@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from .axes import Fold, resolve_axes
-from .errors import ShapeError
+from .errors import ShapeError, SpecError
 from .spec import KINDS, ActivationSpec
 
 __all__ = [
@@ -62,6 +62,12 @@ class Kind:
         refuse a tuple of axes (a Jacobian is along one axis)."""
         return None
 
+    def validate(self, s: ActivationSpec) -> None:
+        """Refuse a spec that lacks what this kind's adapters need (at registration)."""
+        if s.derivative is None:
+            article = "an" if self.name[0] in "aeiou" else "a"
+            raise SpecError(f"{s.name}: {article} {self.name} activation needs a closed-form derivative")
+
     def output_shape(self, shape: tuple, axis: int | None) -> tuple:
         return tuple(shape)
 
@@ -97,6 +103,10 @@ class _AlongAxis(Kind):
 
 class Vector(_AlongAxis):
     name = "vector"
+
+    def validate(self, s: ActivationSpec) -> None:
+        if s.vjp is None:
+            raise SpecError(f"{s.name}: a vector activation needs a closed-form vjp")
 
     def doc_args(self, word: str = "axis", many: str = "") -> list[str]:
         return [f"    {word}: the axis the function acts along (default -1){many or '.'}"]

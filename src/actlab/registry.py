@@ -12,6 +12,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from .errors import ParameterError, SpecError, UnknownActivationError
+from .kinds import kind_of
 from .spec import KINDS, ActivationSpec, Param
 
 __all__ = [
@@ -40,10 +41,7 @@ def register(s: ActivationSpec) -> ActivationSpec:
         raise SpecError(f"spec name {s.name!r} must be canonical snake_case ({normalize(s.name)!r})")
     if s.kind not in KINDS:
         raise SpecError(f"{s.name}: kind {s.kind!r} is not one of {KINDS}")
-    if s.kind == "vector" and s.vjp is None:
-        raise SpecError(f"{s.name}: a vector activation needs a closed-form vjp")
-    if s.kind != "vector" and s.derivative is None:
-        raise SpecError(f"{s.name}: an {s.kind} activation needs a closed-form derivative")
+    kind_of(s).validate(s)
     for p in s.params:
         if p.learnable and p.name not in s.param_derivatives:
             raise SpecError(f"{s.name}: learnable parameter {p.name!r} needs a closed-form derivative")
