@@ -33,6 +33,10 @@ Side = Union[str, float]
 
 @dataclass(frozen=True)
 class Knot:
+    """Where two pieces meet: ``derivative`` is the f' used at ``at`` (the slope of the side the
+    knot belongs to), ``why`` the convention's reason (shown in docs and ``actlab show``), ``side``
+    which piece holds the knot ("left", "right") or the value f takes there alone."""
+
     at: float
     derivative: float
     why: str
@@ -55,7 +59,7 @@ class Line:
 
 @dataclass(frozen=True)
 class Pieces:
-    """f(x) = lines[i](x) on the i-th piece; the pieces are separated by the knots, in increasing
+    """f(x) = ``lines[i](x)`` on the i-th piece; the pieces are separated by the knots, in increasing
     order (one more line than knots)."""
 
     knots: tuple[Knot, ...]

@@ -18,6 +18,7 @@ from .spec import KINDS, ActivationSpec, Param
 __all__ = [
     "MAX_INTEGER_PARAMETER",
     "register",
+    "unregister",
     "spec",
     "normalize",
     "resolve_params",
