@@ -30,6 +30,7 @@ __all__ = [
     "get",
     "precision",
     "prepare_params",
+    "register_array_adapter",
     "register_tensor_forward",
     "set_precision",
 ]
@@ -69,8 +70,12 @@ def precision(mode: str) -> Iterator[None]:
 # tensors (``register_tensor_forward``); the core names the module to import for a library it
 # meets before that module was imported, and imports nothing of an adapter otherwise. So imports
 # point one way: adapters import the core, never the reverse.
-_ADAPTER_MODULES = {"torch": "actlab.torch.function"}
+_ADAPTER_MODULES = {"torch": "actlab.torch.function", "jax": "actlab.jax._core"}
 _TENSOR_FORWARDS: dict[str, Any] = {}
+# libraries whose adapter runs the whole call (JAX: its own tracing and custom_jvp rules); each
+# registers an object with call(spec, params, x, axis, training, key), derivative(spec, params, x,
+# axis) and vjp(spec, params, x, g, axis)
+_WHOLE_CALLS: dict[str, Any] = {}
 
 
 def register_tensor_forward(library: str, choose: Any) -> None:
@@ -85,6 +90,22 @@ def tensor_forward(library: str) -> Any:
         importlib.import_module(_ADAPTER_MODULES[library])
         choose = _TENSOR_FORWARDS[library]
     return choose
+
+
+def register_array_adapter(library: str, adapter: Any) -> None:
+    """Serve arrays of ``library`` entirely through ``adapter`` (an adapter calls this on import)."""
+    _WHOLE_CALLS[library] = adapter
+
+
+def _whole_call(x: Any) -> Any:
+    """The adapter that runs calls on ``x`` itself (JAX arrays and tracers), or None."""
+    if not type(x).__module__.startswith(("jax", "jaxlib")):
+        return None
+    adapter = _WHOLE_CALLS.get("jax")
+    if adapter is None:
+        importlib.import_module(_ADAPTER_MODULES["jax"])
+        adapter = _WHOLE_CALLS["jax"]
+    return adapter
 
 
 _NP_OK = (np.float16, np.float32, np.float64)
@@ -237,10 +258,11 @@ def _full_tensor(n: int, v: Any, x: Any) -> Any:
 
 
 class Activation:
-    """A configured activation: call it on NumPy arrays or torch tensors.
+    """A configured activation: call it on NumPy arrays, torch tensors or JAX arrays.
 
     NumPy in gives NumPy out (same dtype; Python numbers give float64 scalars); torch in gives
-    torch out, differentiable by autograd. ``derivative`` is the closed-form f'.
+    torch out, differentiable by autograd; JAX in gives JAX out, through ``actlab.jax`` (jit, grad
+    and vmap use its closed-form rules). ``derivative`` is the closed-form f'.
     """
 
     def __init__(self, s: ActivationSpec, params: Mapping[str, Any]):
@@ -329,6 +351,11 @@ class Activation:
         process-wide tier); ``inplace=True`` overwrites a torch tensor where the function has an
         in-place form."""
         extra = {"training": training, "generator": generator} if self.spec.stochastic else None
+        whole = _whole_call(x)
+        if whole is not None and not (inplace or impl != "auto" or memory is not None):
+            # JAX in, JAX out: jit, grad and vmap see the JAX adapter's closed-form rules
+            ax = axis if dim is None else dim
+            return whole.call(self.spec, self.params, x, axis=ax, training=training, key=generator)
         if _is_tensor(x):
             # the torch adapter chooses the path (its kernels, the lean Function, plain autograd)
             fn = tensor_forward("torch")(self.spec, impl, inplace, memory)
@@ -352,6 +379,9 @@ class Activation:
         Vector kinds: the Jacobian along ``axis``, shape ``(..., n, n)`` with that axis last."""
         s = self.spec
         axis = axis if dim is None else dim
+        whole = _whole_call(x)
+        if whole is not None:
+            return whole.derivative(s, self.params, x, axis=axis)
         if s.kind != "vector":
             return self._run(s.derivative, x, axis=axis)
         return self._run(_jacobian_from_vjp(s.vjp), x, axis=axis, fold_ok=False)
@@ -361,6 +391,9 @@ class Activation:
 
         ``g`` has the shape of the output (half of ``x`` along ``axis`` for gated kinds)."""
         s = self.spec
+        whole = _whole_call(x)
+        if whole is not None:
+            return whole.vjp(s, self.params, x, g, axis=axis)
         if s.kind != "vector":
             # x's own path (torch: autograd-aware); the closed-form partials times g
             d = self.derivative(x, axis=axis)

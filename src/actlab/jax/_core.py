@@ -25,6 +25,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..api import register_array_adapter
 from ..errors import InputTypeError, ParameterError, ShapeError
 from ..kinds import LOW_PRECISION, kind_of, prepare
 from ..ops import jax as ops
@@ -236,3 +237,26 @@ def make_function(s: ActivationSpec) -> Callable[..., jax.Array]:
     fn.__name__ = fn.__qualname__ = s.name
     fn.__module__ = "actlab.jax"
     return with_signature(fn, jax_function(s))
+
+
+class _WholeCall:
+    """What ``actlab.get(name)(x)`` runs for a JAX array ``x``: this adapter, so the result is a
+    JAX array with the closed-form rules under jit, grad and vmap (not a NumPy copy)."""
+
+    @staticmethod
+    def call(
+        s: ActivationSpec, params: Mapping[str, Any], x: Any, *, axis: Any, training: bool, key: Any
+    ) -> Any:
+        return apply(s, params, x, axis=axis, training=training, key=key)
+
+    @staticmethod
+    def derivative(s: ActivationSpec, params: Mapping[str, Any], x: Any, *, axis: Any) -> Any:
+        return JaxActivation(s, params).derivative(x, axis=axis)
+
+    @staticmethod
+    def vjp(s: ActivationSpec, params: Mapping[str, Any], x: Any, g: Any, *, axis: Any) -> Any:
+        _, pull = jax.vjp(lambda t: apply(s, params, t, axis=axis), jnp.asarray(x))
+        return pull(jnp.asarray(g))[0]
+
+
+register_array_adapter("jax", _WholeCall)
