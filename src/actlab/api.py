@@ -350,7 +350,7 @@ class Activation:
         and save for backward what the ``memory`` tier says ("default", "lean"; default: the
         process-wide tier); ``inplace=True`` overwrites a torch tensor where the function has an
         in-place form."""
-        extra = {"training": training, "generator": generator} if self.spec.stochastic else None
+        extra = self.spec.draw_keywords(training, generator)
         whole = _whole_call(x)
         if whole is not None and not (inplace or impl != "auto" or memory is not None):
             # JAX in, JAX out: jit, grad and vmap see the JAX adapter's closed-form rules

@@ -259,6 +259,18 @@ class ActivationSpec:
     def approximates_identity_for(self, params: Mapping[str, Any]) -> bool:
         return bool(_resolve(self.approximates_identity, params))
 
+    # --- random draws (rrelu): the one protocol every adapter follows ------------------
+    def samples(self, training: Any) -> bool:
+        """Whether a call draws random values: a randomized function in training. Such a call is
+        differentiated by autograd of the sampled forward (the closed forms describe the
+        evaluation function)."""
+        return self.stochastic and bool(training)
+
+    def draw_keywords(self, training: Any, source: Any) -> dict[str, Any]:
+        """The keywords a randomized function's ``forward`` takes: ``training``, and the source of
+        randomness as ``generator`` (a torch Generator, a JAX key, a Keras seed); none for others."""
+        return {"training": training, "generator": source} if self.stochastic else {}
+
     @property
     def learnable(self) -> bool:
         return any(p.learnable for p in self.params)

@@ -162,7 +162,7 @@ def apply(
         return jnp.zeros(call.empty_shape, out_dtype)
     x, ax = call.x, call.axis
     static, dynamic = _split_params(s, params, x.dtype)
-    if s.stochastic and training:
+    if s.samples(training):
         if key is None:
             raise ParameterError(
                 f"{s.name}(training=True) samples random values and JAX has no global random state: "
@@ -170,7 +170,7 @@ def apply(
             )
         # The closed-form derivative describes the evaluation function; in training, autodiff of
         # the sampled forward gives the derivative of the function actually applied.
-        y = s.forward(x, ops, **call.kw, **dict(static), **dynamic, training=True, generator=key)
+        y = s.forward(x, ops, **call.kw, **dict(static), **dynamic, **s.draw_keywords(True, key))
     else:
         # constants are floats, tuples of floats, ints and strings: always hashable
         y = _custom(s.name, static, tuple(dynamic), ax)(x, *dynamic.values())

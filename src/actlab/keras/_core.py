@@ -124,8 +124,8 @@ def apply(
     xc = K.cast(x, wdtype) if low else x
     dyn = {k: K.cast(v, wdtype) for k, v in (learned or {}).items()}
     const = _constants(s, {k: v for k, v in params.items() if k not in dyn}, wdtype)
-    if s.stochastic and training:
-        y = s.forward(xc, kops, **kw, **const, **dyn, training=True, generator=seed)
+    if s.samples(training):
+        y = s.forward(xc, kops, **kw, **const, **dyn, **s.draw_keywords(True, seed))
     elif symbolic or not (
         all(n in s.param_derivatives for n in dyn) and (s.kind == "elementwise" or not dyn)
     ):
@@ -451,7 +451,7 @@ class ActivationLayer(keras.layers.Layer):
             inputs,
             learned={n: K.convert_to_tensor(v) for n, v in learned.items()},
             axis=self.axis,
-            training=bool(training) and self.spec.stochastic,
+            training=self.spec.samples(training),
             seed=getattr(self, "seed_generator", None),
         )
 

@@ -793,9 +793,9 @@ def forward_fn(
         generator = kw.pop("generator", None)
         axis = kw.pop("axis", None)
         params = kw
-        extra = {"training": training, "generator": generator} if s.stochastic else {}
+        extra = s.draw_keywords(training, generator)
         ax = {} if axis is None else {"axis": axis}
-        stochastic_training = s.stochastic and training
+        stochastic_training = s.samples(training)
         if inplace:
             _check_inplace(s, params, x, impl)
             if (stochastic_training or plan_for(s, params, inplace=True).strategy is Saved.INPUT) and not (

@@ -185,7 +185,7 @@ class ActivationModule(nn.Module):
                 f"{type(self).__name__}(num_parameters={self.num_parameters}) reads channels from dim 1 "
                 f"of its input, but got shape {tuple(input.shape)}; expected (N, {self.num_parameters}, ...)"
             )
-        if s.stochastic and self.training and _in_onnx_export():
+        if s.samples(self.training) and _in_onnx_export():
             # ONNX has no counterpart of the per-element random draw; torch's exporter would fail
             # deep in its op translation with no hint of the cause or the fix.
             raise ExportError(
