@@ -97,9 +97,12 @@ def register_array_adapter(library: str, adapter: Any) -> None:
     _WHOLE_CALLS[library] = adapter
 
 
+_WHOLE_CALL_MODULES = ("jax", "jaxlib")
+
+
 def _whole_call(x: Any) -> Any:
     """The adapter that runs calls on ``x`` itself (JAX arrays and tracers), or None."""
-    if not type(x).__module__.startswith(("jax", "jaxlib")):
+    if not type(x).__module__.startswith(_WHOLE_CALL_MODULES):
         return None
     adapter = _WHOLE_CALLS.get("jax")
     if adapter is None:
@@ -326,7 +329,8 @@ class Activation:
                 y = fn(xc, ops, **kw)
         else:
             y = fn(xc, ops, **kw)
-        y = call.finish(y, ops.moveaxis, reshape)
+        if call.fold is not None:
+            y = call.finish(y, ops.moveaxis, reshape)
         if ops.name == "numpy":
             with np.errstate(over="ignore"):  # rounding a huge float64 to float16 gives inf, as it must
                 y = np.asarray(y).astype(dtype, copy=False)
@@ -351,7 +355,8 @@ class Activation:
         process-wide tier); ``inplace=True`` overwrites a torch tensor where the function has an
         in-place form."""
         extra = self.spec.draw_keywords(training, generator)
-        whole = _whole_call(x)
+        # (the module test inline: this runs on every NumPy and torch call)
+        whole = _whole_call(x) if type(x).__module__.startswith(_WHOLE_CALL_MODULES) else None
         if whole is not None and not (inplace or impl != "auto" or memory is not None):
             # JAX in, JAX out: jit, grad and vmap see the JAX adapter's closed-form rules
             ax = axis if dim is None else dim

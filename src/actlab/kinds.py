@@ -15,7 +15,7 @@ rule every framework adapter follows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 from .axes import Fold, resolve_axes
@@ -163,18 +163,27 @@ def kind_of(s: ActivationSpec) -> Kind:
     return _KINDS[s.kind]
 
 
-@dataclass(frozen=True)
+_NO_KEYWORDS: Mapping[str, Any] = MappingProxyType({})
+
+
 class Call:
     """One call's input, checked and folded for the spec's functions: ``x`` with the axes the
     function acts along merged into ``axis`` (a tuple of axes becomes one), the keywords the
     kind adds, and how to give the result its shape back. ``empty_shape`` is set when the input
-    has no elements: the result's shape, with nothing to evaluate."""
+    has no elements: the result's shape, with nothing to evaluate. (A slotted class, not a
+    dataclass: it is made on every call.)"""
 
-    x: Any
-    axis: int | None = None
-    kw: dict[str, Any] = field(default_factory=dict)
-    fold: Fold | None = None
-    empty_shape: tuple | None = None
+    __slots__ = ("x", "axis", "kw", "fold", "empty_shape")
+
+    def __init__(
+        self,
+        x: Any,
+        axis: int | None = None,
+        kw: Mapping[str, Any] = _NO_KEYWORDS,
+        fold: Fold | None = None,
+        empty_shape: tuple | None = None,
+    ):
+        self.x, self.axis, self.kw, self.fold, self.empty_shape = x, axis, kw, fold, empty_shape
 
     def fold_like(self, g: Any, moveaxis: Callable, reshape: Callable) -> Any:
         """An array shaped like the input (a vjp's cotangent) folded the same way."""
@@ -196,7 +205,9 @@ def prepare(
 ) -> Call:
     """The checks every adapter makes before evaluating ``s`` on ``x`` (already in its working
     dtype), in one place: the kind's axis rules, the empty input, the fold."""
-    kind = kind_of(s)
+    kind = _KINDS[s.kind]
+    if not kind.takes_axis:
+        return Call(x)  # the common case, kept to one call: elementwise functions take no axis
     fold = kind.fold(s.name, axis, tuple(x.shape), adapter=adapter, one_axis=one_axis)
     if fold is None:
         return Call(x)
