@@ -217,18 +217,25 @@ def _piece(pc: Pieces, i: int, x: Any, ops: Any) -> Any:
 
 def forward(pc: Pieces, x: Any, ops: Any) -> Any:
     """f(x) by selecting the piece x is in. Each knot goes to the side its convention names, so
-    autograd through this takes the documented slope there; NaN compares False everywhere and so
-    lands on the last piece, and is restored where that piece is a constant."""
+    autograd through this takes the documented slope there. The pieces left of the first sloped
+    piece are selected by ``x <= knot`` tests, those right of it by ``x >= knot`` tests, and the
+    sloped piece is what no test selects: NaN compares False everywhere, lands there and
+    propagates through its arithmetic, with no extra pass (and nothing more saved by autograd).
+    Only a function of constant pieces restores NaN explicitly."""
     n = len(pc.knots)
-    y = _piece(pc, n, x, ops)
-    for i in reversed(range(n)):
+    d = next((i for i, s in enumerate(pc.slopes) if not _is(s, 0)), None)
+    home = n if d is None else d
+    y = _piece(pc, home, x, ops)
+    for j in range(home + 1, n + 1):  # right of the sloped piece: the rightmost test outermost
+        k = pc.knots[j - 1]
+        y = ops.where((x >= k.at) if k.side == "right" else (x > k.at), _piece(pc, j, x, ops), y)
+    for i in reversed(range(home)):  # left of it: the leftmost test outermost
         k = pc.knots[i]
-        below = (x <= k.at) if k.side == "left" else (x < k.at)
-        y = ops.where(below, _piece(pc, i, x, ops), y)
+        y = ops.where((x <= k.at) if k.side == "left" else (x < k.at), _piece(pc, i, x, ops), y)
+    for k in pc.knots:
         if not isinstance(k.side, str):
             y = ops.where(x == k.at, ops.full_like(x, float(k.side)), y)
-    last = pc.slopes[n]
-    if isinstance(last, (int, float)) and last == 0:
+    if d is None:
         y = _keep_nan(x, y, ops)
     return x * 1.0 if y is x else y  # a new array: the caller may write into the result
 
