@@ -95,3 +95,18 @@ def test_no_import_circle_in_the_package():
     assert circles == [], "import circles (each line one strongly connected set):\n" + "\n".join(
         " <-> ".join(c) for c in circles
     )
+
+
+# the layers above the core: adapters, the lab, the explorer, the verifier, and the tools on top
+_ABOVE = ("actlab.torch", "actlab.keras", "actlab.jax", "actlab.lab", "actlab.explore", "actlab.check")
+_TOOLS = ("actlab.cli", "actlab.__main__", "actlab.stubs", "actlab.plot")
+
+
+def test_the_core_imports_no_layer_above_it():
+    g = import_graph()
+    upward = {
+        m: sorted(d for d in deps if d.startswith(_ABOVE))
+        for m, deps in g.items()
+        if m != "actlab" and not m.startswith(_ABOVE + _TOOLS)
+    }
+    assert {m: d for m, d in upward.items() if d} == {}

@@ -55,26 +55,21 @@ def _self() -> Parameter:
     return Parameter("self", _POS)
 
 
-def _inplace(s: ActivationSpec) -> bool:
-    from .torch.function import inplace_supported  # torch is a dependency of the torch forms only
-
-    return inplace_supported(s, s.defaults())
-
-
-def torch_function(s: ActivationSpec) -> Signature:
-    """``actlab.torch.functional.NAME``."""
+def torch_function(s: ActivationSpec, inplace: bool) -> Signature:
+    """``actlab.torch.functional.NAME``; ``inplace``: whether the torch adapter has an in-place form
+    (``actlab.torch.function.inplace_supported``; the adapter says, this module imports none)."""
     ps = [Parameter("input", _POS, annotation="Tensor"), *_params(s, array="Tensor")]
     if s.kind != "elementwise":
         ps.append(_kw("dim", "int", -1))
     if s.stochastic:
         ps += [_kw("training", "bool", False), _kw("generator", "torch.Generator | None", None)]
-    if _inplace(s):
+    if inplace:
         ps.append(_kw("inplace", "bool", False))
     ps += [_kw("impl", "str", "auto"), _kw("memory", "str | None", None)]
     return Signature(ps, return_annotation="Tensor")
 
 
-def torch_module(s: ActivationSpec) -> Signature:
+def torch_module(s: ActivationSpec, inplace: bool) -> Signature:
     """``__init__`` of the generated ``nn.Module`` class (``self`` first). Parameters are keywords,
     as the module takes them; ``num_parameters``, ``init``, ``learnable``, ``device`` and ``dtype``
     only where there is something to learn, ``inplace`` only where there is not."""
@@ -89,7 +84,7 @@ def torch_module(s: ActivationSpec) -> Signature:
         ps.append(_kw("init", "float | None", None))
     if learn:
         ps.append(_kw("learnable", "bool", True))
-    elif _inplace(s):
+    elif inplace:
         ps.append(_kw("inplace", "bool", False))
     ps += [_kw("impl", "str", "auto"), _kw("memory", "str | None", None)]
     if learn:

@@ -20,6 +20,7 @@ from . import signatures
 from .naming import class_name, export_functions
 from .registry import all_specs
 from .spec import ActivationSpec
+from .torch.function import inplace_supported
 
 __all__ = ["COMMAND", "STUBS", "render", "write"]
 
@@ -118,14 +119,14 @@ def _classes(specs: list[ActivationSpec], base: str, make: Callable[[ActivationS
 def _torch_functional(specs: list[ActivationSpec]) -> str:
     exported, _ = _exports(specs)
     return f"{_HEAD}\nimport torch\nfrom torch import Tensor\n\n{_all(exported)}\n" + _functions(
-        specs, signatures.torch_function
+        specs, lambda s: signatures.torch_function(s, inplace_supported(s, s.defaults()))
     )
 
 
 def _torch(specs: list[ActivationSpec]) -> str:
     imports, static = _source_head("actlab.torch")
     return f"{_HEAD}\nimport torch\nfrom torch import Tensor\n\n{imports}\n{_all(static)}\n" + _classes(
-        specs, "ActivationModule", signatures.torch_module
+        specs, "ActivationModule", lambda s: signatures.torch_module(s, inplace_supported(s, s.defaults()))
     )
 
 

@@ -24,7 +24,7 @@ from ..registry import bind_params, resolve_params
 from ..signatures import torch_function, with_signature
 from ..spec import ActivationSpec
 from .fast import eval_path, fast_path
-from .function import _check_memory
+from .function import _check_memory, inplace_supported
 
 __all__: list[str] = []
 
@@ -107,7 +107,7 @@ def _make(s: ActivationSpec) -> Callable[..., Any]:
 
     fn.__name__ = fn.__qualname__ = s.name
     fn.__doc__ = docstring(s, form="function")
-    return with_signature(fn, torch_function(s))
+    return with_signature(fn, torch_function(s, inplace_supported(s, s.defaults())))
 
 
 export_functions(globals(), __all__, _make)

@@ -291,7 +291,10 @@ def _module_class(name: str) -> type[ActivationModule]:
             "__module__": "actlab.torch",
             # the spec's parameters and the keywords that apply, for inspect.signature and IDEs
             "__init__": init_with_signature(
-                ActivationModule.__init__, "actlab.torch", class_name(s.name), torch_module(s)
+                ActivationModule.__init__,
+                "actlab.torch",
+                class_name(s.name),
+                torch_module(s, inplace_supported(s, s.defaults())),
             ),
         },
     )
