@@ -48,7 +48,9 @@ class Kind:
     """What an adapter needs of a kind. The base class is the elementwise kind."""
 
     name = "elementwise"
+    """The kind's name, as specs write it (``ActivationSpec.kind``)."""
     takes_axis = False
+    """Whether the function acts along an axis of its input."""
 
     def doc_args(self, word: str = "axis", many: str = "") -> list[str]:
         """The docstring lines of the kind's own arguments (``many``: how a tuple of axes is taken,

@@ -41,6 +41,7 @@ class Knot:
     derivative: float
     why: str
     side: Side = "left"
+    """"left" or "right": the piece the knot belongs to; a number: f's value there alone."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,9 @@ class Line:
 
     slope: Any
     at: Any = 0.0
+    """The x the line is anchored at (a knot of its piece)."""
     value: Any = 0.0
+    """f at ``at``."""
 
     def __call__(self, x: float) -> float:
         return self.value if self.slope == 0 else self.value + self.slope * (x - self.at)

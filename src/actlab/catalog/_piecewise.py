@@ -1,6 +1,6 @@
 """``piecewise_linear(pieces, ...)``: a spec for a piecewise-linear function from its pieces.
 
-The pieces (``actlab.piecewise.Pieces``: knots with their conventions, a slope and an intercept per
+The pieces (``actlab.piecewise.Pieces``: knots with their conventions, a line (slope, anchor) per
 piece; or a function of the parameter dict returning them) give the forward, the derivative, the
 kinks, the range, the derivative range, monotonicity, the order of continuity and whether f is
 the identity near 0. What is left to write is what only a person can say: the name, the LaTeX,
