@@ -102,3 +102,13 @@ def test_compare_takes_the_config_and_records_it(monkeypatch):
     assert res.config.n_train == res.settings["n_train"] > 0
     with pytest.raises(TypeError, match="momentun"):
         compare_mod.compare(cfg, momentun=0.1)
+
+
+def test_activations_by_keyword_as_before_the_config():
+    from actlab.lab.compare import _config
+
+    cfg = _config(None, {"activations": ["relu", "elu:alpha=0.5"], "epochs": 3})
+    assert cfg.activations == (ActivationRef("relu", {}), ActivationRef("elu", {"alpha": 0.5}))
+    assert cfg.epochs == 3
+    with pytest.raises(TypeError, match="activations twice"):
+        _config(["relu"], {"activations": ["tanh"]})

@@ -362,7 +362,9 @@ def _config(config: CompareConfig | Sequence[Any] | None, options: dict[str, Any
     if isinstance(config, CompareConfig):
         return config.replace(**options) if options else config
     if "activations" in options:
-        raise TypeError("compare() got the activations twice: as the first argument and as activations=")
+        if config is not None:
+            raise TypeError("compare() got the activations twice: as the first argument and as activations=")
+        return CompareConfig(**options)
     return CompareConfig(activations=config, **options)
 
 
