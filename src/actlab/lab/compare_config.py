@@ -44,19 +44,8 @@ def _floats(text: str) -> tuple[float, ...]:
 
 
 def _memory_tiers(text: str) -> tuple[str, ...]:
-    """``--memory default,3bit``: the tiers, checked (names, repeats) before anything runs."""
-    from ..torch import MEMORY_TIERS
-
-    items = [t.strip() for t in text.split(",")]
-    bad = [t for t in items if t not in MEMORY_TIERS]
-    if bad or not items:
-        raise ParameterError(
-            f"--memory {text!r}: {', '.join(map(repr, bad)) or 'no tier'} is not a memory tier; give one "
-            f"or more of {', '.join(MEMORY_TIERS)}, comma-separated (e.g. --memory default,3bit,2bit)"
-        )
-    if len(set(items)) != len(items):
-        raise ParameterError(f"--memory {text!r} lists a tier twice")
-    return tuple(items)
+    """``--memory default,3bit``: the tiers as given; the config checks them (``_tiers``)."""
+    return tuple(t.strip() for t in text.split(","))
 
 
 def option(
@@ -213,9 +202,10 @@ def _tiers(memory: str | Sequence[str]) -> tuple[str, ...]:
     for t in items:
         if not isinstance(t, str) or t not in MEMORY_TIERS:
             raise ParameterError(
-                f"memory tier {t!r} is not one of {', '.join(MEMORY_TIERS)}: 'default' saves what torch "
-                "saves, 'lean' a 1-bit mask for piecewise-linear functions (exact), '2bit'/'3bit'/'4bit' "
-                "also a few-bit code of f' for smooth functions (approximate gradient)"
+                f"{t!r} is not a memory tier, not one of {', '.join(MEMORY_TIERS)}: 'default' saves what "
+                "torch saves, 'lean' a 1-bit mask for piecewise-linear functions (exact), '2bit'/'3bit'/"
+                "'4bit' also a few-bit code of f' for smooth functions (approximate gradient); "
+                "comma-separated on the command line (e.g. --memory default,3bit,2bit)"
             )
     if len(set(items)) != len(items):
         raise ParameterError(f"memory tiers listed twice: {items}")
