@@ -22,7 +22,7 @@ from .gated import check_gated
 from .metadata import identity_seen, monotonic_seen, on_grid
 from .report import Report
 from .values import check_elementwise_values
-from .vector import check_vector
+from .vector import check_vector_values
 
 __all__ = ["Row", "Suggestion", "suggest", "DIGITS_SHOWN"]
 
@@ -118,8 +118,10 @@ def _measured_interval(
 
 
 def _compare_interval(declared: Interval | None, shown: Interval, exact: Interval) -> tuple[bool | None, str]:
-    """Whether ``actlab check`` accepts ``declared`` (contains what f does, approached at each finite
-    end) with the measured open/closed ends; the reason when not."""
+    """Whether ``declared`` matches the measured interval: it contains what f does and each finite
+    end is approached (the tolerances ``actlab check`` uses), an unbounded end is unbounded in the
+    limit (``actlab check`` only tests that f exceeds 10 on [-60, 60]), and the ends are open or
+    closed as measured; the reason when not."""
     if declared is None:
         return None, "not declared"
     why = []
@@ -225,7 +227,7 @@ def _float32_row(s: ActivationSpec, params: Mapping[str, Any]) -> Row:
     if s.kind == "elementwise":
         check_elementwise_values(s, params, rep, ("torch",), ("float32",))
     elif s.kind == "vector":
-        check_vector(s, params, rep, ("torch",), ("float32",))
+        check_vector_values(s, params, rep, ("torch",), ("float32",))
     else:
         check_gated(s, params, rep, ("torch",), ("float32",))
     parts, worst = [], 0.0
