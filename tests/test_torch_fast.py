@@ -19,7 +19,7 @@ import torch
 
 import actlab
 import actlab.torch as at
-from actlab.check import RTOL64, _local_scale, points, ulp_error
+from actlab.check import RTOL64, local_scale, points, ulp_error
 from actlab.naming import class_name
 from actlab.torch import ckernels, fixed_kernels
 from actlab.torch.bits import pack_bits, unpack_bits
@@ -69,7 +69,7 @@ def test_default_training_gradient_is_exact_in_float32(name):
         kinks = [k.at_for(p) for k in s.kinks_for(p)]
         if x in kinks:
             continue  # kink conventions: tests/test_torch_function.py
-        scale = _local_scale(s, p, float(x), "derivative", float(w))
+        scale = local_scale(s, p, float(x), "derivative", float(w))
         err = ulp_error(float(got), float(w), max(scale, 1.0) if _from_output(name) else scale, "float32")
         worst = max(worst, err)
         assert err <= budget + 1, f"{name}'({x!r}) = {got!r}, closed form {w!r}: {err:.3g} ulp"

@@ -42,8 +42,6 @@ from .suggest import Suggestion, suggest
 from .values import grade
 from .vector import check_vector
 
-_local_scale = local_scale  # the name the float32 kernel tests import
-
 __all__ = [
     "Failure",
     "Report",

@@ -15,12 +15,12 @@ evaluated in float32 and rounded once; float64 needs ``jax.config.update("jax_en
 
 from __future__ import annotations
 
+from ..errors import MissingDependencyError
+
 try:
     import jax as _jax  # noqa: F401
 except ImportError as _e:  # pragma: no cover - exercised in a subprocess by the tests
-    raise ImportError(
-        "actlab.jax needs JAX, which is not installed. Install the extra: pip install 'actlab[jax]'"
-    ) from _e
+    raise MissingDependencyError("JAX", "jax", "actlab.jax") from _e
 
 from ..docs import axis_line, doc_head, param_lines
 from ..naming import export_functions

@@ -20,14 +20,13 @@ Derivatives are the spec's closed forms on every backend, through ``keras.ops.cu
 
 from __future__ import annotations
 
+from ..errors import MissingDependencyError
+
 try:
     import keras as _keras
 except ModuleNotFoundError as _e:  # pragma: no cover - exercised in subprocesses by the tests
     if _e.name == "keras":
-        raise ImportError(
-            "actlab.keras needs Keras 3, which is not installed. "
-            "Install the extra: pip install 'actlab[keras]'"
-        ) from _e
+        raise MissingDependencyError("Keras 3", "keras", "actlab.keras") from _e
     if _e.name and _e.name.split(".")[0] == "tensorflow":
         raise ImportError(
             "Keras could not load its backend: it is set to TensorFlow (its default), which is not "
