@@ -17,7 +17,7 @@ from typing import Any, Callable, Sequence
 
 from ..errors import ParameterError, UsageError
 from .choices import LR_RULES, MODELS, OPTIMIZERS, RUNNERS
-from .inits import INITS
+from .inits import INITS, init_meaning
 from .refs import ActivationRef, parse_ref_list
 
 __all__ = ["DEFAULT_ACTIVATIONS", "CompareConfig", "add_flags", "from_namespace"]
@@ -105,7 +105,7 @@ class CompareConfig:
     momentum: float = option(0.9, "SGD momentum, in [0, 1)", type=float)
     init: str = option(
         "default",
-        "weight init ('actlab': each activation's gain; 'normal0.01': std 0.01; 'alexnet': +biases 1)",
+        "weight init: " + "; ".join(f"{n}: {init_meaning(n)}" for n in INITS),
         choices=INITS,
     )
     width: int = option(128, "units per hidden layer", type=int)

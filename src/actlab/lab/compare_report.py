@@ -14,14 +14,12 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .compare import ActivationSummary, CompareResult
+from .compare import CI3, ActivationSummary, CompareResult
 from .refs import ActivationRef
 from .stats import coverage_note
 from .train import TrialResult
 
 __all__ = ["findings", "fmt_ci", "text_table", "write_compare_report"]
-
-CI3 = tuple[float, float, float]
 
 
 def _sentence(text: str) -> str:
@@ -534,9 +532,7 @@ def _per_seed(res: CompareResult, s: ActivationSummary) -> dict[int, float]:
     return {
         r.config.seed: r.final_test_accuracy
         for r in res.results
-        if r.config.activation == s.activation
-        and r.config.params == s.params
-        and getattr(r.config, "memory", "default") == s.memory
+        if _same_variant(r, s)
         and not r.diverged
         and r.final_test_accuracy is not None
         and math.isfinite(r.final_test_accuracy)
